@@ -1,0 +1,104 @@
+// Package bot is danvan's Telegram side: it polls for updates and turns them
+// into flows.Events handled in one transaction each, and it drains the
+// outbox into Bot API calls. The Telegram library's types stay inside this
+// package.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/danvan/danvan/flows"
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// DefaultEndpoint is Telegram's Bot API, as a template of token and method.
+const DefaultEndpoint = tgbotapi.APIEndpoint
+
+// pollTimeout is how long one getUpdates waits for news on Telegram's side.
+const pollTimeout = 30 * time.Second
+
+// client is the HTTP client the Telegram library uses. It bounds every
+// request, lets a shutdown interrupt a long poll, and keeps the token out of
+// errors: the library puts it in every URL, and errors end up in logs.
+type client struct {
+	http  *http.Client
+	ctx   context.Context
+	token string
+}
+
+func (c *client) Do(req *http.Request) (*http.Response, error) {
+	resp, err := c.http.Do(req.WithContext(c.ctx))
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			return nil, fmt.Errorf("%s %s: %w", ue.Op, c.redact(ue.URL), redactedError{ue.Err, c})
+		}
+		return nil, redactedError{err, c}
+	}
+	return resp, nil
+}
+
+func (c *client) redact(s string) string {
+	if c.token == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, c.token, "<token>")
+}
+
+// redactedError keeps errors.Is/As working while its text hides the token.
+type redactedError struct {
+	err error
+	c   *client
+}
+
+func (e redactedError) Error() string { return e.c.redact(e.err.Error()) }
+func (e redactedError) Unwrap() error { return e.err }
+
+// newAPI makes a Telegram client whose requests end with ctx and take at
+// most timeout. The library's constructor calls getMe.
+func newAPI(ctx context.Context, token, endpoint string, timeout time.Duration) (*tgbotapi.BotAPI, error) {
+	if endpoint == "" {
+		endpoint = DefaultEndpoint
+	}
+	c := &client{http: &http.Client{Timeout: timeout}, ctx: ctx, token: token}
+	api, err := tgbotapi.NewBotAPIWithClient(token, endpoint, c)
+	if err != nil {
+		return nil, fmt.Errorf("bot: connect to the Bot API: %s", c.redact(err.Error()))
+	}
+	return api, nil
+}
+
+// apiError returns Telegram's refusal in err, if it is one.
+func apiError(err error) (*tgbotapi.Error, bool) {
+	var e *tgbotapi.Error
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+// SetCommands publishes the command menu: commands(lang) for Vietnamese
+// speakers, and commands("en") for everyone else.
+func SetCommands(ctx context.Context, token, endpoint string, commands func(lang string) []flows.Command) error {
+	api, err := newAPI(ctx, token, endpoint, 30*time.Second)
+	if err != nil {
+		return err
+	}
+	// Telegram shows the menu of the person's language_code, or the one
+	// set without a language.
+	for _, menu := range []struct{ code, lang string }{{"vi", "vi"}, {"", "en"}} {
+		var cs []tgbotapi.BotCommand
+		for _, c := range commands(menu.lang) {
+			cs = append(cs, tgbotapi.BotCommand{Command: c.Name, Description: c.Description})
+		}
+		cfg := tgbotapi.NewSetMyCommandsWithScopeAndLanguage(tgbotapi.NewBotCommandScopeDefault(), menu.code, cs...)
+		if _, err := api.Request(cfg); err != nil {
+			return fmt.Errorf("bot: set commands for %q: %w", menu.lang, err)
+		}
+	}
+	return nil
+}

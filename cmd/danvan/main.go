@@ -1,0 +1,88 @@
+// Command danvan is the danvan bot: a Telegram bot for "skilful mass
+// mobilisation" campaigns in Vietnamese wards. Subcommands: serve, migrate,
+// setup.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // schedules use Asia/Ho_Chi_Minh even where the system has no zone files
+)
+
+const usage = `danvan — the skilful mass mobilisation (dân vận khéo) bot
+
+Usage:
+  danvan serve              run the bot (needs TELEGRAM_TOKEN)
+  danvan migrate            bring the database schema up to date
+  danvan setup FILE.yaml    load areas, units, people, campaigns and groups; run it again after editing
+
+Configuration is by environment variable: DATABASE_URL (unset: a private
+PostgreSQL under DANVAN_DATA_DIR, default ./data), TELEGRAM_TOKEN,
+TELEGRAM_API_URL, DANVAN_ADMINS, DANVAN_TIMEZONE, DANVAN_HTTP_ADDR.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, log); err != nil {
+		fmt.Fprintln(os.Stderr, "danvan:", err)
+		if errors.Is(err, errUsage) {
+			fmt.Fprint(os.Stderr, "\n"+usage)
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("unknown command")
+
+// run executes one subcommand; tests call it as the binary would be.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, log *slog.Logger) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	cfg, err := configFromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	m := &Main{Config: cfg, Log: log}
+	switch args[0] {
+	case "serve":
+		if len(args) != 1 {
+			return fmt.Errorf("serve takes no arguments: %w", errUsage)
+		}
+		if cfg.TelegramToken == "" {
+			return errors.New("TELEGRAM_TOKEN is not set: create a bot with @BotFather and export its token")
+		}
+		if err := m.Open(ctx); err != nil {
+			return err
+		}
+		defer m.Close()
+		return m.Serve(ctx)
+	case "migrate":
+		if err := m.Open(ctx); err != nil {
+			return err
+		}
+		defer m.Close()
+		fmt.Fprintln(stdout, "schema is up to date")
+		return nil
+	case "setup":
+		if len(args) != 2 {
+			return fmt.Errorf("setup needs one FILE.yaml: %w", errUsage)
+		}
+		if err := m.Open(ctx); err != nil {
+			return err
+		}
+		defer m.Close()
+		return m.Setup(ctx, args[1], stdout)
+	}
+	return fmt.Errorf("%q: %w", args[0], errUsage)
+}

@@ -1,0 +1,54 @@
+package flows
+
+import (
+	"regexp"
+	"slices"
+	"testing"
+)
+
+var verb = regexp.MustCompile(`%[-+# 0]*[0-9]*[a-z%]`)
+
+// Every message exists in both languages with the same arguments in the
+// same order, so a translation can never print %!d(string=…).
+func TestCatalogueIsComplete(t *testing.T) {
+	for m := msgWelcome; m <= msgCmdCancel; m++ {
+		pair, ok := catalogue[m]
+		if !ok {
+			t.Errorf("message %d is missing", m)
+			continue
+		}
+		if pair[0] == "" || pair[1] == "" {
+			t.Errorf("message %d lacks a language: %q", m, pair)
+		}
+		if vi, en := verb.FindAllString(pair[0], -1), verb.FindAllString(pair[1], -1); !slices.Equal(vi, en) {
+			t.Errorf("message %d: Vietnamese verbs %v, English verbs %v", m, vi, en)
+		}
+	}
+	if len(catalogue) != int(msgCmdCancel) {
+		t.Errorf("catalogue has %d entries, constants run to %d", len(catalogue), msgCmdCancel)
+	}
+}
+
+func TestLanguage(t *testing.T) {
+	for code, want := range map[string]string{"": "vi", "vi": "vi", "vi-VN": "vi", "en": "en", "en-US": "en", "fr": "en"} {
+		if got := lang(code); got != want {
+			t.Errorf("lang(%q) = %q, want %q", code, got, want)
+		}
+	}
+}
+
+func TestButtonData(t *testing.T) {
+	d := buttonData(1<<30, "c", 1<<62)
+	if len(d) > 64 {
+		t.Fatalf("button data %q is %d bytes, over Telegram's 64", d, len(d))
+	}
+	seq, action, arg, ok := parseButtonData(d)
+	if !ok || seq != 1<<30 || action != "c" || arg != 1<<62 {
+		t.Fatalf("parseButtonData(%q) = %d %q %d %v", d, seq, action, arg, ok)
+	}
+	for _, bad := range []string{"", "1:c", "x:c:1", "1::1", "1:c:x", "1:c:1:2"} {
+		if _, _, _, ok := parseButtonData(bad); ok {
+			t.Errorf("parseButtonData(%q) accepted forged data", bad)
+		}
+	}
+}

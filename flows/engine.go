@@ -1,0 +1,321 @@
+package flows
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/danvan/danvan"
+)
+
+// Store is what conversations need from storage, inside the transaction
+// that applies one event.
+type Store interface {
+	Now() time.Time
+	EnsurePerson(ctx context.Context, telegramID int64, name, lang string) (danvan.Person, error)
+	SetHomeArea(ctx context.Context, personID, areaID int64) error
+	Zones(ctx context.Context) ([]danvan.Area, error)
+	Area(ctx context.Context, id int64) (danvan.Area, error)
+	AreaByCode(ctx context.Context, code string) (danvan.Area, error)
+	OpenCampaigns(ctx context.Context, areaID int64) ([]danvan.Campaign, error)
+	Campaign(ctx context.Context, id int64) (danvan.Campaign, error)
+	CampaignByCode(ctx context.Context, code string) (danvan.Campaign, error)
+	CreatePledge(ctx context.Context, p *danvan.Pledge) error
+	PledgesOf(ctx context.Context, personID int64, limit int) ([]danvan.PledgeLine, error)
+	Progress(ctx context.Context, campaignID int64) ([]danvan.Progress, error)
+	LoadConversation(ctx context.Context, chatID, userID int64) ([]byte, error)
+	SaveConversation(ctx context.Context, chatID, userID int64, state []byte) error
+}
+
+// Engine runs the conversations.
+type Engine struct {
+	Limits   danvan.Limits
+	Location *time.Location // the ward's time zone, for "today"
+}
+
+// NewEngine returns an engine with the default limits in the given time zone.
+func NewEngine(loc *time.Location) *Engine {
+	return &Engine{Limits: danvan.DefaultLimits, Location: loc}
+}
+
+// stateVersion is bumped when State changes shape; an older saved state is
+// dropped rather than misread.
+const stateVersion = 1
+
+// State is a conversation between turns.
+type State struct {
+	V int `json:"v"`
+	// Seq numbers the latest message with buttons; a button carries it, so
+	// a press on an older message is recognised and refused.
+	Seq  int    `json:"seq"`
+	Step string `json:"step,omitempty"`
+	// The pledge being built.
+	Campaign int64 `json:"campaign,omitempty"`
+	Target   int64 `json:"target,omitempty"`
+	Quantity int64 `json:"quantity,omitempty"`
+	// Direct pledges (the one-line form) skip the confirmation.
+	Direct bool `json:"direct,omitempty"`
+	// Pledging continues once the zone is chosen.
+	Pledging bool `json:"pledging,omitempty"`
+}
+
+// Steps of a conversation.
+const (
+	stepZone     = "zone"
+	stepCampaign = "campaign"
+	stepTarget   = "target"
+	stepQuantity = "quantity"
+	stepConfirm  = "confirm"
+	stepSummary  = "summary" // choosing a campaign to summarise
+)
+
+// turn is one event being handled: who, in which language, what state, and
+// the replies so far.
+type turn struct {
+	ctx    context.Context
+	e      *Engine
+	st     Store
+	ev     Event
+	lang   string
+	person danvan.Person
+	state  State
+	out    []danvan.Outgoing
+}
+
+// Handle applies one event and returns what the bot answers.
+func (e *Engine) Handle(ctx context.Context, st Store, ev Event) ([]danvan.Outgoing, error) {
+	tr := &turn{ctx: ctx, e: e, st: st, ev: ev, lang: lang(ev.Lang)}
+	var err error
+	tr.person, err = st.EnsurePerson(ctx, ev.UserID, ev.UserName, tr.lang)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := st.LoadConversation(ctx, ev.ChatID, ev.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if raw != nil {
+		// A state that does not decode, or of another version, is dropped:
+		// the person starts over rather than being stuck.
+		if json.Unmarshal(raw, &tr.state) != nil || tr.state.V != stateVersion {
+			tr.state = State{}
+		}
+	}
+	before := tr.state
+	if err := tr.dispatch(); err != nil {
+		return nil, err
+	}
+	if tr.state != before {
+		if err := tr.save(); err != nil {
+			return nil, err
+		}
+	}
+	return tr.out, nil
+}
+
+func (tr *turn) save() error {
+	if tr.state.Step == "" {
+		return tr.st.SaveConversation(tr.ctx, tr.ev.ChatID, tr.ev.UserID, nil)
+	}
+	tr.state.V = stateVersion
+	raw, err := json.Marshal(tr.state)
+	if err != nil {
+		return fmt.Errorf("flows: encode state: %w", err)
+	}
+	return tr.st.SaveConversation(tr.ctx, tr.ev.ChatID, tr.ev.UserID, raw)
+}
+
+func (tr *turn) dispatch() error {
+	switch tr.ev.Kind {
+	case EventCommand:
+		return tr.command()
+	case EventButton:
+		return tr.button()
+	case EventText:
+		return tr.text()
+	default:
+		if tr.ev.Group {
+			return nil
+		}
+		if tr.state.Step != "" {
+			tr.say(t(tr.lang, msgOnlyText) + tr.stepHint())
+			return nil
+		}
+		tr.say(t(tr.lang, msgOnlyText) + t(tr.lang, msgNotUnderstood))
+		return nil
+	}
+}
+
+// say sends a message to the event's chat.
+func (tr *turn) say(text string, buttons ...[]danvan.Button) {
+	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: tr.ev.ChatID, Text: text, Buttons: buttons})
+}
+
+// ask sends a question with buttons and makes older buttons stale.
+func (tr *turn) ask(step, text string, buttons func(seq int) [][]danvan.Button) {
+	tr.state.Seq++
+	tr.state.Step = step
+	tr.say(text, buttons(tr.state.Seq)...)
+}
+
+// answer acknowledges the pressed button, with an optional notice.
+func (tr *turn) answer(notice string) {
+	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutAnswer, ChatID: tr.ev.ChatID, CallbackID: tr.ev.CallbackID, Text: notice})
+}
+
+// settle replaces the pressed message's buttons by the choice made, so the
+// chat reads as a record and the buttons cannot be pressed again.
+func (tr *turn) settle(question, choice string) {
+	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutEdit, ChatID: tr.ev.ChatID, MessageID: tr.ev.MessageID,
+		Text: t(tr.lang, msgChosen, question, esc(choice))})
+}
+
+// buttonData builds a button's data: the state's sequence number, an action
+// and an argument, well under Telegram's 64 bytes.
+func buttonData(seq int, action string, arg int64) string {
+	return strconv.Itoa(seq) + ":" + action + ":" + strconv.FormatInt(arg, 10)
+}
+
+func parseButtonData(s string) (seq int, action string, arg int64, ok bool) {
+	parts := strings.Split(s, ":")
+	if len(parts) != 3 {
+		return 0, "", 0, false
+	}
+	seq, err1 := strconv.Atoi(parts[0])
+	arg, err2 := strconv.ParseInt(parts[2], 10, 64)
+	if err1 != nil || err2 != nil || parts[1] == "" {
+		return 0, "", 0, false
+	}
+	return seq, parts[1], arg, true
+}
+
+// commandAliases maps each command and its Vietnamese alias to one name.
+var commandAliases = map[string]string{
+	"start": "start",
+	"help":  "help", "huongdan": "help",
+	"campaigns": "campaigns", "chiendich": "campaigns",
+	"pledge": "pledge", "ungho": "pledge",
+	"mypledges": "mypledges", "cuatoi": "mypledges",
+	"summary": "summary", "tongket": "summary",
+	"cancel": "cancel", "huy": "cancel",
+}
+
+func (tr *turn) command() error {
+	name, known := commandAliases[tr.ev.Command]
+	if !known {
+		tr.say(t(tr.lang, msgUnknownCommand, esc(truncate(tr.ev.Command, 32))))
+		return nil
+	}
+	if tr.ev.Group {
+		switch name {
+		case "summary":
+			return tr.summary(strings.TrimSpace(tr.ev.Text))
+		case "help", "start":
+			tr.say(t(tr.lang, msgHelpGroup))
+		default:
+			tr.say(t(tr.lang, msgPrivateOnly))
+		}
+		return nil
+	}
+	if name == "cancel" {
+		if tr.state.Step == "" {
+			tr.say(t(tr.lang, msgNothingToCancel))
+			return nil
+		}
+		tr.state = State{Seq: tr.state.Seq}
+		tr.say(t(tr.lang, msgCancelled))
+		return nil
+	}
+	// Any other command leaves the conversation in progress; the sequence
+	// number survives so that its buttons stay stale.
+	tr.state = State{Seq: tr.state.Seq}
+	args := strings.TrimSpace(tr.ev.Text)
+	switch name {
+	case "start":
+		return tr.start(args)
+	case "help":
+		tr.say(t(tr.lang, msgHelp))
+	case "campaigns":
+		return tr.campaigns()
+	case "pledge":
+		return tr.pledgeCommand(args)
+	case "mypledges":
+		return tr.myPledges()
+	case "summary":
+		return tr.summary(args)
+	}
+	return nil
+}
+
+func (tr *turn) text() error {
+	if tr.ev.Group {
+		return nil // people talk among themselves in groups
+	}
+	switch tr.state.Step {
+	case stepQuantity:
+		return tr.typedQuantity(tr.ev.Text)
+	case "":
+		tr.say(t(tr.lang, msgNotUnderstood))
+	default:
+		tr.say(t(tr.lang, msgUseButtons))
+	}
+	return nil
+}
+
+// stepHint repeats what the current step expects.
+func (tr *turn) stepHint() string {
+	if tr.state.Step == stepQuantity {
+		return t(tr.lang, msgQtyNeedUnit)
+	}
+	return t(tr.lang, msgUseButtons)
+}
+
+func (tr *turn) button() error {
+	seq, action, arg, ok := parseButtonData(tr.ev.Data)
+	if !ok || seq != tr.state.Seq || tr.state.Step == "" {
+		tr.answer(t(tr.lang, msgButtonExpired))
+		return nil
+	}
+	tr.answer("")
+	switch action {
+	case "z":
+		return tr.chooseZone(arg)
+	case "c":
+		return tr.chooseCampaign(arg)
+	case "t":
+		return tr.chooseTarget(arg)
+	case "q":
+		return tr.chooseQuantity(arg)
+	case "y", "a":
+		return tr.confirm(action == "y")
+	case "x":
+		tr.settle(t(tr.lang, msgCancelled), t(tr.lang, msgCancelButton))
+		tr.state = State{Seq: tr.state.Seq}
+		return nil
+	case "s":
+		tr.state.Step = ""
+		return tr.summaryOf(arg)
+	}
+	// A well-formed button of the right sequence with an unknown action
+	// can only be forged.
+	tr.out = tr.out[:len(tr.out)-1]
+	tr.answer(t(tr.lang, msgButtonExpired))
+	return nil
+}
+
+// truncate shortens s to at most n runes, for echoing input back.
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// today is the date in the ward's time zone.
+func (tr *turn) today() time.Time {
+	return tr.st.Now().In(tr.e.Location)
+}

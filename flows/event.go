@@ -1,0 +1,32 @@
+// Package flows holds danvan's conversations: small state machines that turn
+// a platform-neutral Event into platform-neutral replies (danvan.Outgoing),
+// reading and changing the domain through the narrow Store interface. The
+// state between turns is plain data, saved by the caller's transaction.
+package flows
+
+// EventKind says what a person did.
+type EventKind int
+
+const (
+	EventText    EventKind = iota + 1 // typed text
+	EventCommand                      // /command args
+	EventButton                       // pressed an inline button
+	EventOther                        // a sticker, photo, voice… where the bot reads only text
+)
+
+// Event is one thing a person did in a chat, from any platform.
+type Event struct {
+	Kind     EventKind
+	ChatID   int64
+	Group    bool // a group chat rather than a private one
+	UserID   int64
+	UserName string
+	Lang     string // the language the platform reports for the person, e.g. "vi", "en-US"
+	Text     string // the text typed, or the command's arguments
+	Command  string // for EventCommand: lowercase name without "/" or "@bot"
+	// For EventButton: the button's data, the press to answer, and the
+	// message that carried the button.
+	Data       string
+	CallbackID string
+	MessageID  int64
+}

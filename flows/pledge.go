@@ -1,0 +1,574 @@
+package flows
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+
+	"github.com/danvan/danvan"
+)
+
+// deepLink is a /start payload: Telegram allows 64 characters of these.
+var deepLink = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+func (tr *turn) start(payload string) error {
+	name := esc(tr.person.Name)
+	switch {
+	case payload == "":
+		if tr.person.HomeAreaID == 0 {
+			tr.say(t(tr.lang, msgWelcome, name))
+			return tr.askZone()
+		}
+		zone, err := tr.st.Area(tr.ctx, tr.person.HomeAreaID)
+		if err != nil {
+			return err
+		}
+		tr.say(t(tr.lang, msgWelcomeBack, name, esc(zone.Name)))
+		return nil
+	case !deepLink.MatchString(payload):
+		tr.say(t(tr.lang, msgBadLink))
+		return nil
+	case strings.HasPrefix(payload, "c_"):
+		tr.say(t(tr.lang, msgWelcome, name))
+		c, ok, err := tr.openCampaign(payload[2:])
+		if err != nil || !ok {
+			return err
+		}
+		tr.state.Campaign = c.ID
+		return tr.advance()
+	case strings.HasPrefix(payload, "z_"):
+		zone, err := tr.st.AreaByCode(tr.ctx, payload[2:])
+		if errors.Is(err, danvan.ErrNotFound) || err == nil && zone.ParentID == 0 {
+			tr.say(t(tr.lang, msgBadLink))
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := tr.st.SetHomeArea(tr.ctx, tr.person.ID, zone.ID); err != nil {
+			return err
+		}
+		tr.person.HomeAreaID = zone.ID
+		tr.say(t(tr.lang, msgWelcome, name) + "\n\n" + t(tr.lang, msgZoneSaved, esc(zone.Name)))
+		return tr.campaigns()
+	case strings.HasPrefix(payload, "i_"):
+		// Invitations to roles are redeemed here once they exist; until
+		// then no token is valid.
+		tr.say(t(tr.lang, msgBadInvitation))
+		return nil
+	}
+	tr.say(t(tr.lang, msgBadLink))
+	return nil
+}
+
+func (tr *turn) askZone() error {
+	zones, err := tr.st.Zones(tr.ctx)
+	if err != nil {
+		return err
+	}
+	if len(zones) == 0 {
+		tr.say(t(tr.lang, msgNoZones))
+		tr.state.Step = ""
+		return nil
+	}
+	tr.ask(stepZone, t(tr.lang, msgAskZone), func(seq int) [][]danvan.Button {
+		var rows [][]danvan.Button
+		for i, z := range zones {
+			b := danvan.Button{Text: z.Name, Data: buttonData(seq, "z", z.ID)}
+			if i%2 == 0 {
+				rows = append(rows, []danvan.Button{b})
+			} else {
+				rows[len(rows)-1] = append(rows[len(rows)-1], b)
+			}
+		}
+		return rows
+	})
+	return nil
+}
+
+func (tr *turn) chooseZone(id int64) error {
+	if tr.state.Step != stepZone {
+		return tr.staleButton()
+	}
+	zone, err := tr.st.Area(tr.ctx, id)
+	if errors.Is(err, danvan.ErrNotFound) || err == nil && zone.ParentID == 0 {
+		return tr.staleButton()
+	}
+	if err != nil {
+		return err
+	}
+	if err := tr.st.SetHomeArea(tr.ctx, tr.person.ID, zone.ID); err != nil {
+		return err
+	}
+	tr.person.HomeAreaID = zone.ID
+	tr.settle(t(tr.lang, msgAskZone), zone.Name)
+	if tr.state.Pledging {
+		return tr.advance()
+	}
+	tr.state.Step = ""
+	tr.say(t(tr.lang, msgZoneSaved, esc(zone.Name)))
+	return tr.campaigns()
+}
+
+// staleButton replaces the plain answer already queued by a refusal: the
+// button does not belong to the step the conversation is at.
+func (tr *turn) staleButton() error {
+	for i, o := range tr.out {
+		if o.Kind == danvan.OutAnswer {
+			tr.out[i].Text = t(tr.lang, msgButtonExpired)
+		}
+	}
+	return nil
+}
+
+// openCampaign finds a campaign by code for pledging, explaining to the
+// person when it does not exist or is closed.
+func (tr *turn) openCampaign(code string) (danvan.Campaign, bool, error) {
+	c, err := tr.st.CampaignByCode(tr.ctx, code)
+	if errors.Is(err, danvan.ErrNotFound) {
+		tr.say(t(tr.lang, msgUnknownCampaign, esc(truncate(code, 16))))
+		return c, false, nil
+	}
+	if err != nil {
+		return c, false, err
+	}
+	if !c.OpenOn(tr.today()) {
+		tr.say(t(tr.lang, msgCampaignClosed, esc(c.Title)))
+		return c, false, nil
+	}
+	if len(pledgeable(c)) == 0 {
+		tr.say(t(tr.lang, msgNothingPledgeable, esc(c.Title)))
+		return c, false, nil
+	}
+	return c, true, nil
+}
+
+func pledgeable(c danvan.Campaign) []danvan.Target {
+	var ts []danvan.Target
+	for _, tg := range c.Targets {
+		if tg.Kind.Pledgeable() {
+			ts = append(ts, tg)
+		}
+	}
+	return ts
+}
+
+// pledgeCommand starts the guided pledge, or takes the one-line form
+// "/pledge CODE QUANTITY".
+func (tr *turn) pledgeCommand(args string) error {
+	tr.state.Pledging = true
+	if args == "" {
+		return tr.advance()
+	}
+	code, qty, _ := strings.Cut(args, " ")
+	c, ok, err := tr.openCampaign(code)
+	if err != nil || !ok {
+		tr.state = State{Seq: tr.state.Seq}
+		return err
+	}
+	tr.state.Campaign = c.ID
+	qty = strings.TrimSpace(qty)
+	if qty == "" {
+		return tr.advance()
+	}
+	target, q, problem := tr.resolveQuantity(c, qty)
+	if problem != "" {
+		tr.state = State{Seq: tr.state.Seq}
+		tr.say(problem + t(tr.lang, msgPledgeUsage))
+		return nil
+	}
+	tr.state.Target, tr.state.Quantity, tr.state.Direct = target.ID, int64(q), true
+	return tr.advance()
+}
+
+// resolveQuantity reads a one-line quantity and finds the target it is for:
+// the only pledgeable target, or the one of the kind (and item) typed.
+func (tr *turn) resolveQuantity(c danvan.Campaign, s string) (danvan.Target, danvan.Quantity, string) {
+	ts := pledgeable(c)
+	hint := danvan.Kind("")
+	if len(ts) == 1 {
+		hint = ts[0].Kind
+	}
+	p, err := danvan.ParseQuantity(s, hint, tr.e.Limits)
+	var qe *danvan.QuantityError
+	if errors.As(err, &qe) && qe.Reason == danvan.ReasonNeedUnit && hasKind(ts, danvan.KindMoney) {
+		// A bare number in a campaign that takes money is đồng, as on a
+		// bank transfer.
+		p, err = danvan.ParseQuantity(s, danvan.KindMoney, tr.e.Limits)
+	}
+	if err != nil {
+		return danvan.Target{}, 0, tr.quantityProblem(err)
+	}
+	var match []danvan.Target
+	for _, tg := range ts {
+		if tg.Kind == p.Kind {
+			match = append(match, tg)
+		}
+	}
+	if len(match) > 1 && p.Item != "" {
+		for _, tg := range match {
+			if sameWords(tg.Label, p.Item) {
+				match = []danvan.Target{tg}
+				break
+			}
+		}
+	}
+	if len(match) == 0 {
+		var names []string
+		for _, tg := range ts {
+			names = append(names, esc(tr.targetName(tg)))
+		}
+		return danvan.Target{}, 0, t(tr.lang, msgNoTargetOfKind, esc(c.Title), tr.kindName(p.Kind), strings.Join(names, ", ")) + "\n"
+	}
+	return match[0], p.Value, ""
+}
+
+func hasKind(ts []danvan.Target, k danvan.Kind) bool {
+	for _, tg := range ts {
+		if tg.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+func sameWords(a, b string) bool {
+	return strings.EqualFold(strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " "))
+}
+
+// advance asks for whatever the pledge still lacks, or completes it.
+func (tr *turn) advance() error {
+	tr.state.Pledging = true
+	if tr.person.HomeAreaID == 0 {
+		return tr.askZone()
+	}
+	if tr.state.Campaign == 0 {
+		return tr.askCampaign()
+	}
+	c, err := tr.st.Campaign(tr.ctx, tr.state.Campaign)
+	if err != nil {
+		return err
+	}
+	if !c.OpenOn(tr.today()) {
+		tr.say(t(tr.lang, msgCampaignClosed, esc(c.Title)))
+		tr.state = State{Seq: tr.state.Seq}
+		return nil
+	}
+	ts := pledgeable(c)
+	if tr.state.Target == 0 {
+		if len(ts) == 1 {
+			tr.state.Target = ts[0].ID
+		} else {
+			return tr.askTarget(c, ts)
+		}
+	}
+	target, ok := findTarget(ts, tr.state.Target)
+	if !ok {
+		tr.state = State{Seq: tr.state.Seq}
+		tr.say(t(tr.lang, msgNotPledgeableTarget))
+		return nil
+	}
+	if tr.state.Quantity == 0 {
+		return tr.askQuantity(c, target)
+	}
+	if tr.state.Direct {
+		return tr.record(c, target, false)
+	}
+	return tr.askConfirm(c, target)
+}
+
+func findTarget(ts []danvan.Target, id int64) (danvan.Target, bool) {
+	for _, tg := range ts {
+		if tg.ID == id {
+			return tg, true
+		}
+	}
+	return danvan.Target{}, false
+}
+
+func (tr *turn) askCampaign() error {
+	cs, err := tr.st.OpenCampaigns(tr.ctx, tr.person.HomeAreaID)
+	if err != nil {
+		return err
+	}
+	var open []danvan.Campaign
+	for _, c := range cs {
+		if len(pledgeable(c)) > 0 {
+			open = append(open, c)
+		}
+	}
+	if len(open) == 0 {
+		tr.state = State{Seq: tr.state.Seq}
+		tr.say(t(tr.lang, msgNoOpenCampaigns))
+		return nil
+	}
+	tr.ask(stepCampaign, t(tr.lang, msgAskCampaign), func(seq int) [][]danvan.Button {
+		rows := make([][]danvan.Button, len(open))
+		for i, c := range open {
+			rows[i] = []danvan.Button{{Text: truncate(c.Title, 48), Data: buttonData(seq, "c", c.ID)}}
+		}
+		return rows
+	})
+	return nil
+}
+
+func (tr *turn) chooseCampaign(id int64) error {
+	if tr.state.Step != stepCampaign {
+		return tr.staleButton()
+	}
+	c, err := tr.st.Campaign(tr.ctx, id)
+	if errors.Is(err, danvan.ErrNotFound) {
+		return tr.staleButton()
+	}
+	if err != nil {
+		return err
+	}
+	tr.settle(t(tr.lang, msgAskCampaign), c.Title)
+	tr.state = State{Seq: tr.state.Seq, Pledging: true, Campaign: c.ID}
+	return tr.advance()
+}
+
+func (tr *turn) askTarget(c danvan.Campaign, ts []danvan.Target) error {
+	tr.ask(stepTarget, t(tr.lang, msgAskTarget, esc(c.Title)), func(seq int) [][]danvan.Button {
+		rows := make([][]danvan.Button, len(ts))
+		for i, tg := range ts {
+			rows[i] = []danvan.Button{{Text: tr.targetName(tg), Data: buttonData(seq, "t", tg.ID)}}
+		}
+		return rows
+	})
+	return nil
+}
+
+func (tr *turn) chooseTarget(id int64) error {
+	if tr.state.Step != stepTarget {
+		return tr.staleButton()
+	}
+	c, err := tr.st.Campaign(tr.ctx, tr.state.Campaign)
+	if err != nil {
+		return err
+	}
+	tg, ok := findTarget(pledgeable(c), id)
+	if !ok {
+		return tr.staleButton()
+	}
+	tr.settle(t(tr.lang, msgAskTarget, esc(c.Title)), tr.targetName(tg))
+	tr.state.Target = tg.ID
+	return tr.advance()
+}
+
+// quickAmounts are the buttons offered for each kind, in the kind's stored
+// unit.
+var quickAmounts = map[danvan.Kind][]danvan.Quantity{
+	danvan.KindMoney:  {200_000, 500_000, 1_000_000, 2_000_000},
+	danvan.KindLabour: {1000, 2000, 3000, 5000},
+	danvan.KindLand:   {5000, 10000, 20000, 50000},
+	danvan.KindGoods:  {1000, 2000},
+}
+
+// examples are typed forms shown with each kind's question.
+var examples = map[danvan.Kind]string{
+	danvan.KindMoney:  "1tr5",
+	danvan.KindLabour: "2 công",
+	danvan.KindLand:   "25m2",
+	danvan.KindGoods:  "3",
+}
+
+func (tr *turn) askQuantity(c danvan.Campaign, tg danvan.Target) error {
+	text := t(tr.lang, msgAskQuantity, esc(c.Title), esc(tr.targetName(tg))) + "\n" +
+		t(tr.lang, msgAskQuantityExample, examples[tg.Kind])
+	tr.ask(stepQuantity, text, func(seq int) [][]danvan.Button {
+		var row []danvan.Button
+		for _, q := range quickAmounts[tg.Kind] {
+			row = append(row, danvan.Button{Text: tr.quantity(tg, q), Data: buttonData(seq, "q", int64(q))})
+		}
+		return [][]danvan.Button{row, {{Text: t(tr.lang, msgCancelButton), Data: buttonData(seq, "x", 0)}}}
+	})
+	return nil
+}
+
+func (tr *turn) chooseQuantity(q int64) error {
+	if tr.state.Step != stepQuantity || q <= 0 {
+		return tr.staleButton()
+	}
+	c, err := tr.st.Campaign(tr.ctx, tr.state.Campaign)
+	if err != nil {
+		return err
+	}
+	tg, ok := findTarget(pledgeable(c), tr.state.Target)
+	if !ok || !isQuickAmount(tg.Kind, q) {
+		return tr.staleButton()
+	}
+	tr.settle(t(tr.lang, msgAskQuantity, esc(c.Title), esc(tr.targetName(tg))), tr.quantity(tg, danvan.Quantity(q)))
+	tr.state.Quantity = q
+	return tr.advance()
+}
+
+func isQuickAmount(k danvan.Kind, q int64) bool {
+	for _, v := range quickAmounts[k] {
+		if int64(v) == q {
+			return true
+		}
+	}
+	return false
+}
+
+func (tr *turn) typedQuantity(s string) error {
+	c, err := tr.st.Campaign(tr.ctx, tr.state.Campaign)
+	if err != nil {
+		return err
+	}
+	tg, ok := findTarget(pledgeable(c), tr.state.Target)
+	if !ok {
+		tr.state = State{Seq: tr.state.Seq}
+		tr.say(t(tr.lang, msgNotPledgeableTarget))
+		return nil
+	}
+	p, err := danvan.ParseQuantity(s, tg.Kind, tr.e.Limits)
+	if err != nil {
+		tr.say(tr.quantityProblem(err) + t(tr.lang, msgAskQuantityExample, examples[tg.Kind]))
+		return nil
+	}
+	if p.Kind != tg.Kind {
+		tr.say(t(tr.lang, msgWrongKind, tr.kindName(tg.Kind), tr.kindName(p.Kind)) + t(tr.lang, msgAskQuantityExample, examples[tg.Kind]))
+		return nil
+	}
+	tr.state.Quantity = int64(p.Value)
+	return tr.advance()
+}
+
+// quantityProblem explains why a typed quantity was refused.
+func (tr *turn) quantityProblem(err error) string {
+	var qe *danvan.QuantityError
+	if !errors.As(err, &qe) {
+		return t(tr.lang, msgQtyUnparseable)
+	}
+	switch qe.Reason {
+	case danvan.ReasonEmpty:
+		return t(tr.lang, msgQtyEmpty)
+	case danvan.ReasonZero:
+		return t(tr.lang, msgQtyZero)
+	case danvan.ReasonNegative:
+		return t(tr.lang, msgQtyNegative)
+	case danvan.ReasonTooLarge:
+		max := tr.e.Limits.Max[qe.Kind]
+		if qe.Kind == danvan.KindMoney {
+			max = tr.e.Limits.MaxMoney
+		}
+		if max == 0 {
+			return t(tr.lang, msgQtyTooLarge, "?")
+		}
+		return t(tr.lang, msgQtyTooLarge, danvan.FormatQuantity(qe.Kind, max, "", tr.lang))
+	case danvan.ReasonTooSmall:
+		return t(tr.lang, msgQtyTooSmall, esc(truncate(strings.TrimSpace(qe.Input), 12)))
+	case danvan.ReasonPrecision:
+		return t(tr.lang, msgQtyPrecision, tr.kindName(qe.Kind))
+	case danvan.ReasonNeedUnit:
+		return t(tr.lang, msgQtyNeedUnit)
+	}
+	return t(tr.lang, msgQtyUnparseable)
+}
+
+func (tr *turn) askConfirm(c danvan.Campaign, tg danvan.Target) error {
+	text := t(tr.lang, msgConfirmPledge, esc(tr.quantity(tg, danvan.Quantity(tr.state.Quantity))), esc(tr.targetName(tg)), esc(c.Title))
+	tr.ask(stepConfirm, text, func(seq int) [][]danvan.Button {
+		if !c.HonourBoard {
+			return [][]danvan.Button{{
+				{Text: t(tr.lang, msgConfirmPlain), Data: buttonData(seq, "a", 0)},
+				{Text: t(tr.lang, msgCancelButton), Data: buttonData(seq, "x", 0)},
+			}}
+		}
+		return [][]danvan.Button{
+			{{Text: t(tr.lang, msgConfirmNamed), Data: buttonData(seq, "y", 0)}},
+			{{Text: t(tr.lang, msgConfirmAnonymous), Data: buttonData(seq, "a", 0)}},
+			{{Text: t(tr.lang, msgCancelButton), Data: buttonData(seq, "x", 0)}},
+		}
+	})
+	return nil
+}
+
+func (tr *turn) confirm(named bool) error {
+	if tr.state.Step != stepConfirm {
+		return tr.staleButton()
+	}
+	c, err := tr.st.Campaign(tr.ctx, tr.state.Campaign)
+	if err != nil {
+		return err
+	}
+	tg, ok := findTarget(pledgeable(c), tr.state.Target)
+	if !ok {
+		tr.state = State{Seq: tr.state.Seq}
+		tr.say(t(tr.lang, msgNotPledgeableTarget))
+		return nil
+	}
+	choice := t(tr.lang, msgConfirmAnonymous)
+	if named {
+		choice = t(tr.lang, msgConfirmNamed)
+	} else if !c.HonourBoard {
+		choice = t(tr.lang, msgConfirmPlain)
+	}
+	tr.settle(t(tr.lang, msgConfirmPledge, esc(tr.quantity(tg, danvan.Quantity(tr.state.Quantity))), esc(tr.targetName(tg)), esc(c.Title)), choice)
+	if !c.OpenOn(tr.today()) {
+		tr.state = State{Seq: tr.state.Seq}
+		tr.say(t(tr.lang, msgCampaignClosed, esc(c.Title)))
+		return nil
+	}
+	return tr.record(c, tg, named && c.HonourBoard)
+}
+
+// record stores the pledge and thanks the person.
+func (tr *turn) record(c danvan.Campaign, tg danvan.Target, named bool) error {
+	p := danvan.Pledge{
+		PersonID:   tr.person.ID,
+		CampaignID: c.ID,
+		TargetID:   tg.ID,
+		Quantity:   danvan.Quantity(tr.state.Quantity),
+		PublicName: named,
+	}
+	if err := tr.st.CreatePledge(tr.ctx, &p); err != nil {
+		return err
+	}
+	tr.state = State{Seq: tr.state.Seq}
+	text := t(tr.lang, msgPledged, p.Code, esc(tr.quantity(tg, p.Quantity)), esc(c.Title))
+	if tg.Kind == danvan.KindMoney && c.Bank != nil {
+		text += t(tr.lang, msgPledgedBank, esc(c.Bank.BIN), esc(c.Bank.Account), esc(c.Bank.Name), p.Code)
+	}
+	tr.say(text)
+	return nil
+}
+
+// quantity formats q of target tg for the person, as plain text.
+func (tr *turn) quantity(tg danvan.Target, q danvan.Quantity) string {
+	unit := tg.Unit
+	if tg.Kind == danvan.KindGoods {
+		unit = tg.Label
+	}
+	return danvan.FormatQuantity(tg.Kind, q, unit, tr.lang)
+}
+
+// targetName names a target for a person, as plain text: its kind and label.
+func (tr *turn) targetName(tg danvan.Target) string {
+	name := tr.kindName(tg.Kind)
+	if tg.Label != "" {
+		name += ": " + tg.Label
+	}
+	return name
+}
+
+var kindMessages = map[danvan.Kind]msg{
+	danvan.KindMoney:   msgKindMoney,
+	danvan.KindLabour:  msgKindLabour,
+	danvan.KindLand:    msgKindLand,
+	danvan.KindGoods:   msgKindGoods,
+	danvan.KindMeasure: msgKindMeasure,
+	danvan.KindPercent: msgKindPercent,
+}
+
+func (tr *turn) kindName(k danvan.Kind) string {
+	if m, ok := kindMessages[k]; ok {
+		return t(tr.lang, m)
+	}
+	return t(tr.lang, msgKindMoney)
+}
+
+// esc escapes plain text for a message's HTML.
+func esc(s string) string { return danvan.EscapeHTML(s) }

@@ -1,0 +1,171 @@
+package flows
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/danvan/danvan"
+)
+
+// campaigns lists the open campaigns of the person's zone, each with a
+// button to pledge.
+func (tr *turn) campaigns() error {
+	cs, err := tr.st.OpenCampaigns(tr.ctx, tr.person.HomeAreaID)
+	if err != nil {
+		return err
+	}
+	if len(cs) == 0 {
+		tr.say(t(tr.lang, msgNoOpenCampaigns))
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(t(tr.lang, msgCampaignsHeader))
+	var pledgeTo []danvan.Campaign
+	for _, c := range cs {
+		var goals []string
+		for _, tg := range c.Targets {
+			goals = append(goals, esc(tr.targetName(tg)+": "+tr.quantity(tg, tg.Goal)))
+		}
+		b.WriteString(t(tr.lang, msgCampaignLine, esc(c.Title), esc(c.Code), strings.Join(goals, " · ")))
+		if len(pledgeable(c)) > 0 {
+			pledgeTo = append(pledgeTo, c)
+		}
+	}
+	text := b.String()
+	if len(pledgeTo) == 0 {
+		tr.say(text)
+		return nil
+	}
+	tr.state = State{Seq: tr.state.Seq, Pledging: true}
+	tr.ask(stepCampaign, text, func(seq int) [][]danvan.Button {
+		rows := make([][]danvan.Button, len(pledgeTo))
+		for i, c := range pledgeTo {
+			rows[i] = []danvan.Button{{Text: t(tr.lang, msgPledgeButton, c.Code), Data: buttonData(seq, "c", c.ID)}}
+		}
+		return rows
+	})
+	return nil
+}
+
+// myPledgesShown bounds the list; the oldest are left out.
+const myPledgesShown = 30
+
+func (tr *turn) myPledges() error {
+	ls, err := tr.st.PledgesOf(tr.ctx, tr.person.ID, myPledgesShown)
+	if err != nil {
+		return err
+	}
+	if len(ls) == 0 {
+		tr.say(t(tr.lang, msgMyPledgesNone))
+		return nil
+	}
+	today := tr.today()
+	var b strings.Builder
+	b.WriteString(t(tr.lang, msgMyPledgesHeader))
+	for _, l := range ls {
+		what := tr.quantity(l.Target, l.Pledge.Quantity) + " · " + tr.targetName(l.Target)
+		status := t(tr.lang, statusMessages[l.Pledge.Status(today)])
+		if !l.Pledge.Due.IsZero() {
+			status += t(tr.lang, msgDue, l.Pledge.Due.Format("02/01/2006"))
+		}
+		b.WriteString(t(tr.lang, msgMyPledgeLine, esc(l.Pledge.Code), esc(l.CampaignTitle), esc(what),
+			esc(tr.quantity(l.Target, l.Pledge.Received)), status))
+	}
+	tr.say(b.String())
+	return nil
+}
+
+var statusMessages = map[danvan.PledgeStatus]msg{
+	danvan.PledgePledged:   msgStatusPledged,
+	danvan.PledgePartial:   msgStatusPartial,
+	danvan.PledgeFulfilled: msgStatusFulfilled,
+	danvan.PledgeCancelled: msgStatusCancelled,
+	danvan.PledgeOverdue:   msgStatusOverdue,
+}
+
+// summary shows a campaign's progress; without a code it offers the open
+// campaigns as buttons.
+func (tr *turn) summary(code string) error {
+	code, _, _ = strings.Cut(code, " ")
+	if code == "" {
+		cs, err := tr.st.OpenCampaigns(tr.ctx, tr.person.HomeAreaID)
+		if err != nil {
+			return err
+		}
+		codes := make([]string, len(cs))
+		for i, c := range cs {
+			codes[i] = "<code>" + esc(c.Code) + "</code>"
+		}
+		text := t(tr.lang, msgSummaryUsage, strings.Join(codes, ", "))
+		if len(cs) == 0 || tr.ev.Group {
+			tr.say(text)
+			return nil
+		}
+		tr.state = State{Seq: tr.state.Seq}
+		tr.ask(stepSummary, text, func(seq int) [][]danvan.Button {
+			var rows [][]danvan.Button
+			for i, c := range cs {
+				b := danvan.Button{Text: c.Code, Data: buttonData(seq, "s", c.ID)}
+				if i%3 == 0 {
+					rows = append(rows, []danvan.Button{b})
+				} else {
+					rows[len(rows)-1] = append(rows[len(rows)-1], b)
+				}
+			}
+			return rows
+		})
+		return nil
+	}
+	c, err := tr.st.CampaignByCode(tr.ctx, code)
+	if errors.Is(err, danvan.ErrNotFound) {
+		tr.say(t(tr.lang, msgUnknownCampaign, esc(truncate(code, 16))))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return tr.showSummary(c)
+}
+
+func (tr *turn) summaryOf(id int64) error {
+	c, err := tr.st.Campaign(tr.ctx, id)
+	if errors.Is(err, danvan.ErrNotFound) {
+		return tr.staleButton()
+	}
+	if err != nil {
+		return err
+	}
+	tr.settle(t(tr.lang, msgSummaryHeader, esc(c.Title), esc(c.Code)), c.Code)
+	return tr.showSummary(c)
+}
+
+func (tr *turn) showSummary(c danvan.Campaign) error {
+	ps, err := tr.st.Progress(tr.ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString(t(tr.lang, msgSummaryHeader, esc(c.Title), esc(c.Code)))
+	for _, p := range ps {
+		tg := p.Target
+		if !tg.Kind.Pledgeable() {
+			b.WriteString(t(tr.lang, msgSummaryMeasure, esc(tr.targetName(tg)), esc(tr.quantity(tg, tg.Goal))))
+			continue
+		}
+		b.WriteString(t(tr.lang, msgSummaryTarget, esc(tr.targetName(tg)), esc(tr.quantity(tg, p.Received)),
+			esc(tr.quantity(tg, tg.Goal)), p.Percent(), progressBar(p.Percent())))
+		if p.Pledges == 0 {
+			b.WriteString(t(tr.lang, msgSummaryNoPledges))
+		} else {
+			b.WriteString(t(tr.lang, msgSummaryPledged, esc(tr.quantity(tg, p.Pledged)), p.Pledges))
+		}
+	}
+	tr.say(b.String())
+	return nil
+}
+
+// progressBar draws percent as ten blocks, readable in any chat font.
+func progressBar(percent int64) string {
+	full := int(min(max(percent, 0), 100) / 10)
+	return strings.Repeat("▓", full) + strings.Repeat("░", 10-full)
+}

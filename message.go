@@ -1,0 +1,46 @@
+package danvan
+
+import "html"
+
+// Outgoing is one thing the bot says or does in a chat, independent of the
+// messaging platform. Flows and the scheduler produce them; they are written
+// to the outbox in the transaction that decided them and sent later, so
+// nothing is sent that was not committed first.
+type Outgoing struct {
+	Kind   OutKind `json:"kind"`
+	ChatID int64   `json:"chat_id"`
+	// Text is in the platform's small HTML subset (<b>, <i>, <code>); every
+	// piece of user-provided text in it is escaped with EscapeHTML.
+	Text    string     `json:"text,omitempty"`
+	Buttons [][]Button `json:"buttons,omitempty"`
+	// MessageID is the message to edit (OutEdit).
+	MessageID int64 `json:"message_id,omitempty"`
+	// CallbackID is the button press to answer (OutAnswer).
+	CallbackID string `json:"callback_id,omitempty"`
+}
+
+// OutKind says what an Outgoing asks of the platform.
+type OutKind string
+
+const (
+	OutSend   OutKind = "send"   // a new message
+	OutEdit   OutKind = "edit"   // replace the text and buttons of a message the bot sent
+	OutAnswer OutKind = "answer" // acknowledge a button press, with an optional short notice
+)
+
+// Button is an inline button: a label and the opaque data sent back when it
+// is pressed (at most 64 bytes).
+type Button struct {
+	Text string `json:"text"`
+	Data string `json:"data"`
+}
+
+// EscapeHTML makes user-provided text safe inside an Outgoing's Text.
+func EscapeHTML(s string) string { return html.EscapeString(s) }
+
+// OutboxMessage is an Outgoing waiting in the outbox.
+type OutboxMessage struct {
+	ID       int64
+	Attempts int
+	Outgoing
+}

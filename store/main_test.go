@@ -1,0 +1,10 @@
+package store
+
+import (
+	"os"
+	"testing"
+
+	"github.com/danvan/danvan/store/pgtest"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Run(m, Migrate)) }

@@ -1,0 +1,64 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/danvan/danvan"
+	"github.com/jackc/pgx/v5"
+)
+
+// EnsurePerson returns the person with this Telegram id, creating them on
+// first contact and keeping their name and language current.
+func (t *Tx) EnsurePerson(ctx context.Context, telegramID int64, name, lang string) (danvan.Person, error) {
+	var p danvan.Person
+	var home *int64
+	err := t.tx.QueryRow(ctx, `
+		INSERT INTO people (telegram_id, name, lang, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
+		ON CONFLICT (telegram_id) DO UPDATE SET
+			name = CASE WHEN EXCLUDED.name <> '' THEN EXCLUDED.name ELSE people.name END,
+			lang = EXCLUDED.lang,
+			updated_at = CASE WHEN (people.name, people.lang) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.lang) THEN EXCLUDED.updated_at ELSE people.updated_at END
+		RETURNING id, telegram_id, name, lang, home_area_id`, telegramID, name, lang, t.now).
+		Scan(&p.ID, &p.TelegramID, &p.Name, &p.Lang, &home)
+	if err != nil {
+		return p, fmt.Errorf("store: person with telegram id %d: %w", telegramID, err)
+	}
+	if home != nil {
+		p.HomeAreaID = *home
+	}
+	return p, nil
+}
+
+// SetHomeArea records the zone a person lives in.
+func (t *Tx) SetHomeArea(ctx context.Context, personID, areaID int64) error {
+	if _, err := t.tx.Exec(ctx, `UPDATE people SET home_area_id = $2, updated_at = $3 WHERE id = $1`, personID, areaID, t.now); err != nil {
+		return fmt.Errorf("store: set home area of person %d: %w", personID, err)
+	}
+	return nil
+}
+
+// Grants returns the roles a person holds.
+func (t *Tx) Grants(ctx context.Context, personID int64) ([]danvan.Grant, error) {
+	rows, err := t.tx.Query(ctx, `SELECT role, COALESCE(area_id, 0), COALESCE(unit_id, 0) FROM roles WHERE person_id = $1 ORDER BY id`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("store: roles of person %d: %w", personID, err)
+	}
+	gs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (danvan.Grant, error) {
+		var g danvan.Grant
+		err := r.Scan(&g.Role, &g.AreaID, &g.UnitID)
+		return g, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: roles of person %d: %w", personID, err)
+	}
+	return gs, nil
+}
+
+func notFound(err error) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return danvan.ErrNotFound
+	}
+	return err
+}

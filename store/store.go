@@ -1,0 +1,127 @@
+// Package store keeps danvan's data in PostgreSQL through pgx: one file per
+// aggregate, plain SQL, schema migrations embedded in the binary.
+package store
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"github.com/danvan/danvan"
+	"io/fs"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/tern/v2/migrate"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is the database, shared by every goroutine of the process.
+type DB struct {
+	Pool *pgxpool.Pool
+	// Now is the clock; tests replace it. Each transaction reads it once so
+	// that everything it writes carries the same time.
+	Now func() time.Time
+}
+
+// Open connects to the database at url. It does not migrate.
+func Open(ctx context.Context, url string) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("store: parse database URL: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	return &DB{Pool: pool, Now: time.Now}, nil
+}
+
+// Close releases every connection.
+func (db *DB) Close() { db.Pool.Close() }
+
+// Migrate brings the schema of the database at url up to date. Two processes
+// migrating at once are serialised by an advisory lock, so either may start
+// first.
+func Migrate(ctx context.Context, url string) error {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return fmt.Errorf("store: migrate: connect: %w", err)
+	}
+	defer conn.Close(ctx)
+	m, err := migrate.NewMigrator(ctx, conn, "schema_version")
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	if err := m.LoadMigrations(sub); err != nil {
+		return fmt.Errorf("store: migrate: load: %w", err)
+	}
+	if err := m.Migrate(ctx); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	return nil
+}
+
+// Tx is one transaction, with the time it started.
+type Tx struct {
+	tx  pgx.Tx
+	now time.Time
+}
+
+// Now is the transaction's time: one instant for everything it writes.
+func (t *Tx) Now() time.Time { return t.now }
+
+// InTx runs fn in a transaction and commits when fn returns nil.
+func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
+	return pgx.BeginFunc(ctx, db.Pool, func(tx pgx.Tx) error {
+		return fn(&Tx{tx: tx, now: db.Now()})
+	})
+}
+
+// HandleUpdate applies one incoming update exactly once: in a single
+// transaction it records updateID, runs fn, and writes the messages fn
+// returns to the outbox. It reports false, doing nothing, when updateID was
+// already applied.
+func (db *DB) HandleUpdate(ctx context.Context, updateID int64, fn func(*Tx) ([]danvan.Outgoing, error)) (applied bool, err error) {
+	err = db.InTx(ctx, func(tx *Tx) error {
+		tag, err := tx.tx.Exec(ctx, `INSERT INTO processed_updates (update_id, processed_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, updateID, tx.now)
+		if err != nil {
+			return fmt.Errorf("store: record update %d: %w", updateID, err)
+		}
+		if tag.RowsAffected() == 0 {
+			return nil
+		}
+		out, err := fn(tx)
+		if err != nil {
+			return err
+		}
+		if err := tx.Enqueue(ctx, out...); err != nil {
+			return err
+		}
+		applied = true
+		return nil
+	})
+	return applied, err
+}
+
+// isUniqueViolation reports whether err is PostgreSQL's unique_violation,
+// optionally on the named constraint.
+func isUniqueViolation(err error, constraint string) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "23505" {
+		return false
+	}
+	return constraint == "" || pgErr.ConstraintName == constraint
+}

@@ -1,0 +1,190 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/danvan/danvan"
+	"github.com/danvan/danvan/store/pgtest"
+)
+
+// openDB gives a test its own migrated database.
+func openDB(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), pgtest.NewDB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	return db
+}
+
+// seedCampaign creates a zone, a unit and an active campaign with a money
+// target and returns the campaign.
+func seedCampaign(t *testing.T, db *DB) danvan.Campaign {
+	t.Helper()
+	ctx := context.Background()
+	var c danvan.Campaign
+	err := db.InTx(ctx, func(tx *Tx) error {
+		var ward, zone, unit, target int64
+		if err := tx.tx.QueryRow(ctx, `INSERT INTO areas (code, name) VALUES ('YG', 'Phường Yên Giang') RETURNING id`).Scan(&ward); err != nil {
+			return err
+		}
+		if err := tx.tx.QueryRow(ctx, `INSERT INTO areas (code, name, parent_id) VALUES ('YG-K1', 'Khu 1', $1) RETURNING id`, ward).Scan(&zone); err != nil {
+			return err
+		}
+		if err := tx.tx.QueryRow(ctx, `INSERT INTO units (code, name, area_id) VALUES ('MTTQ-YG', 'MTTQ', $1) RETURNING id`, ward).Scan(&unit); err != nil {
+			return err
+		}
+		if err := tx.tx.QueryRow(ctx, `INSERT INTO campaigns (code, title, unit_id) VALUES ('DIEUHOA', 'Điều hòa', $1) RETURNING id`, unit).Scan(&c.ID); err != nil {
+			return err
+		}
+		if _, err := tx.tx.Exec(ctx, `INSERT INTO campaign_areas VALUES ($1, $2)`, c.ID, zone); err != nil {
+			return err
+		}
+		if err := tx.tx.QueryRow(ctx, `INSERT INTO targets (campaign_id, position, kind, goal) VALUES ($1, 1, 'money', 180000000) RETURNING id`, c.ID).Scan(&target); err != nil {
+			return err
+		}
+		var err error
+		c, err = tx.CampaignByCode(ctx, "dieuhoa")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestHandleUpdateAppliesOnce(t *testing.T) {
+	db := openDB(t)
+	c := seedCampaign(t, db)
+	ctx := context.Background()
+	pledge := func(tx *Tx) ([]danvan.Outgoing, error) {
+		p, err := tx.EnsurePerson(ctx, 42, "Lan", "vi")
+		if err != nil {
+			return nil, err
+		}
+		pl := danvan.Pledge{PersonID: p.ID, CampaignID: c.ID, TargetID: c.Targets[0].ID, Quantity: 500_000}
+		if err := tx.CreatePledge(ctx, &pl); err != nil {
+			return nil, err
+		}
+		return []danvan.Outgoing{{Kind: danvan.OutSend, ChatID: 42, Text: "#" + pl.Code}}, nil
+	}
+	for i, want := range []bool{true, false} {
+		applied, err := db.HandleUpdate(ctx, 7001, pledge)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if applied != want {
+			t.Fatalf("delivery %d: applied = %v, want %v", i+1, applied, want)
+		}
+	}
+	var pledges, queued int
+	if err := db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM pledges), (SELECT count(*) FROM outbox)`).Scan(&pledges, &queued); err != nil {
+		t.Fatal(err)
+	}
+	if pledges != 1 || queued != 1 {
+		t.Fatalf("after a repeated update: %d pledges and %d queued messages, want 1 and 1", pledges, queued)
+	}
+}
+
+func TestHandleUpdateRollsBackOnError(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	boom := errors.New("boom")
+	_, err := db.HandleUpdate(ctx, 9, func(tx *Tx) ([]danvan.Outgoing, error) {
+		if _, err := tx.EnsurePerson(ctx, 43, "Minh", "vi"); err != nil {
+			return nil, err
+		}
+		return nil, boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want boom", err)
+	}
+	// The update was not recorded, so a retry applies it.
+	applied, err := db.HandleUpdate(ctx, 9, func(tx *Tx) ([]danvan.Outgoing, error) { return nil, nil })
+	if err != nil || !applied {
+		t.Fatalf("retry: applied = %v, err = %v; want applied", applied, err)
+	}
+	var people int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM people`).Scan(&people); err != nil {
+		t.Fatal(err)
+	}
+	if people != 0 {
+		t.Fatalf("a failed update left %d people behind", people)
+	}
+}
+
+func TestOutboxKeepsOrderPerChat(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	err := db.InTx(ctx, func(tx *Tx) error {
+		return tx.Enqueue(ctx,
+			danvan.Outgoing{Kind: danvan.OutSend, ChatID: 1, Text: "a1"},
+			danvan.Outgoing{Kind: danvan.OutSend, ChatID: 2, Text: "b1"},
+			danvan.Outgoing{Kind: danvan.OutSend, ChatID: 1, Text: "a2"},
+		)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := func() []string {
+		msgs, err := db.NextOutgoing(ctx, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s []string
+		for _, m := range msgs {
+			s = append(s, m.Text)
+		}
+		return s
+	}
+	heads := texts()
+	if len(heads) != 2 || heads[0] != "a1" || heads[1] != "b1" {
+		t.Fatalf("first heads = %v, want [a1 b1]", heads)
+	}
+	msgs, _ := db.NextOutgoing(ctx, 10)
+	// a1 waits for a retry: a2 must not overtake it.
+	if err := db.RetryLater(ctx, msgs[0].ID, time.Now().Add(time.Hour), "429"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkSent(ctx, msgs[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := texts(); len(got) != 0 {
+		t.Fatalf("while chat 1's head waits, got %v, want nothing", got)
+	}
+	db.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+	if got := texts(); len(got) != 1 || got[0] != "a1" {
+		t.Fatalf("after the wait, got %v, want [a1]", got)
+	}
+}
+
+func TestPledgeCodesAreUnique(t *testing.T) {
+	db := openDB(t)
+	c := seedCampaign(t, db)
+	ctx := context.Background()
+	seen := map[string]bool{}
+	err := db.InTx(ctx, func(tx *Tx) error {
+		p, err := tx.EnsurePerson(ctx, 44, "Hòa", "vi")
+		if err != nil {
+			return err
+		}
+		for range 300 {
+			pl := danvan.Pledge{PersonID: p.ID, CampaignID: c.ID, TargetID: c.Targets[0].ID, Quantity: 1000}
+			if err := tx.CreatePledge(ctx, &pl); err != nil {
+				return err
+			}
+			if seen[pl.Code] || len(pl.Code) < 4 || len(pl.Code) > 8 {
+				t.Errorf("code %q repeated or of bad length", pl.Code)
+			}
+			seen[pl.Code] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
