@@ -18,7 +18,7 @@ type Outbox interface {
 	// time to try has come; at most limit.
 	NextOutgoing(ctx context.Context, limit int) ([]danvan.OutboxMessage, error)
 	MarkSent(ctx context.Context, id int64) error
-	RetryLater(ctx context.Context, id int64, at time.Time, reason string) error
+	RetryLater(ctx context.Context, id int64, after time.Duration, reason string) error
 	MarkFailed(ctx context.Context, id int64, reason string) error
 }
 
@@ -111,7 +111,7 @@ func (s *Sender) send(ctx context.Context, api *tgbotapi.BotAPI, m danvan.Outbox
 	case isAPI && e.Code == 429:
 		wait := time.Duration(max(e.RetryAfter, 1)) * time.Second
 		s.Log.Warn("throttled by Telegram", "chat_id", m.ChatID, "retry_after", wait)
-		record = s.Outbox.RetryLater(ctx, m.ID, time.Now().Add(wait), e.Message)
+		record = s.Outbox.RetryLater(ctx, m.ID, wait, e.Message)
 	case isAPI && e.Code == 400 && strings.Contains(e.Message, "message is not modified"):
 		// The message already reads as wanted.
 		record = s.Outbox.MarkSent(ctx, m.ID)
@@ -121,7 +121,7 @@ func (s *Sender) send(ctx context.Context, api *tgbotapi.BotAPI, m danvan.Outbox
 	default:
 		wait := retryWait(m.Attempts)
 		s.Log.Warn("sending failed, will retry", "chat_id", m.ChatID, "outbox_id", m.ID, "attempt", m.Attempts+1, "retry_in", wait, "err", err)
-		record = s.Outbox.RetryLater(ctx, m.ID, time.Now().Add(wait), err.Error())
+		record = s.Outbox.RetryLater(ctx, m.ID, wait, err.Error())
 	}
 	if record != nil {
 		// The message stays pending and is sent again: at least once.

@@ -68,9 +68,10 @@ func (db *DB) MarkSent(ctx context.Context, id int64) error {
 	return nil
 }
 
-// RetryLater records a failed attempt at message id and when to try again.
-func (db *DB) RetryLater(ctx context.Context, id int64, at time.Time, reason string) error {
-	if _, err := db.Pool.Exec(ctx, `UPDATE outbox SET attempts = attempts + 1, next_try_at = $2, last_error = $3 WHERE id = $1`, id, at, reason); err != nil {
+// RetryLater records a failed attempt at message id, to be tried again
+// after the given wait.
+func (db *DB) RetryLater(ctx context.Context, id int64, after time.Duration, reason string) error {
+	if _, err := db.Pool.Exec(ctx, `UPDATE outbox SET attempts = attempts + 1, next_try_at = $2, last_error = $3 WHERE id = $1`, id, db.Now().Add(after), reason); err != nil {
 		return fmt.Errorf("store: reschedule message %d: %w", id, err)
 	}
 	return nil

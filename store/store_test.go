@@ -147,7 +147,7 @@ func TestOutboxKeepsOrderPerChat(t *testing.T) {
 	}
 	msgs, _ := db.NextOutgoing(ctx, 10)
 	// a1 waits for a retry: a2 must not overtake it.
-	if err := db.RetryLater(ctx, msgs[0].ID, time.Now().Add(time.Hour), "429"); err != nil {
+	if err := db.RetryLater(ctx, msgs[0].ID, time.Hour, "429"); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.MarkSent(ctx, msgs[1].ID); err != nil {

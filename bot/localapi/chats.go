@@ -318,7 +318,7 @@ func (m *msgState) export() Message {
 // parseMarkup reads reply_markup. Only inline keyboards are kept; reply
 // keyboards, keyboard removal and force_reply are accepted and not shown.
 func parseMarkup(raw string) (*keyboard, *apiError) {
-	if raw == "" {
+	if raw == "" || raw == "null" {
 		return nil, nil
 	}
 	var obj map[string]json.RawMessage

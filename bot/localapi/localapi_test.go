@@ -651,6 +651,13 @@ func TestWhoTheBotMayWriteTo(t *testing.T) {
 		t.Fatalf("writing again should unblock: %v", err)
 	}
 
+	// Minh blocks and unblocks without ever writing: the chat exists now,
+	// but he still has not started it.
+	srv.Block(minh)
+	srv.Unblock(minh)
+	_, err = bot.Send(tgbotapi.NewMessage(minh.ID, "chào Minh"))
+	wantRefused(t, err, 403, "Forbidden: bot can't initiate conversation with a user")
+
 	srv.RemoveBotFromGroup(localapi.Chat{ID: -500}, minh)
 	_, err = bot.Send(tgbotapi.NewMessage(-500, "tạm biệt"))
 	wantRefused(t, err, 403, "Forbidden: bot is not a member of the group chat")
@@ -865,9 +872,7 @@ func TestSubscribe(t *testing.T) {
 		}
 	}
 	cancel()
-	if _, ok := <-events; ok {
-		// Drain whatever was buffered before cancel; the channel must end.
-		for range events {
-		}
+	// Whatever was buffered drains, then the channel ends.
+	for range events {
 	}
 }

@@ -254,7 +254,7 @@ func (s *Server) answerCallbackQuery(_ *http.Request, p *params) (any, *apiError
 	if !ok || cb.answered || (s.callbackTTL > 0 && now.Sub(cb.at) > s.callbackTTL) {
 		return nil, badRequest("query is too old and response timeout expired or query ID is invalid")
 	}
-	
+	cb.answered = true
 	cb.answer = Answer{QueryID: cb.id, Text: text, ShowAlert: p.bool("show_alert"), URL: p.v["url"], CacheTime: int(cacheTime), At: now}
 	s.notifyLocked(Event{Kind: EventAnswer, ChatID: cb.chatID, MessageID: cb.messageID, CallbackID: cb.id})
 	return true, nil

@@ -184,9 +184,13 @@ func (s *Server) getUpdates(r *http.Request, p *params) (any, *apiError) {
 	}
 	n := min(int(limit), len(s.queue))
 	out := make([]json.RawMessage, n)
+	// A client that went away receives nothing, so nothing counts as delivered.
+	delivered := r.Context().Err() == nil
 	for i, q := range s.queue[:n] {
 		out[i] = q.raw
-		q.mustDeliver = false
+		if delivered {
+			q.mustDeliver = false
+		}
 	}
 	s.mu.Unlock()
 	return out, nil

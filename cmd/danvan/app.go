@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/danvan/danvan"
 	"github.com/danvan/danvan/bot"
@@ -16,6 +17,10 @@ import (
 	"github.com/danvan/danvan/store"
 	"github.com/danvan/danvan/store/localpg"
 )
+
+// now is the clock of everything the bot records and decides by date;
+// tests fix the date so that the example campaigns stay open.
+var now = time.Now
 
 // Main is the program, so that tests can run it end to end in-process.
 type Main struct {
@@ -48,6 +53,7 @@ func (m *Main) Open(ctx context.Context) error {
 		m.Close()
 		return err
 	}
+	db.Now = now
 	m.DB = db
 	return nil
 }
