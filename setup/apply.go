@@ -235,11 +235,11 @@ func checkTargets(ctx context.Context, w Writer, f *File) error {
 			switch {
 			case i >= len(c.Targets):
 				errs = append(errs, &Error{File: f.Name, Line: c.TargetsLine, Msg: fmt.Sprintf(
-					"campaign %s: target %d (%s) has pledges and cannot be removed; keep it in the list, in place",
+					"campaign %s: target %d (%s) has pledges or receipts, so it cannot be removed; keep it in the list, in place",
 					c.Code, u.Position, desc)})
 			case c.Targets[i].Kind != u.Kind:
 				errs = append(errs, &Error{File: f.Name, Line: c.Targets[i].Line, Msg: fmt.Sprintf(
-					"campaign %s: target %d (%s) has pledges and cannot become %s; targets are matched by position, so add new ones at the end",
+					"campaign %s: target %d (%s) has pledges or receipts and cannot become %s; targets are matched by position, so add new ones at the end",
 					c.Code, u.Position, desc, c.Targets[i].Kind)})
 			}
 		}

@@ -48,7 +48,16 @@ func Parse(filename string, data []byte) (*File, error) {
 	}
 	if len(p.errs) > 0 {
 		sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Line < p.errs[j].Line })
-		return nil, p.errs
+		// A node reached through several aliases is reported once.
+		seen := map[Error]bool{}
+		errs := p.errs[:0]
+		for _, e := range p.errs {
+			if !seen[*e] {
+				seen[*e] = true
+				errs = append(errs, e)
+			}
+		}
+		return nil, errs
 	}
 	return p.f, nil
 }
@@ -260,6 +269,11 @@ func (p *parser) scalarNode(v *yaml.Node, what, where string, required bool) (st
 	if !isNull(v) {
 		s = strings.TrimSpace(v.Value)
 	}
+	if strings.ContainsRune(s, 0) {
+		// PostgreSQL cannot store it; refuse it here, with a line.
+		p.errorf(v.Line, where, "%s contains a NUL character", what)
+		return "", v.Line
+	}
 	if s == "" && required {
 		p.errorf(v.Line, where, "%s is empty", what)
 	}
@@ -322,7 +336,12 @@ func (p *parser) ref(defs map[string]def, what, code string, line int, where str
 	p.refs = append(p.refs, ref{defs: defs, what: what, code: code, line: line, where: where})
 }
 
+// define records a code even when its spelling was refused, so that its
+// uses are not reported as unknown as well.
 func (p *parser) define(defs map[string]def, what, code string, line int) {
+	if code == "" {
+		return
+	}
 	key := strings.ToUpper(code)
 	if d, dup := defs[key]; dup {
 		p.errorf(line, "", "%s %q is defined twice (first at line %d)", what, code, d.line)
@@ -367,15 +386,10 @@ func (p *parser) top(n *yaml.Node) {
 }
 
 // localCode checks an area or unit code.
-func (p *parser) localCode(code string, line int, what string) bool {
-	if code == "" {
-		return false
-	}
-	if !localCodeRe.MatchString(code) {
+func (p *parser) localCode(code string, line int, what string) {
+	if code != "" && !localCodeRe.MatchString(code) {
 		p.errorf(line, "", "%s code %q: use 1 to 32 ASCII letters, digits, - or _, starting with a letter or digit (e.g. YG-K1)", what, code)
-		return false
 	}
-	return true
 }
 
 func named(what, code string) string {
@@ -404,9 +418,8 @@ func (p *parser) area(n *yaml.Node, parent string, depth int) {
 	where := named("area", code)
 	p.known(m, where, "code", "name", "children")
 	name, _ := p.scalar(m, "name", where, true)
-	if p.localCode(code, line, "area") {
-		p.define(p.areas, "area", code, line)
-	}
+	p.localCode(code, line, "area")
+	p.define(p.areas, "area", code, line)
 	p.f.Areas = append(p.f.Areas, Area{Code: code, Name: name, Parent: parent, Line: m.n.Line})
 	for _, c := range p.seq(m, "children", where) {
 		p.area(c, code, depth+1)
@@ -426,9 +439,8 @@ func (p *parser) unit(n *yaml.Node) {
 	if area != "" {
 		p.ref(p.areas, "area", area, aline, where)
 	}
-	if p.localCode(code, line, "unit") {
-		p.define(p.units, "unit", code, line)
-	}
+	p.localCode(code, line, "unit")
+	p.define(p.units, "unit", code, line)
 	p.f.Units = append(p.f.Units, Unit{Code: code, Name: name, Area: area, Line: m.n.Line})
 }
 
@@ -533,10 +545,10 @@ func (p *parser) campaign(n *yaml.Node) {
 	where := named("campaign", code)
 	p.known(m, where, "code", "title", "description", "unit", "areas", "starts", "ends",
 		"status", "bank", "honour_board", "targets")
+	p.define(p.campaigns, "campaign", code, line)
 	if code != "" {
 		switch {
 		case campaignCodeRe.MatchString(code):
-			p.define(p.campaigns, "campaign", code, line)
 		case campaignCodeRe.MatchString(strings.ToUpper(code)):
 			p.errorf(line, "", "campaign code %q must be upper case: %q", code, strings.ToUpper(code))
 		default:

@@ -1,6 +1,7 @@
 package setup
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -220,6 +221,7 @@ func TestParseBad(t *testing.T) {
 		{"lower-case campaign code", edit(14, "  - code: dieuhoa"), 14, `must be upper case: "DIEUHOA"`},
 		{"long campaign code", edit(14, "  - code: DIEUHOANHAVANHOAKHU"), 14, "2 to 16 letters"},
 		{"bad area code", edit(5, "      - {code: YG K1, name: Khu 1}"), 5, `area code "YG K1"`},
+		{"NUL in a title", edit(15, `    title: "Điều\0hòa"`), 15, "title contains a NUL character"},
 		{"bad bin", edit(19, `    bank: {bin: "97043", account: "0011001234567"}`), 19, `bin "97043"`},
 		{"bad account", edit(19, `    bank: {bin: "970436", account: "0011-0012"}`), 19, `account "0011-0012"`},
 		{"bank without account", edit(19, `    bank: {bin: "970436"}`), 19, `missing "account"`},
@@ -230,6 +232,8 @@ func TestParseBad(t *testing.T) {
 		{"merge key", edit(7, "  - {<<: {code: X}, name: MTTQ, area: YG}"), 7, "merge keys"},
 		{"yaml syntax", edit(15, "    title: [unclosed"), 15, "did not find expected"},
 		{"second document", base + "---\nareas: []\n", 24, "one YAML document"},
+		{"area cycle through an alias", "areas:\n  - &a {code: A, name: A, children: [*a]}\n", 2, "nest more than 8 deep"},
+		{"area bomb", "x: &a {code: A, name: A}\nareas:\n" + strings.Repeat("  - &a {code: A, name: A, children: [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]}\n", 8), 3, "more than 10000 areas"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -257,7 +261,7 @@ func TestParseReportsEveryProblem(t *testing.T) {
 	).Replace(base)
 	_, err := Parse("bad.yaml", []byte(file))
 	var errs Errors
-	if !asErrors(err, &errs) {
+	if !errors.As(err, &errs) {
 		t.Fatalf("err = %v (%T), want Errors", err, err)
 	}
 	var got []string
@@ -269,10 +273,13 @@ func TestParseReportsEveryProblem(t *testing.T) {
 	}
 }
 
-func asErrors(err error, target *Errors) bool {
-	es, ok := err.(Errors)
-	*target = es
-	return ok
+// A misspelt code is reported once, not again at every use.
+func TestParseNoCascade(t *testing.T) {
+	file := strings.NewReplacer("code: DIEUHOA", "code: dieuhoa", "[DIEUHOA]", "[dieuhoa]").Replace(base)
+	_, err := Parse("bad.yaml", []byte(file))
+	if err == nil || strings.Count(err.Error(), "\n") != 0 || !strings.Contains(err.Error(), "bad.yaml:14: ") {
+		t.Errorf("want one error, at line 14; got:\n%v", err)
+	}
 }
 
 func TestParseGoal(t *testing.T) {

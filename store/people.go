@@ -4,31 +4,51 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/danvan/danvan"
 	"github.com/jackc/pgx/v5"
 )
 
 // EnsurePerson returns the person with this Telegram id, creating them on
-// first contact and keeping their name and language current.
+// first contact. The name is taken only then: a name from the setup file
+// is kept. The language follows the person's Telegram setting.
 func (t *Tx) EnsurePerson(ctx context.Context, telegramID int64, name, lang string) (danvan.Person, error) {
-	var p danvan.Person
-	var home *int64
-	err := t.tx.QueryRow(ctx, `
-		INSERT INTO people (telegram_id, name, lang, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
-		ON CONFLICT (telegram_id) DO UPDATE SET
-			name = CASE WHEN EXCLUDED.name <> '' THEN EXCLUDED.name ELSE people.name END,
-			lang = EXCLUDED.lang,
-			updated_at = CASE WHEN (people.name, people.lang) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.lang) THEN EXCLUDED.updated_at ELSE people.updated_at END
-		RETURNING id, telegram_id, name, lang, home_area_id`, telegramID, name, lang, t.now).
-		Scan(&p.ID, &p.TelegramID, &p.Name, &p.Lang, &home)
+	// Most updates come from people already known: read first, so that the
+	// common case writes nothing.
+	p, err := t.personByTelegram(ctx, telegramID)
+	if errors.Is(err, danvan.ErrNotFound) {
+		if name == "" {
+			name = "#" + strconv.FormatInt(telegramID, 10)
+		}
+		_, err = t.tx.Exec(ctx, `
+			INSERT INTO people (telegram_id, name, lang, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
+			ON CONFLICT (telegram_id) DO NOTHING`, telegramID, name, lang, t.now)
+		if err == nil {
+			p, err = t.personByTelegram(ctx, telegramID)
+		}
+	}
 	if err != nil {
 		return p, fmt.Errorf("store: person with telegram id %d: %w", telegramID, err)
 	}
+	if p.Lang != lang {
+		if _, err := t.tx.Exec(ctx, `UPDATE people SET lang = $2, updated_at = $3 WHERE id = $1`, p.ID, lang, t.now); err != nil {
+			return p, fmt.Errorf("store: language of person %d: %w", p.ID, err)
+		}
+		p.Lang = lang
+	}
+	return p, nil
+}
+
+func (t *Tx) personByTelegram(ctx context.Context, telegramID int64) (danvan.Person, error) {
+	var p danvan.Person
+	var home *int64
+	err := t.tx.QueryRow(ctx, `SELECT id, telegram_id, name, lang, home_area_id FROM people WHERE telegram_id = $1`, telegramID).
+		Scan(&p.ID, &p.TelegramID, &p.Name, &p.Lang, &home)
 	if home != nil {
 		p.HomeAreaID = *home
 	}
-	return p, nil
+	return p, notFound(err)
 }
 
 // SetHomeArea records the zone a person lives in.

@@ -350,3 +350,13 @@ func (t *Tx) UpsertGroup(ctx context.Context, chatID int64, title string, areaID
 	}
 	return created, updated || (linked && !created), nil
 }
+
+// LockSetup makes concurrent runs of the setup file wait for each other
+// instead of failing on each other's new rows; the lock ends with the
+// transaction.
+func (t *Tx) LockSetup(ctx context.Context) error {
+	if _, err := t.tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('danvan setup'))`); err != nil {
+		return fmt.Errorf("store: lock for setup: %w", err)
+	}
+	return nil
+}

@@ -153,6 +153,9 @@ func (m *Main) Setup(ctx context.Context, path string, stdout io.Writer) error {
 	}
 	var report setup.Report
 	err = m.DB.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockSetup(ctx); err != nil {
+			return err
+		}
 		report, err = setup.Apply(ctx, tx, f)
 		return err
 	})

@@ -60,11 +60,34 @@ func candidates() ([]binaries, error) {
 			dirs = append(dirs, strings.TrimSpace(string(out)))
 		}
 	}
-	var globbed []binaries
+	// Probe each real folder once: PATH, pg_config and the globs usually
+	// lead to the same installation, and asking it its version runs it.
+	probed := map[string]bool{}
+	probeOnce := func(dir string) (binaries, bool) {
+		real, ok := resolve(dir)
+		if !ok || probed[real] {
+			return binaries{}, false
+		}
+		probed[real] = true
+		return probe(real)
+	}
+	var found, tooOld, globbed []binaries
+	add := func(b binaries) {
+		if b.ver[0] < minMajor {
+			tooOld = append(tooOld, b)
+		} else {
+			found = append(found, b)
+		}
+	}
+	for _, d := range dirs {
+		if b, ok := probeOnce(d); ok {
+			add(b)
+		}
+	}
 	for _, g := range globRoots {
 		matches, _ := filepath.Glob(g)
 		for _, m := range matches {
-			if b, ok := probe(m); ok {
+			if b, ok := probeOnce(m); ok {
 				globbed = append(globbed, b)
 			}
 		}
@@ -74,26 +97,6 @@ func candidates() ([]binaries, error) {
 		a, b := globbed[i].ver, globbed[j].ver
 		return a[0] > b[0] || a[0] == b[0] && a[1] > b[1]
 	})
-
-	var found []binaries
-	var tooOld []binaries
-	seen := map[string]bool{}
-	add := func(b binaries) {
-		if seen[b.dir] {
-			return
-		}
-		seen[b.dir] = true
-		if b.ver[0] < minMajor {
-			tooOld = append(tooOld, b)
-			return
-		}
-		found = append(found, b)
-	}
-	for _, d := range dirs {
-		if b, ok := probe(d); ok {
-			add(b)
-		}
-	}
 	for _, b := range globbed {
 		add(b)
 	}
@@ -108,24 +111,24 @@ func candidates() ([]binaries, error) {
 
 var versionRE = regexp.MustCompile(`\(PostgreSQL\) (\d+)(?:\.(\d+))?`)
 
-// probe checks that dir holds a working server and asks it its version. The
-// folder is resolved through symlinks because the binaries find their share
-// files and each other relative to where they really live, and so that
-// /usr/local/bin/initdb -> /usr/lib/postgresql/15/bin/initdb counts once.
-func probe(dir string) (binaries, bool) {
+// resolve returns the real folder of dir's initdb. The binaries find their
+// share files and each other relative to where they really live, and
+// /usr/local/bin/initdb -> /usr/lib/postgresql/15/bin/initdb is one
+// installation, not two.
+func resolve(dir string) (string, bool) {
 	if dir == "" {
-		return binaries{}, false
+		return "", false
 	}
 	initdb, err := filepath.EvalSymlinks(filepath.Join(dir, "initdb"))
 	if err != nil {
-		return binaries{}, false
+		return "", false
 	}
-	dir = filepath.Dir(initdb)
-	if !filepath.IsAbs(dir) {
-		if dir, err = filepath.Abs(dir); err != nil {
-			return binaries{}, false
-		}
-	}
+	real, err := filepath.Abs(filepath.Dir(initdb))
+	return real, err == nil
+}
+
+// probe checks that dir holds a working server and asks it its version.
+func probe(dir string) (binaries, bool) {
 	for _, name := range []string{"initdb", "postgres"} {
 		st, err := os.Stat(filepath.Join(dir, name))
 		if err != nil || !st.Mode().IsRegular() || st.Mode().Perm()&0o111 == 0 {

@@ -4,6 +4,8 @@ package localpg
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -273,9 +275,13 @@ func TestStartFailureShowsLog(t *testing.T) {
 func TestLongDirMovesSocket(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(tempDir(t), strings.Repeat("a", 40), strings.Repeat("b", 40), "pg")
+	sum := sha256.Sum256([]byte(dir))
+	want := filepath.Join(os.TempDir(), "danvan-pg-"+hex.EncodeToString(sum[:8]))
+	// Registered before start, so it runs after the servers have stopped.
+	t.Cleanup(func() { os.Remove(want) })
 	s := start(t, dir, true)
-	if s.SocketDir() == dir || len(s.SocketDir())+len("/.s.PGSQL.5432") > 107 {
-		t.Fatalf("socket folder %s for data folder %s", s.SocketDir(), dir)
+	if s.SocketDir() != want || len(s.SocketDir())+len("/.s.PGSQL.5432") > 107 {
+		t.Fatalf("socket folder %s for data folder %s, want %s", s.SocketDir(), dir, want)
 	}
 	if n := queryInt(t, connect(t, s.URL(Database)), "SELECT 1"); n != 1 {
 		t.Fatalf("SELECT 1 = %d", n)

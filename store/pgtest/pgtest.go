@@ -45,7 +45,6 @@ var (
 	prefix   string          // unique to this test binary
 	counter  atomic.Int64
 	live     = map[string]bool{} // created and not yet dropped
-	strategy string              // CREATE DATABASE option, see setup
 )
 
 const setupTimeout = 2 * time.Minute
@@ -100,20 +99,6 @@ func setup(prepare func(ctx context.Context, url string) error) error {
 		}
 		server = srv
 		adminURL = srv.URL("postgres")
-	}
-
-	if server != nil {
-		// PostgreSQL 15 made CREATE DATABASE copy through the WAL, which
-		// spares a busy server two checkpoints but is 8 times slower here
-		// (140 ms against 18 ms): with fsync off, checkpoints cost nothing.
-		// A TEST_DATABASE_URL server keeps its default, as it may be busy.
-		var version int
-		if err := adminQuery(ctx, "SELECT current_setting('server_version_num')::int", &version); err != nil {
-			return err
-		}
-		if version >= 150000 {
-			strategy = " STRATEGY = FILE_COPY"
-		}
 	}
 
 	name := prefix + "_template"
@@ -203,7 +188,7 @@ func NewDB(t testing.TB) string {
 	name := fmt.Sprintf("%s_%d", prefix, counter.Add(1))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := admin(ctx, "CREATE DATABASE "+ident(name)+" TEMPLATE "+ident(template)+strategy); err != nil {
+	if err := admin(ctx, "CREATE DATABASE "+ident(name)+" TEMPLATE "+ident(template)); err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}
 	mu.Lock()
@@ -306,15 +291,6 @@ func admin(ctx context.Context, stmts ...string) error {
 		}
 	}
 	return nil
-}
-
-func adminQuery(ctx context.Context, sql string, dest any) error {
-	conn, err := pgx.Connect(ctx, adminURL)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.Background())
-	return conn.QueryRow(ctx, sql).Scan(dest)
 }
 
 // dbURL is adminURL pointing at another database. TEST_DATABASE_URL may be
