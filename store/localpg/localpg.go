@@ -420,6 +420,7 @@ func (s *Server) launch(ctx context.Context, bin binaries, as *identity, args []
 		return err
 	}
 	defer logf.Close()
+	logStart := logSize(s.logPath)
 
 	cmd := exec.Command(filepath.Join(bin.dir, "postgres"), args...)
 	cmd.Dir = s.dataDir
@@ -475,7 +476,7 @@ func (s *Server) launch(ctx context.Context, bin binaries, as *identity, args []
 			continue
 		}
 		s.kill()
-		return fmt.Errorf("localpg: PostgreSQL %s; the end of %s reads:\n%s", why, s.logPath, logTail(s.logPath))
+		return fmt.Errorf("localpg: PostgreSQL %s; the end of %s reads:\n%s", why, s.logPath, logTail(s.logPath, logStart))
 	}
 }
 
@@ -530,6 +531,7 @@ func (s *Server) initdbIfEmpty(ctx context.Context, cands []binaries, as *identi
 		if err != nil {
 			return err
 		}
+		logStart := logSize(s.logPath)
 		cmd := exec.CommandContext(ctx, filepath.Join(bin.dir, "initdb"), args...)
 		cmd.Dir = s.dir
 		cmd.Env = childEnv()
@@ -544,7 +546,7 @@ func (s *Server) initdbIfEmpty(ctx context.Context, cands []binaries, as *identi
 			}
 			return nil
 		}
-		tail := logTail(s.logPath)
+		tail := logTail(s.logPath, logStart)
 		_ = os.RemoveAll(scratch)
 		if locale != "C" && strings.Contains(tail, "invalid locale name") {
 			continue
@@ -625,21 +627,32 @@ func rotateLog(path string) {
 	}
 }
 
-// logTail returns the last lines of the log, which say why PostgreSQL failed.
-func logTail(path string) string {
+// logTail returns the last lines the log gained since offset from, which
+// say why PostgreSQL failed without the noise of earlier runs.
+func logTail(path string, from int64) string {
 	f, err := os.Open(path)
 	if err != nil {
 		return "(" + err.Error() + ")"
 	}
 	defer f.Close()
 	const chunk = 4096
-	if st, err := f.Stat(); err == nil && st.Size() > chunk {
-		_, _ = f.Seek(-chunk, io.SeekEnd)
+	if st, err := f.Stat(); err == nil {
+		from = max(from, st.Size()-chunk)
 	}
+	_, _ = f.Seek(max(from, 0), io.SeekStart)
 	raw, _ := io.ReadAll(f)
 	lines := bytes.Split(bytes.TrimRight(raw, "\n"), []byte("\n"))
 	if len(lines) > 12 {
 		lines = lines[len(lines)-12:]
 	}
 	return "  " + string(bytes.Join(lines, []byte("\n  ")))
+}
+
+// logSize is where the next run's lines will start in the log.
+func logSize(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return st.Size()
 }
