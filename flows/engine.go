@@ -87,6 +87,9 @@ type turn struct {
 
 // Handle applies one event and returns what the bot answers.
 func (e *Engine) Handle(ctx context.Context, st Store, ev Event) ([]danvan.Outgoing, error) {
+	if ev.Group && ev.Kind != EventCommand && ev.Kind != EventButton {
+		return nil, nil // people talk among themselves in groups
+	}
 	tr := &turn{ctx: ctx, e: e, st: st, ev: ev, lang: lang(ev.Lang)}
 	var err error
 	tr.person, err = st.EnsurePerson(ctx, ev.UserID, ev.UserName, tr.lang)
@@ -137,9 +140,6 @@ func (tr *turn) dispatch() error {
 	case EventText:
 		return tr.text()
 	default:
-		if tr.ev.Group {
-			return nil
-		}
 		if tr.state.Step != "" {
 			tr.say(t(tr.lang, msgOnlyText) + tr.stepHint())
 			return nil
@@ -171,6 +171,17 @@ func (tr *turn) answer(notice string) {
 func (tr *turn) settle(question, choice string) {
 	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutEdit, ChatID: tr.ev.ChatID, MessageID: tr.ev.MessageID,
 		Text: t(tr.lang, msgChosen, question, esc(choice))})
+}
+
+// grid lays buttons out in rows of perRow, short enough for a phone.
+func grid(bs []danvan.Button, perRow int) [][]danvan.Button {
+	var rows [][]danvan.Button
+	for len(bs) > 0 {
+		n := min(perRow, len(bs))
+		rows = append(rows, bs[:n:n])
+		bs = bs[n:]
+	}
+	return rows
 }
 
 // buttonData builds a button's data: the state's sequence number, an action
@@ -251,9 +262,6 @@ func (tr *turn) command() error {
 }
 
 func (tr *turn) text() error {
-	if tr.ev.Group {
-		return nil // people talk among themselves in groups
-	}
 	switch tr.state.Step {
 	case stepQuantity:
 		return tr.typedQuantity(tr.ev.Text)
@@ -301,9 +309,7 @@ func (tr *turn) button() error {
 	}
 	// A well-formed button of the right sequence with an unknown action
 	// can only be forged.
-	tr.out = tr.out[:len(tr.out)-1]
-	tr.answer(t(tr.lang, msgButtonExpired))
-	return nil
+	return tr.staleButton()
 }
 
 // truncate shortens s to at most n runes, for echoing input back.

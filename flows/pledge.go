@@ -72,16 +72,11 @@ func (tr *turn) askZone() error {
 		return nil
 	}
 	tr.ask(stepZone, t(tr.lang, msgAskZone), func(seq int) [][]danvan.Button {
-		var rows [][]danvan.Button
+		bs := make([]danvan.Button, len(zones))
 		for i, z := range zones {
-			b := danvan.Button{Text: z.Name, Data: buttonData(seq, "z", z.ID)}
-			if i%2 == 0 {
-				rows = append(rows, []danvan.Button{b})
-			} else {
-				rows[len(rows)-1] = append(rows[len(rows)-1], b)
-			}
+			bs[i] = danvan.Button{Text: z.Name, Data: buttonData(seq, "z", z.ID)}
 		}
-		return rows
+		return grid(bs, 2)
 	})
 	return nil
 }

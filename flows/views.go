@@ -103,16 +103,11 @@ func (tr *turn) summary(code string) error {
 		}
 		tr.state = State{Seq: tr.state.Seq}
 		tr.ask(stepSummary, text, func(seq int) [][]danvan.Button {
-			var rows [][]danvan.Button
+			bs := make([]danvan.Button, len(cs))
 			for i, c := range cs {
-				b := danvan.Button{Text: c.Code, Data: buttonData(seq, "s", c.ID)}
-				if i%3 == 0 {
-					rows = append(rows, []danvan.Button{b})
-				} else {
-					rows[len(rows)-1] = append(rows[len(rows)-1], b)
-				}
+				bs[i] = danvan.Button{Text: c.Code, Data: buttonData(seq, "s", c.ID)}
 			}
-			return rows
+			return grid(bs, 3)
 		})
 		return nil
 	}

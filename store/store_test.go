@@ -188,3 +188,34 @@ func TestPledgeCodesAreUnique(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestPruneForgetsOldUpdateIDs(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	noop := func(*Tx) ([]danvan.Outgoing, error) {
+		return []danvan.Outgoing{{Kind: danvan.OutSend, ChatID: 1, Text: "x"}}, nil
+	}
+	start := time.Now()
+	if _, err := db.HandleUpdate(ctx, 1, noop); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := db.NextOutgoing(ctx, 1)
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("outbox: %v %v", msgs, err)
+	}
+	if err := db.MarkSent(ctx, msgs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	// A day later the id is still remembered; a month later it is not.
+	db.Now = func() time.Time { return start.Add(24 * time.Hour) }
+	if n, err := db.Prune(ctx); err != nil || n != 0 {
+		t.Fatalf("after a day: pruned %d, %v; want 0", n, err)
+	}
+	if applied, _ := db.HandleUpdate(ctx, 1, noop); applied {
+		t.Fatal("an update id was forgotten after a day")
+	}
+	db.Now = func() time.Time { return start.Add(31 * 24 * time.Hour) }
+	if n, err := db.Prune(ctx); err != nil || n != 2 {
+		t.Fatalf("after a month: pruned %d, %v; want 2 (the update id and the sent message)", n, err)
+	}
+}

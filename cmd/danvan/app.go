@@ -95,10 +95,10 @@ func (m *Main) Serve(ctx context.Context) error {
 		m.Log.Warn("setting the command menu failed", "err", err)
 	}
 	var wg sync.WaitGroup
-	errs := make(chan error, 2)
+	errs := make(chan error, 3)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	for _, part := range []func(context.Context) error{poller.Run, sender.Run} {
+	for _, part := range []func(context.Context) error{poller.Run, sender.Run, m.housekeep} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -111,6 +111,25 @@ func (m *Main) Serve(ctx context.Context) error {
 	wg.Wait()
 	close(errs)
 	return <-errs
+}
+
+// housekeep prunes the exactly-once bookkeeping every hour.
+func (m *Main) housekeep(ctx context.Context) error {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		n, err := m.DB.Prune(ctx)
+		if err != nil && ctx.Err() == nil {
+			m.Log.Warn("pruning old rows failed", "err", err)
+		} else if n > 0 {
+			m.Log.Info("pruned old rows", "rows", n)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+	}
 }
 
 // intake applies each update in one transaction and wakes the sender once

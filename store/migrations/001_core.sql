@@ -152,10 +152,13 @@ CREATE TABLE conversations (
 );
 
 -- Telegram re-delivers updates; a row here means "already applied".
+-- Rows are kept a few days, longer than Telegram keeps an update, and then
+-- pruned: update ids may jump and, much later, come round again.
 CREATE TABLE processed_updates (
     update_id    BIGINT PRIMARY KEY,
     processed_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
+CREATE INDEX processed_updates_at ON processed_updates (processed_at);
 
 -- Everything the bot says is written here in the transaction that decided
 -- it, and sent afterwards, in id order per chat.
@@ -172,3 +175,4 @@ CREATE TABLE outbox (
     failed_at   TIMESTAMPTZ
 );
 CREATE INDEX outbox_pending ON outbox (chat_id, id) WHERE sent_at IS NULL AND failed_at IS NULL;
+CREATE INDEX outbox_sent ON outbox (sent_at) WHERE sent_at IS NOT NULL;
