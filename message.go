@@ -1,6 +1,9 @@
 package danvan
 
-import "html"
+import (
+	"html"
+	"time"
+)
 
 // Outgoing is one thing the bot says or does in a chat, independent of the
 // messaging platform. Flows and the scheduler produce them; they are written
@@ -17,6 +20,9 @@ type Outgoing struct {
 	MessageID int64 `json:"message_id,omitempty"`
 	// CallbackID is the button press to answer (OutAnswer).
 	CallbackID string `json:"callback_id,omitempty"`
+	// Broadcast marks a message nobody is waiting for (a reminder, a weekly
+	// summary): replies to people chatting now are sent before it.
+	Broadcast bool `json:"broadcast,omitempty"`
 }
 
 // OutKind says what an Outgoing asks of the platform.
@@ -40,7 +46,20 @@ func EscapeHTML(s string) string { return html.EscapeString(s) }
 
 // OutboxMessage is an Outgoing waiting in the outbox.
 type OutboxMessage struct {
-	ID       int64
-	Attempts int
+	ID          int64
+	Attempts    int
+	CreatedAt   time.Time
+	Unreachable bool // the chat refused the bot; nothing is to be sent there
 	Outgoing
+}
+
+// FailedMessage is a message the platform refused for good, kept for admins.
+type FailedMessage struct {
+	ID        int64
+	ChatID    int64
+	CreatedAt time.Time
+	FailedAt  time.Time
+	Attempts  int
+	Reason    string
+	Text      string
 }

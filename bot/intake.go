@@ -2,9 +2,11 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/danvan/danvan/flows"
@@ -20,6 +22,9 @@ type Handler interface {
 	// (a bug, not an outage): it records updateID and apologises to chatID,
 	// so one bad update cannot stop the bot answering everybody else.
 	HandleFailure(ctx context.Context, updateID int64, ev flows.Event) error
+	// Ping tells an outage (keep the update and wait) from a failure of
+	// the update itself.
+	Ping(ctx context.Context) error
 }
 
 // allowedUpdates are the update kinds danvan asks Telegram for.
@@ -35,7 +40,13 @@ type Poller struct {
 	Endpoint string // template of token and method; "" for Telegram's
 	Handler  Handler
 	Log      *slog.Logger
+	Metrics  *Metrics
+
+	alive atomic.Int64 // unix nanoseconds of the last poll answered
 }
+
+// Alive is when Telegram last answered a poll.
+func (p *Poller) Alive() time.Time { return time.Unix(0, p.alive.Load()) }
 
 // Run polls until ctx ends. The offset moves past an update only after its
 // transaction committed, so a crash re-reads it and the handler's record of
@@ -43,10 +54,19 @@ type Poller struct {
 func (p *Poller) Run(ctx context.Context) error {
 	// The poll is cancelled by ctx; handling is not, so that an update
 	// begun is committed or rolled back, never cut in half.
+	if p.Metrics == nil {
+		p.Metrics = NewMetrics(nil)
+	}
 	api, err := newAPI(ctx, p.Token, p.Endpoint, pollTimeout+15*time.Second)
 	if err != nil {
 		return err
 	}
+	// Polling and a webhook exclude each other: drop any webhook left from
+	// an earlier deployment.
+	if _, err := api.Request(tgbotapi.DeleteWebhookConfig{}); err != nil {
+		return fmt.Errorf("bot: delete webhook before polling: %w", err)
+	}
+	p.alive.Store(time.Now().UnixNano())
 	p.Log.Info("polling for updates", "bot", api.Self.UserName)
 	offset := 0
 	backoff := newBackoff(time.Second, time.Minute)
@@ -70,8 +90,9 @@ func (p *Poller) Run(ctx context.Context) error {
 			continue
 		}
 		backoff.reset()
+		p.alive.Store(time.Now().UnixNano())
 		for _, u := range updates {
-			if !p.handle(ctx, api.Self.UserName, u) {
+			if !handleUpdate(ctx, p.Handler, p.Metrics, p.Log, api.Self.UserName, u) {
 				break // shutting down with this update not applied
 			}
 			offset = u.UpdateID + 1
@@ -84,34 +105,57 @@ func (p *Poller) Run(ctx context.Context) error {
 	return nil
 }
 
-// handle applies one update, retrying while it fails. It reports false when
-// ctx ended before the update was applied.
-func (p *Poller) handle(ctx context.Context, botName string, u tgbotapi.Update) bool {
+// handleUpdate applies one update, retrying while it fails. While the
+// database is away it waits as long as it takes; an update that fails
+// again and again with the database up is given up with an apology. It
+// reports false when ctx ended before the update was applied.
+func handleUpdate(ctx context.Context, h Handler, m *Metrics, log *slog.Logger, botName string, u tgbotapi.Update) bool {
 	ev, ok := eventOf(u, botName)
 	if !ok {
+		m.Updates.WithLabelValues("other", "ignored").Inc()
 		return true // nothing danvan acts on
 	}
+	kind := eventKind(ev)
 	work := context.WithoutCancel(ctx)
 	backoff := newBackoff(200*time.Millisecond, 30*time.Second)
-	for attempt := 1; ; attempt++ {
+	for failures := 0; ; {
 		start := time.Now()
-		applied, err := p.Handler.HandleUpdate(work, int64(u.UpdateID), ev)
+		applied, err := h.HandleUpdate(work, int64(u.UpdateID), ev)
 		if err == nil {
-			p.Log.Debug("update handled", "update_id", u.UpdateID, "applied", applied, "took", time.Since(start))
+			m.HandleSeconds.Observe(time.Since(start).Seconds())
+			outcome := "applied"
+			if !applied {
+				outcome = "repeat"
+			}
+			m.Updates.WithLabelValues(kind, outcome).Inc()
 			return true
 		}
-		p.Log.Error("update failed", "update_id", u.UpdateID, "attempt", attempt, "err", err)
-		if attempt >= attemptsBeforeGivingUp {
-			if err := p.Handler.HandleFailure(work, int64(u.UpdateID), ev); err == nil {
+		m.Updates.WithLabelValues(kind, "failed").Inc()
+		if perr := h.Ping(work); perr != nil {
+			log.Warn("database unreachable, keeping the update", "update_id", u.UpdateID, "err", perr)
+		} else {
+			failures++
+			log.Error("update failed", "update_id", u.UpdateID, "attempt", failures, "err", err)
+			if failures >= attemptsBeforeGivingUp && h.HandleFailure(work, int64(u.UpdateID), ev) == nil {
+				m.Updates.WithLabelValues(kind, "gave_up").Inc()
 				return true
 			}
-			// Even the apology failed: the database is probably away.
-			// Keep the update and try again until it comes back.
 		}
 		if !sleep(ctx, backoff.next()) {
 			return false
 		}
 	}
+}
+
+// eventKind names an event for metrics.
+func eventKind(ev flows.Event) string {
+	switch ev.Kind {
+	case flows.EventButton:
+		return "button"
+	case flows.EventJoined, flows.EventLeft:
+		return "membership"
+	}
+	return "message"
 }
 
 // eventOf turns a Telegram update into a flows.Event; false for updates
@@ -142,6 +186,15 @@ func eventOf(u tgbotapi.Update, botName string) (flows.Event, bool) {
 			ev.Kind = flows.EventOther
 		}
 		return ev, true
+	case u.MyChatMember != nil:
+		c := u.MyChatMember
+		kind := flows.EventJoined
+		switch c.NewChatMember.Status {
+		case "left", "kicked":
+			kind = flows.EventLeft
+		}
+		return flows.Event{Kind: kind, ChatID: c.Chat.ID, Group: !c.Chat.IsPrivate(), UserID: c.From.ID,
+			UserName: fullName(&c.From), Lang: c.From.LanguageCode}, true
 	case u.CallbackQuery != nil && u.CallbackQuery.Message != nil && u.CallbackQuery.From != nil:
 		q := u.CallbackQuery
 		return flows.Event{

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/danvan/danvan"
@@ -15,25 +16,43 @@ import (
 // Outbox is where the sender finds what to send and records what happened.
 type Outbox interface {
 	// NextOutgoing returns the oldest unsent message of each chat whose
-	// time to try has come; at most limit.
-	NextOutgoing(ctx context.Context, limit int) ([]danvan.OutboxMessage, error)
+	// time to try has come, replies before broadcasts; at most limit, none
+	// for the chats in skip.
+	NextOutgoing(ctx context.Context, limit int, skip []int64) ([]danvan.OutboxMessage, error)
 	MarkSent(ctx context.Context, id int64) error
 	RetryLater(ctx context.Context, id int64, after time.Duration, reason string) error
 	MarkFailed(ctx context.Context, id int64, reason string) error
+	MarkUnreachable(ctx context.Context, chatID int64, reason string) error
+	MoveChat(ctx context.Context, from, to int64) error
+	// Lead runs fn while this process is the one that sends, among all
+	// processes sharing the outbox.
+	Lead(ctx context.Context, name string, interval time.Duration, fn func(context.Context) error) error
 }
 
-// Sender drains the outbox into Bot API calls.
+// Sender drains the outbox into Bot API calls, keeping Telegram's rate
+// limits, and is the only sender among the processes sharing the outbox.
 type Sender struct {
 	Token    string
 	Endpoint string
 	Outbox   Outbox
 	Log      *slog.Logger
-	// Workers send to that many chats at once; order within a chat holds
-	// because only a chat's oldest message is ever handed out.
+	Metrics  *Metrics
+	Limits   Limits
+	// Workers is how many calls may be in flight at once, each to a
+	// different chat: a slow chat does not hold up the others, and order
+	// within a chat holds because a chat's next message waits for its
+	// previous one.
 	Workers int
+	// Timeout bounds one Bot API call (default 30 s).
+	Timeout time.Duration
+	// LeadInterval is how often a follower tries to become the sender, and
+	// the leader checks it still is (default 2 s).
+	LeadInterval time.Duration
 
-	wake chan struct{}
-	once sync.Once
+	wake   chan struct{}
+	once   sync.Once
+	alive  atomic.Int64 // unix nanoseconds of the last loop
+	leader atomic.Bool
 }
 
 // idleWait is how often an idle sender looks at the outbox when nobody
@@ -50,26 +69,95 @@ func (s *Sender) Wake() {
 }
 
 func (s *Sender) init() {
-	s.once.Do(func() { s.wake = make(chan struct{}, 1) })
+	s.once.Do(func() {
+		s.wake = make(chan struct{}, 1)
+		if s.Metrics == nil {
+			s.Metrics = NewMetrics(nil)
+		}
+		if s.Workers <= 0 {
+			s.Workers = 8
+		}
+		if s.Timeout <= 0 {
+			s.Timeout = 30 * time.Second
+		}
+		if s.LeadInterval <= 0 {
+			s.LeadInterval = 2 * time.Second
+		}
+	})
 }
 
-// Run sends until ctx ends; the call in flight is finished first.
+// Alive is when the sender last went round its loop, as leader or waiting
+// for the lead.
+func (s *Sender) Alive() time.Time { return time.Unix(0, s.alive.Load()) }
+
+// Leader reports whether this process is the one sending.
+func (s *Sender) Leader() bool { return s.leader.Load() }
+
+// Run sends until ctx ends; calls in flight are finished first.
 func (s *Sender) Run(ctx context.Context) error {
 	s.init()
-	workers := max(s.Workers, 1)
-	api, err := newAPI(context.WithoutCancel(ctx), s.Token, s.Endpoint, 30*time.Second)
+	s.alive.Store(time.Now().UnixNano())
+	api, err := newAPI(context.WithoutCancel(ctx), s.Token, s.Endpoint, s.Timeout)
 	if err != nil {
 		return err
 	}
+	// While another process sends, show that this one is alive and waiting.
+	go func() {
+		for sleep(ctx, s.LeadInterval) {
+			if !s.leader.Load() {
+				s.alive.Store(time.Now().UnixNano())
+			}
+		}
+	}()
+	err = s.Outbox.Lead(ctx, "sender", s.LeadInterval, func(ctx context.Context) error {
+		s.leader.Store(true)
+		defer s.leader.Store(false)
+		s.Log.Info("sending from the outbox")
+		s.drain(ctx, api)
+		return nil
+	})
+	s.Log.Info("sender stopped")
+	return err
+}
+
+// drain sends until ctx ends.
+func (s *Sender) drain(ctx context.Context, api *tgbotapi.BotAPI) {
+	lim := newLimiter(s.Limits)
+	var (
+		mu       sync.Mutex
+		inFlight = map[int64]bool{}      // chats with a call under way
+		notReady = map[int64]time.Time{} // chats held back by their rate limit
+		wg       sync.WaitGroup
+	)
+	defer wg.Wait()
+	slots := make(chan struct{}, s.Workers)
 	backoff := newBackoff(200*time.Millisecond, 30*time.Second)
 	for ctx.Err() == nil {
-		msgs, err := s.Outbox.NextOutgoing(ctx, 4*workers)
-		if err != nil {
-			if ctx.Err() != nil {
-				break
+		now := time.Now()
+		s.alive.Store(now.UnixNano())
+		mu.Lock()
+		skip := make([]int64, 0, len(inFlight)+len(notReady))
+		for id := range inFlight {
+			skip = append(skip, id)
+		}
+		next := now.Add(idleWait)
+		for id, at := range notReady {
+			if !at.After(now) {
+				delete(notReady, id)
+				continue
 			}
-			s.Log.Error("reading the outbox failed", "err", err)
-			sleep(ctx, backoff.next())
+			skip = append(skip, id)
+			if at.Before(next) {
+				next = at
+			}
+		}
+		mu.Unlock()
+		msgs, err := s.Outbox.NextOutgoing(ctx, 2*s.Workers, skip)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.Log.Error("reading the outbox failed", "err", err)
+				sleep(ctx, backoff.next())
+			}
 			continue
 		}
 		backoff.reset()
@@ -77,61 +165,124 @@ func (s *Sender) Run(ctx context.Context) error {
 			select {
 			case <-ctx.Done():
 			case <-s.wake:
-			case <-time.After(idleWait):
+			case <-time.After(time.Until(next)):
 			}
 			continue
 		}
-		var wg sync.WaitGroup
-		sem := make(chan struct{}, workers)
 		for _, m := range msgs {
+			if m.Unreachable {
+				s.Metrics.Sends.WithLabelValues("unreachable").Inc()
+				if err := s.Outbox.MarkFailed(ctx, m.ID, "unreachable"); err != nil {
+					s.Log.Error("recording a message to an unreachable chat failed", "outbox_id", m.ID, "err", err)
+				}
+				continue
+			}
+			if counts(m.Outgoing) {
+				if d := lim.chatDelay(m.ChatID, time.Now()); d > 0 {
+					mu.Lock()
+					notReady[m.ChatID] = time.Now().Add(d)
+					mu.Unlock()
+					continue
+				}
+				if err := lim.global.Wait(ctx); err != nil {
+					break // shutting down
+				}
+			}
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+			}
+			if ctx.Err() != nil {
+				break
+			}
+			mu.Lock()
+			inFlight[m.ChatID] = true
+			mu.Unlock()
 			wg.Add(1)
-			sem <- struct{}{}
 			go func() {
-				defer func() { <-sem; wg.Done() }()
-				s.send(context.WithoutCancel(ctx), api, m)
+				defer func() {
+					mu.Lock()
+					delete(inFlight, m.ChatID)
+					mu.Unlock()
+					<-slots
+					wg.Done()
+					s.Wake()
+				}()
+				if wait := s.send(context.WithoutCancel(ctx), api, m); wait > 0 {
+					mu.Lock()
+					notReady[m.ChatID] = time.Now().Add(wait)
+					mu.Unlock()
+				}
 			}()
 		}
-		wg.Wait()
+		// Wait for a free worker or news before asking again, so that the
+		// chats in flight are not fetched over and over.
+		select {
+		case <-ctx.Done():
+		case <-s.wake:
+		case <-time.After(idleWait):
+		}
 	}
-	s.Log.Info("sender stopped")
-	return nil
 }
 
-// send delivers one message and records the outcome. Telegram's refusals
-// are sorted: throttling waits as long as Telegram asks; a request Telegram
-// will never accept is kept as failed so it does not block the chat; any
-// other failure (network, 5xx, a body that is not JSON) is retried with
-// growing waits, never dropped.
-func (s *Sender) send(ctx context.Context, api *tgbotapi.BotAPI, m danvan.OutboxMessage) {
+// counts reports whether a message counts against the sending limits:
+// answers to button presses do not create messages.
+func counts(o danvan.Outgoing) bool { return o.Kind != danvan.OutAnswer }
+
+// send delivers one message and records the outcome; it returns how long
+// the chat must now wait, if Telegram said so. Telegram's refusals are
+// sorted as a courier would: throttling waits as long as Telegram asks; a
+// person who blocked the bot or a group that removed it is not written to
+// again until they come back; a request Telegram will never accept is kept
+// as failed so that it does not block the chat; any other failure (network,
+// timeout, 5xx, a body that is not JSON) is retried with growing waits,
+// never dropped.
+func (s *Sender) send(ctx context.Context, api *tgbotapi.BotAPI, m danvan.OutboxMessage) time.Duration {
+	start := time.Now()
 	err := deliver(api, m.Outgoing)
-	var record error
+	s.Metrics.SendLatency.Observe(time.Since(start).Seconds())
+	var (
+		record error
+		result string
+		wait   time.Duration
+	)
 	switch e, isAPI := apiError(err); {
 	case err == nil:
-		record = s.Outbox.MarkSent(ctx, m.ID)
+		result, record = "sent", s.Outbox.MarkSent(ctx, m.ID)
 	case isAPI && e.Code == 429:
-		wait := time.Duration(max(e.RetryAfter, 1)) * time.Second
+		s.Metrics.Throttled.Inc()
+		wait = time.Duration(max(e.RetryAfter, 1)) * time.Second
 		s.Log.Warn("throttled by Telegram", "chat_id", m.ChatID, "retry_after", wait)
-		record = s.Outbox.RetryLater(ctx, m.ID, wait, e.Message)
+		result, record = "throttled", s.Outbox.RetryLater(ctx, m.ID, wait, e.Message)
+	case isAPI && e.MigrateToChatID != 0:
+		s.Log.Info("group became a supergroup", "chat_id", m.ChatID, "new_chat_id", e.MigrateToChatID)
+		result, record = "retry", s.Outbox.MoveChat(ctx, m.ChatID, e.MigrateToChatID)
 	case isAPI && e.Code == 400 && strings.Contains(e.Message, "message is not modified"):
-		// The message already reads as wanted.
-		record = s.Outbox.MarkSent(ctx, m.ID)
-	case isAPI && (e.Code == 400 || e.Code == 403):
-		s.Log.Error("Telegram refused a message", "chat_id", m.ChatID, "outbox_id", m.ID, "code", e.Code, "description", e.Message)
-		record = s.Outbox.MarkFailed(ctx, m.ID, fmt.Sprintf("%d %s", e.Code, e.Message))
+		result, record = "sent", s.Outbox.MarkSent(ctx, m.ID) // it already reads as wanted
+	case isAPI && e.Code == 403:
+		s.Log.Warn("chat unreachable", "chat_id", m.ChatID, "description", e.Message)
+		result, record = "unreachable", s.Outbox.MarkUnreachable(ctx, m.ChatID, e.Message)
+	case isAPI && e.Code == 400:
+		s.Log.Error("Telegram refused a message", "chat_id", m.ChatID, "outbox_id", m.ID, "description", e.Message)
+		result, record = "failed", s.Outbox.MarkFailed(ctx, m.ID, fmt.Sprintf("%d %s", e.Code, e.Message))
 	default:
-		wait := retryWait(m.Attempts)
+		wait = retryWait(m.Attempts)
 		s.Log.Warn("sending failed, will retry", "chat_id", m.ChatID, "outbox_id", m.ID, "attempt", m.Attempts+1, "retry_in", wait, "err", err)
-		record = s.Outbox.RetryLater(ctx, m.ID, wait, err.Error())
+		result, record = "retry", s.Outbox.RetryLater(ctx, m.ID, wait, err.Error())
 	}
+	s.Metrics.Sends.WithLabelValues(result).Inc()
 	if record != nil {
 		// The message stays pending and is sent again: at least once.
 		s.Log.Error("recording a send failed", "outbox_id", m.ID, "err", record)
+		wait = max(wait, time.Second)
 	}
+	return wait
 }
 
-// retryWait grows with the attempts made, from a second to ten minutes.
+// retryWait grows with the attempts made, from about a second to ten
+// minutes, with jitter.
 func retryWait(attempts int) time.Duration {
-	b := &backoff{base: time.Second, max: 10 * time.Minute}
+	b := newBackoff(time.Second, 10*time.Minute)
 	var d time.Duration
 	for range min(attempts+1, 16) {
 		d = b.next()

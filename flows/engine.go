@@ -87,6 +87,9 @@ type turn struct {
 
 // Handle applies one event and returns what the bot answers.
 func (e *Engine) Handle(ctx context.Context, st Store, ev Event) ([]danvan.Outgoing, error) {
+	if ev.Kind == EventJoined || ev.Kind == EventLeft {
+		return nil, nil // delivery follows membership; nothing to say yet
+	}
 	if ev.Group && ev.Kind != EventCommand && ev.Kind != EventButton {
 		return nil, nil // people talk among themselves in groups
 	}

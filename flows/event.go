@@ -12,6 +12,8 @@ const (
 	EventCommand                      // /command args
 	EventButton                       // pressed an inline button
 	EventOther                        // a sticker, photo, voice… where the bot reads only text
+	EventJoined                       // the bot was added to the chat, or unblocked
+	EventLeft                         // the bot was removed from the chat, or blocked
 )
 
 // Event is one thing a person did in a chat, from any platform.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/danvan/danvan"
+	"github.com/jackc/pgx/v5"
 )
 
 // Enqueue writes messages to the outbox as part of the transaction, so they
@@ -17,7 +18,12 @@ func (t *Tx) Enqueue(ctx context.Context, msgs ...danvan.Outgoing) error {
 		if err != nil {
 			return fmt.Errorf("store: encode outgoing message: %w", err)
 		}
-		if _, err := t.tx.Exec(ctx, `INSERT INTO outbox (chat_id, payload, created_at, next_try_at) VALUES ($1, $2, $3, $3)`, m.ChatID, payload, t.now); err != nil {
+		priority := 0
+		if m.Broadcast {
+			priority = 1
+		}
+		if _, err := t.tx.Exec(ctx, `INSERT INTO outbox (chat_id, priority, payload, created_at, next_try_at) VALUES ($1, $2, $3, $4, $4)`,
+			m.ChatID, priority, payload, t.now); err != nil {
 			return fmt.Errorf("store: enqueue message to chat %d: %w", m.ChatID, err)
 		}
 	}
@@ -25,36 +31,39 @@ func (t *Tx) Enqueue(ctx context.Context, msgs ...danvan.Outgoing) error {
 }
 
 // NextOutgoing returns up to limit messages ready to send: the oldest unsent
-// message of each chat, if its time to try has come. Taking only each chat's
-// head keeps the order within a chat while a later message waits for a
-// retry.
-func (db *DB) NextOutgoing(ctx context.Context, limit int) ([]danvan.OutboxMessage, error) {
+// message of each chat, if its time to try has come, replies before
+// broadcasts, oldest first. Taking only each chat's head keeps the order
+// within a chat while a later message waits for a retry. Chats in skip are
+// left out (the sender's own rate limits hold them back).
+func (db *DB) NextOutgoing(ctx context.Context, limit int, skip []int64) ([]danvan.OutboxMessage, error) {
+	if skip == nil {
+		skip = []int64{} // NULL would make <> ALL unknown, and so false
+	}
 	rows, err := db.Pool.Query(ctx, `
-		SELECT id, attempts, payload FROM (
-			SELECT DISTINCT ON (chat_id) id, attempts, payload, next_try_at
+		SELECT h.id, h.attempts, h.created_at, u.chat_id IS NOT NULL, h.payload FROM (
+			SELECT DISTINCT ON (chat_id) id, chat_id, priority, attempts, created_at, payload, next_try_at
 			FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL
 			ORDER BY chat_id, id
-		) heads
-		WHERE next_try_at <= $1
-		ORDER BY id
-		LIMIT $2`, db.Now(), limit)
+		) h
+		LEFT JOIN unreachable_chats u ON u.chat_id = h.chat_id
+		WHERE h.next_try_at <= $1 AND h.chat_id <> ALL($3)
+		ORDER BY h.priority, h.id
+		LIMIT $2`, db.Now(), limit, skip)
 	if err != nil {
 		return nil, fmt.Errorf("store: read outbox: %w", err)
 	}
-	defer rows.Close()
-	var out []danvan.OutboxMessage
-	for rows.Next() {
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (danvan.OutboxMessage, error) {
 		var m danvan.OutboxMessage
 		var payload []byte
-		if err := rows.Scan(&m.ID, &m.Attempts, &payload); err != nil {
-			return nil, fmt.Errorf("store: read outbox: %w", err)
+		if err := r.Scan(&m.ID, &m.Attempts, &m.CreatedAt, &m.Unreachable, &payload); err != nil {
+			return m, err
 		}
 		if err := json.Unmarshal(payload, &m.Outgoing); err != nil {
-			return nil, fmt.Errorf("store: decode outbox message %d: %w", m.ID, err)
+			return m, fmt.Errorf("decode message %d: %w", m.ID, err)
 		}
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
+		return m, nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("store: read outbox: %w", err)
 	}
 	return out, nil
@@ -85,11 +94,102 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, reason string) error {
 	return nil
 }
 
-// OutboxDepth is the number of messages not yet sent.
-func (db *DB) OutboxDepth(ctx context.Context) (int, error) {
+// MarkUnreachable records that the platform refused a chat for good (the
+// person blocked the bot, the bot was removed from the group). What waits
+// for that chat is kept as failed, with the reason.
+func (db *DB) MarkUnreachable(ctx context.Context, chatID int64, reason string) error {
+	return db.InTx(ctx, func(tx *Tx) error { return tx.MarkUnreachable(ctx, chatID, reason) })
+}
+
+// MarkUnreachable is DB.MarkUnreachable inside a transaction.
+func (t *Tx) MarkUnreachable(ctx context.Context, chatID int64, reason string) error {
+	if _, err := t.tx.Exec(ctx, `
+		INSERT INTO unreachable_chats (chat_id, reason, since) VALUES ($1, $2, $3)
+		ON CONFLICT (chat_id) DO UPDATE SET reason = EXCLUDED.reason`, chatID, reason, t.now); err != nil {
+		return fmt.Errorf("store: mark chat %d unreachable: %w", chatID, err)
+	}
+	if _, err := t.tx.Exec(ctx, `
+		UPDATE outbox SET failed_at = $2, last_error = $3
+		WHERE chat_id = $1 AND sent_at IS NULL AND failed_at IS NULL`, chatID, t.now, "unreachable: "+reason); err != nil {
+		return fmt.Errorf("store: drop messages to chat %d: %w", chatID, err)
+	}
+	return nil
+}
+
+// MarkReachable records that a chat can be written to again: the person
+// wrote, or the bot was added back to the group.
+func (t *Tx) MarkReachable(ctx context.Context, chatID int64) error {
+	if _, err := t.tx.Exec(ctx, `DELETE FROM unreachable_chats WHERE chat_id = $1`, chatID); err != nil {
+		return fmt.Errorf("store: mark chat %d reachable: %w", chatID, err)
+	}
+	return nil
+}
+
+// MoveChat follows a group that became a supergroup: what waits for the old
+// chat id goes to the new one, and so does the group's link.
+func (db *DB) MoveChat(ctx context.Context, from, to int64) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.tx.Exec(ctx, `
+			UPDATE outbox SET chat_id = $2, next_try_at = $3, payload = jsonb_set(payload, '{chat_id}', to_jsonb($2::bigint))
+			WHERE chat_id = $1 AND sent_at IS NULL AND failed_at IS NULL`, from, to, tx.now); err != nil {
+			return fmt.Errorf("store: move messages of chat %d to %d: %w", from, to, err)
+		}
+		if _, err := tx.tx.Exec(ctx, `UPDATE groups SET chat_id = $2 WHERE chat_id = $1 AND NOT EXISTS (SELECT 1 FROM groups WHERE chat_id = $2)`, from, to); err != nil {
+			return fmt.Errorf("store: move group %d to %d: %w", from, to, err)
+		}
+		return nil
+	})
+}
+
+// OutboxStats describes what waits to be sent.
+type OutboxStats struct {
+	Pending      int
+	Failed       int
+	OldestWaited time.Duration // age of the oldest pending message
+}
+
+// OutboxStats counts pending and failed messages.
+func (db *DB) OutboxStats(ctx context.Context) (OutboxStats, error) {
+	var s OutboxStats
+	var oldest *time.Time
+	err := db.Pool.QueryRow(ctx, `
+		SELECT (SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL),
+		       (SELECT count(*) FROM outbox WHERE failed_at IS NOT NULL),
+		       (SELECT min(created_at) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL)`).Scan(&s.Pending, &s.Failed, &oldest)
+	if err != nil {
+		return s, fmt.Errorf("store: outbox statistics: %w", err)
+	}
+	if oldest != nil {
+		s.OldestWaited = max(db.Now().Sub(*oldest), 0)
+	}
+	return s, nil
+}
+
+// FailedMessages lists the messages the platform refused for good, newest
+// first.
+func (db *DB) FailedMessages(ctx context.Context, limit int) ([]danvan.FailedMessage, error) {
+	rows, err := db.Pool.Query(ctx, `
+		SELECT id, chat_id, created_at, failed_at, attempts, last_error, COALESCE(payload->>'text', '')
+		FROM outbox WHERE failed_at IS NOT NULL ORDER BY failed_at DESC, id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: failed messages: %w", err)
+	}
+	fs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (danvan.FailedMessage, error) {
+		var f danvan.FailedMessage
+		err := r.Scan(&f.ID, &f.ChatID, &f.CreatedAt, &f.FailedAt, &f.Attempts, &f.Reason, &f.Text)
+		return f, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: failed messages: %w", err)
+	}
+	return fs, nil
+}
+
+// ActiveConversations counts conversations waiting for a person's next step.
+func (db *DB) ActiveConversations(ctx context.Context) (int, error) {
 	var n int
-	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("store: count outbox: %w", err)
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM conversations`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count conversations: %w", err)
 	}
 	return n, nil
 }

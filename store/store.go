@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"github.com/danvan/danvan"
 	"io/fs"
+	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -26,6 +27,7 @@ type DB struct {
 	// Now is the clock; tests replace it. Each transaction reads it once so
 	// that everything it writes carries the same time.
 	Now func() time.Time
+	Log *slog.Logger
 }
 
 // Open connects to the database at url. It does not migrate.
@@ -42,7 +44,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
-	return &DB{Pool: pool, Now: time.Now}, nil
+	return &DB{Pool: pool, Now: time.Now, Log: slog.Default()}, nil
 }
 
 // Close releases every connection.

@@ -131,7 +131,7 @@ func TestOutboxKeepsOrderPerChat(t *testing.T) {
 		t.Fatal(err)
 	}
 	texts := func() []string {
-		msgs, err := db.NextOutgoing(ctx, 10)
+		msgs, err := db.NextOutgoing(ctx, 10, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,7 +145,7 @@ func TestOutboxKeepsOrderPerChat(t *testing.T) {
 	if len(heads) != 2 || heads[0] != "a1" || heads[1] != "b1" {
 		t.Fatalf("first heads = %v, want [a1 b1]", heads)
 	}
-	msgs, _ := db.NextOutgoing(ctx, 10)
+	msgs, _ := db.NextOutgoing(ctx, 10, nil)
 	// a1 waits for a retry: a2 must not overtake it.
 	if err := db.RetryLater(ctx, msgs[0].ID, time.Hour, "429"); err != nil {
 		t.Fatal(err)
@@ -199,7 +199,7 @@ func TestPruneForgetsOldUpdateIDs(t *testing.T) {
 	if _, err := db.HandleUpdate(ctx, 1, noop); err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := db.NextOutgoing(ctx, 1)
+	msgs, err := db.NextOutgoing(ctx, 1, nil)
 	if err != nil || len(msgs) != 1 {
 		t.Fatalf("outbox: %v %v", msgs, err)
 	}

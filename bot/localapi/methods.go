@@ -42,6 +42,10 @@ func (s *Server) sendMessage(_ *http.Request, p *params) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
+	now := s.now()
+	if aerr := s.admitLocked(cs, now); aerr != nil {
+		return nil, aerr
+	}
 	markup, aerr := parseMarkup(p.v["reply_markup"])
 	if aerr != nil {
 		return nil, aerr
@@ -54,7 +58,8 @@ func (s *Server) sendMessage(_ *http.Request, p *params) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	m := &msgState{fromBot: true, from: s.bot, date: s.now(), kind: "text", text: ft, markup: markup, replyTo: replyTo}
+	m := &msgState{fromBot: true, from: s.bot, date: now, kind: "text", text: ft, markup: markup, replyTo: replyTo}
+	s.acceptLocked(cs, now)
 	s.addMessageLocked(cs, m)
 	return s.wireMessageLocked(cs, m, true), nil
 }
@@ -275,6 +280,10 @@ func (s *Server) sendMedia(p *params, kind string) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
+	now := s.now()
+	if aerr := s.admitLocked(cs, now); aerr != nil {
+		return nil, aerr
+	}
 	markup, aerr := parseMarkup(p.v["reply_markup"])
 	if aerr != nil {
 		return nil, aerr
@@ -291,7 +300,8 @@ func (s *Server) sendMedia(p *params, kind string) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	m := &msgState{fromBot: true, from: s.bot, date: s.now(), kind: kind, caption: caption, file: f, markup: markup, replyTo: replyTo}
+	m := &msgState{fromBot: true, from: s.bot, date: now, kind: kind, caption: caption, file: f, markup: markup, replyTo: replyTo}
+	s.acceptLocked(cs, now)
 	s.addMessageLocked(cs, m)
 	return s.wireMessageLocked(cs, m, true), nil
 }

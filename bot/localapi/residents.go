@@ -398,7 +398,8 @@ func (s *Server) absorbLocked(kind string, body json.RawMessage) json.RawMessage
 
 // Redeliver queues an update again with the same update_id, even if the bot
 // already confirmed it, as Telegram may deliver twice. The copy is delivered
-// once whatever the bot's offset. It reports whether the id was ever queued.
+// once whatever the bot's offset (or posted to the webhook like any queued
+// update). It reports whether the id was ever queued.
 func (s *Server) Redeliver(updateID int64) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()

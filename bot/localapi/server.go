@@ -7,6 +7,13 @@
 // the test side calls Go methods on *Server to act as residents (SendText,
 // PressButton, ...) and to read what the bot did (Messages, WaitFor, Calls).
 //
+// To test delivery that holds, it can also misbehave the way Telegram does:
+// flood limits with 429 and retry_after (WithRateLimits, Stats), scripted
+// faults (InjectFaults, FaultHang, FaultBadGateway, Fault.Handled), update
+// ids that jump (JumpUpdateID), updates out of order (ShuffleUpdates), and
+// real webhook delivery with retries and redeliveries (setWebhook,
+// RedeliverWebhook, WebhookDeliveries).
+//
 // It imports only the standard library so that any package may embed it.
 package localapi
 
@@ -18,6 +25,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math/rand/v2"
 	"mime"
 	"net"
 	"net/http"
@@ -90,7 +98,7 @@ type Call struct {
 	// Params holds every parameter; the token is never part of it. An
 	// uploaded file appears as "<upload NAME, N bytes>".
 	Params      map[string]string
-	Status      int    // HTTP status of the answer
+	Status      int    // HTTP status of the answer; 0 if none was sent (the client went away)
 	Description string // error description; empty on success
 	At          time.Time
 }
@@ -116,6 +124,7 @@ const (
 	EventAnswer   = "answer"   // the bot answered a callback query
 	EventCall     = "call"     // the bot made an API call
 	EventConfig   = "config"   // commands or webhook changed
+	EventDelivery = "delivery" // a webhook delivery ended (UpdateID says which)
 )
 
 // Fault is a failure the server returns instead of handling a call, for
@@ -131,7 +140,28 @@ type Fault struct {
 	// Delay holds the answer back (the request's context still ends it). A
 	// Fault with only a Delay slows the call down and then handles it normally.
 	Delay time.Duration
+	// Hang holds the answer until the client gives up or the server closes:
+	// a request that never returns. The call is logged with Status 0.
+	Hang bool
+	// Handled carries the call out before the fault applies, so a message
+	// is sent although the bot sees an error or no answer: Telegram's lost
+	// answer, which makes a retrying bot send twice. Without it a faulted
+	// call changes nothing.
+	Handled bool
 }
+
+// FaultTooManyRequests is Telegram's flood answer with retry_after seconds.
+func FaultTooManyRequests(retryAfter int) Fault {
+	return Fault{Status: http.StatusTooManyRequests, Description: fmt.Sprintf("Too Many Requests: retry after %d", retryAfter), RetryAfter: retryAfter}
+}
+
+// FaultBadGateway is a proxy's HTML 502 page, which is not JSON.
+func FaultBadGateway() Fault {
+	return Fault{Status: http.StatusBadGateway, RawBody: "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"}
+}
+
+// FaultHang is a request that never gets an answer.
+func FaultHang() Fault { return Fault{Hang: true} }
 
 // Interceptor sees every authorised call to a known method before it is
 // handled; a non-nil Fault is returned in its place.
@@ -147,6 +177,10 @@ type config struct {
 	clock         func() time.Time
 	callbackTTL   time.Duration
 	interceptor   Interceptor
+	limits        *RateLimits
+	webhook       WebhookOptions
+	seed          *uint64
+	shuffle       bool
 }
 
 // WithAddr listens on addr instead of 127.0.0.1:0.
@@ -181,6 +215,13 @@ func WithCallbackTimeout(d time.Duration) Option { return func(c *config) { c.ca
 
 // WithInterceptor installs f as the interceptor from the start.
 func WithInterceptor(f Interceptor) Option { return func(c *config) { c.interceptor = f } }
+
+// WithSeed makes the server's random choices (shuffled updates, random
+// update_id jumps) repeat from run to run.
+func WithSeed(seed uint64) Option { return func(c *config) { c.seed = &seed } }
+
+// WithShuffledUpdates starts the server with ShuffleUpdates(true).
+func WithShuffledUpdates() Option { return func(c *config) { c.shuffle = true } }
 
 // Server is the emulated Bot API. All methods are safe for concurrent use.
 type Server struct {
@@ -227,6 +268,20 @@ type Server struct {
 
 	interceptor Interceptor
 	faults      map[string][]Fault
+
+	rl      limiter
+	rng     *rand.Rand
+	shuffle bool
+	// eras are the runs of update ids between JumpUpdateID calls.
+	eras      []idEra
+	maxIssued int64
+
+	whOpts     WebhookOptions
+	deliveries []Delivery
+	// baseCtx ends background work (webhook deliveries) on Close.
+	baseCtx    context.Context
+	cancelBase context.CancelFunc
+	bg         sync.WaitGroup
 }
 
 // New starts a server for token, listening on 127.0.0.1:0 unless WithAddr.
@@ -247,7 +302,16 @@ func New(token string, opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("localapi: listen: %w", err)
 	}
+	seed := rand.Uint64()
+	if cfg.seed != nil {
+		seed = *cfg.seed
+	}
 	s := &Server{
+		rl:           newLimiter(cfg.limits),
+		rng:          rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		shuffle:      cfg.shuffle,
+		eras:         []idEra{{max: cfg.firstUpdateID - 1}},
+		whOpts:       cfg.webhook.withDefaults(),
 		token:        token,
 		bot:          cfg.bot,
 		clock:        cfg.clock,
@@ -267,6 +331,7 @@ func New(token string, opts ...Option) (*Server, error) {
 		interceptor:  cfg.interceptor,
 		faults:       map[string][]Fault{},
 	}
+	s.baseCtx, s.cancelBase = context.WithCancel(context.Background())
 	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.srv.Serve(ln) }()
 	return s, nil
@@ -283,18 +348,23 @@ func (s *Server) URL() string { return s.base }
 // http.StripPrefix.
 func (s *Server) Handler() http.Handler { return s }
 
-// Close stops the listener, ends pending long polls and closes subscriptions.
+// Close stops the listener, ends pending long polls and webhook deliveries,
+// and closes subscriptions.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		close(s.closed)
+		s.cancelBase()
 		_ = s.srv.Close()
 		s.mu.Lock()
+		s.stopHookLocked()
 		for id, ch := range s.subs {
 			delete(s.subs, id)
 			close(ch)
 		}
 		s.notifyLocked(Event{})
 		s.mu.Unlock()
+		s.bg.Wait()
+		s.whOpts.closeIdle()
 	})
 }
 
@@ -306,11 +376,25 @@ func (s *Server) SetInterceptor(f Interceptor) {
 }
 
 // InjectFault makes the next call of method (case-insensitive; "*" for any
-// method) fail with f. Faults for one method are used in the order injected.
-func (s *Server) InjectFault(method string, f Fault) {
+// method) fail with f. Faults for one method are used in the order injected,
+// and a method's own faults before those for "*".
+func (s *Server) InjectFault(method string, f Fault) { s.InjectFaults(method, f, 1) }
+
+// InjectFaults makes the next n calls of method fail with f, e.g. a burst of
+// 429s: InjectFaults("sendMessage", FaultTooManyRequests(2), 5).
+func (s *Server) InjectFaults(method string, f Fault, n int) {
 	s.mu.Lock()
 	key := strings.ToLower(method)
-	s.faults[key] = append(s.faults[key], f)
+	for range n {
+		s.faults[key] = append(s.faults[key], f)
+	}
+	s.mu.Unlock()
+}
+
+// ClearFaults drops every injected fault not used yet.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	clear(s.faults)
 	s.mu.Unlock()
 }
 
@@ -486,35 +570,44 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	call.Params = p.logged()
 
-	if f := s.takeFault(call); f != nil {
-		if f.Delay > 0 {
-			t := time.NewTimer(f.Delay)
-			select {
-			case <-t.C:
-			case <-r.Context().Done():
-				t.Stop()
-				return
-			}
-		}
-		if f.Status != 0 || f.RawBody != "" {
-			status := f.Status
-			if status == 0 {
-				status = http.StatusBadGateway
-			}
-			call.Status, call.Description = status, f.Description
+	f := s.takeFault(call)
+	var (
+		result  any
+		aerr    *apiError
+		handled bool
+	)
+	if f != nil && f.Handled {
+		result, aerr = m.fn(s, r, p)
+		handled = true
+	}
+	if f != nil && (f.Delay > 0 || f.Hang) {
+		if why := s.hold(r.Context(), f); why != "" {
+			// Nothing was answered; unless Handled, nothing was done either.
+			call.Description = why
 			s.record(call)
-			if f.RawBody != "" {
-				w.Header().Set("Content-Type", "text/html; charset=utf-8")
-				w.WriteHeader(status)
-				_, _ = io.WriteString(w, f.RawBody)
-				return
-			}
-			writeError(w, &apiError{code: status, desc: f.Description, retryAfter: f.RetryAfter, migrateTo: f.MigrateToChatID})
 			return
 		}
 	}
+	if f != nil && (f.Status != 0 || f.RawBody != "") {
+		status := f.Status
+		if status == 0 {
+			status = http.StatusBadGateway
+		}
+		call.Status, call.Description = status, f.Description
+		s.record(call)
+		if f.RawBody != "" {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(status)
+			_, _ = io.WriteString(w, f.RawBody)
+			return
+		}
+		writeError(w, &apiError{code: status, desc: f.Description, retryAfter: f.RetryAfter, migrateTo: f.MigrateToChatID})
+		return
+	}
 
-	result, aerr := m.fn(s, r, p)
+	if !handled {
+		result, aerr = m.fn(s, r, p)
+	}
 	if aerr != nil {
 		call.Status, call.Description = aerr.code, aerr.desc
 		s.record(call)
@@ -524,6 +617,25 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	call.Status = http.StatusOK
 	s.record(call)
 	writeResult(w, result)
+}
+
+// hold waits out a fault's Delay or Hang. It returns why the answer will
+// never be sent, or "" when the call goes on.
+func (s *Server) hold(ctx context.Context, f *Fault) string {
+	var timeout <-chan time.Time
+	if !f.Hang {
+		t := time.NewTimer(f.Delay)
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case <-timeout:
+		return ""
+	case <-ctx.Done():
+		return "no answer: the client went away"
+	case <-s.closed:
+		return "no answer: the server closed"
+	}
 }
 
 func (s *Server) tokenOK(token string) bool {
@@ -562,6 +674,9 @@ func (s *Server) takeFault(c Call) *Fault {
 func (s *Server) record(c Call) {
 	c.At = s.now()
 	s.mu.Lock()
+	if c.Status == http.StatusTooManyRequests {
+		s.countTooManyLocked(c)
+	}
 	s.calls = append(s.calls, c)
 	s.notifyLocked(Event{Kind: EventCall, Method: c.Method})
 	s.mu.Unlock()

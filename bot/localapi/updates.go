@@ -17,6 +17,23 @@ type queued struct {
 	// mustDeliver keeps a redelivered update until a response has carried it,
 	// although its id is below the offset the bot already confirmed.
 	mustDeliver bool
+	era         int
+	// chatKey orders webhook deliveries: one chat's updates go one at a
+	// time, in order, unless shuffled. 0: no chat, no ordering.
+	chatKey int64
+
+	// Webhook delivery state.
+	inflight bool
+	attempts int
+	nextTry  time.Time // real time: it schedules real requests
+}
+
+// idEra is a run of update ids. An era that began below an id already
+// issued (a downward JumpUpdateID) is not confirmed by offsets beyond it,
+// since those are the bot's offsets from before the jump.
+type idEra struct {
+	downward bool
+	max      int64 // the highest id issued in the era
 }
 
 // poller is the getUpdates request currently waiting.
@@ -29,6 +46,9 @@ type webhookState struct {
 	secret         string
 	maxConnections int
 	allowed        []string
+	run            *hookRun
+	lastErrorDate  time.Time
+	lastErrorMsg   string
 }
 
 // defaultExcluded are the update types Telegram withholds unless asked for.
@@ -80,11 +100,14 @@ func (s *Server) enqueueLocked(kind string, body any) int64 {
 	}
 	id := s.nextUpdateID
 	s.nextUpdateID++
+	s.maxIssued = max(s.maxIssued, id)
+	era := len(s.eras) - 1
+	s.eras[era].max = max(s.eras[era].max, id)
 	raw, _ := json.Marshal(map[string]json.RawMessage{
 		"update_id": json.RawMessage(strconv.FormatInt(id, 10)),
 		kind:        b,
 	})
-	q := queued{id: id, kind: kind, raw: raw}
+	q := queued{id: id, kind: kind, raw: raw, era: era, chatKey: updateChat(b)}
 	s.history[id] = q
 	s.queue = append(s.queue, &q)
 	s.notifyLocked(Event{Kind: EventUpdate, UpdateID: id})
@@ -98,7 +121,8 @@ func (s *Server) confirmLocked(offset int64) {
 	case offset > 0:
 		kept := s.queue[:0]
 		for _, q := range s.queue {
-			if q.id >= offset || q.mustDeliver {
+			era := s.eras[q.era]
+			if q.id >= offset || q.mustDeliver || (era.downward && offset-1 > era.max) {
 				kept = append(kept, q)
 			}
 		}
@@ -192,6 +216,9 @@ func (s *Server) getUpdates(r *http.Request, p *params) (any, *apiError) {
 			q.mustDeliver = false
 		}
 	}
+	if s.shuffle {
+		shuffle(s.rng, out)
+	}
 	s.mu.Unlock()
 	return out, nil
 }
@@ -199,8 +226,8 @@ func (s *Server) getUpdates(r *http.Request, p *params) (any, *apiError) {
 // secretTokenRe is Telegram's rule for setWebhook's secret_token.
 var secretTokenRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 
-// setWebhook only remembers the webhook: updates stay queued (and counted as
-// pending) rather than being posted, and getUpdates is refused meanwhile.
+// setWebhook sets (or, with an empty url, removes) the webhook: queued
+// updates are posted to it from then on, and getUpdates is refused.
 func (s *Server) setWebhook(_ *http.Request, p *params) (any, *apiError) {
 	raw, _ := p.str("url")
 	secret, _ := p.str("secret_token")
@@ -226,6 +253,7 @@ func (s *Server) setWebhook(_ *http.Request, p *params) (any, *apiError) {
 	if p.bool("drop_pending_updates") {
 		s.queue = nil
 	}
+	s.stopHookLocked()
 	if raw == "" {
 		s.webhook = webhookState{}
 	} else {
@@ -236,6 +264,7 @@ func (s *Server) setWebhook(_ *http.Request, p *params) (any, *apiError) {
 			}
 			sort.Strings(s.webhook.allowed)
 		}
+		s.startHookLocked()
 	}
 	s.notifyLocked(Event{Kind: EventConfig, Method: "setWebhook"})
 	return true, nil
@@ -244,6 +273,9 @@ func (s *Server) setWebhook(_ *http.Request, p *params) (any, *apiError) {
 func (s *Server) deleteWebhook(_ *http.Request, p *params) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// Updates being posted go back to getUpdates: their deliveries are
+	// cancelled, and one that the bot had already taken may come again.
+	s.stopHookLocked()
 	s.webhook = webhookState{}
 	if p.bool("drop_pending_updates") {
 		s.queue = nil
@@ -256,6 +288,8 @@ type wireWebhookInfo struct {
 	URL                  string   `json:"url"`
 	HasCustomCertificate bool     `json:"has_custom_certificate"`
 	PendingUpdateCount   int      `json:"pending_update_count"`
+	LastErrorDate        int64    `json:"last_error_date,omitempty"`
+	LastErrorMessage     string   `json:"last_error_message,omitempty"`
 	MaxConnections       int      `json:"max_connections,omitempty"`
 	AllowedUpdates       []string `json:"allowed_updates,omitempty"`
 }
@@ -263,10 +297,15 @@ type wireWebhookInfo struct {
 func (s *Server) getWebhookInfo(_ *http.Request, _ *params) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return wireWebhookInfo{
+	info := wireWebhookInfo{
 		URL:                s.webhook.url,
 		PendingUpdateCount: len(s.queue),
+		LastErrorMessage:   s.webhook.lastErrorMsg,
 		MaxConnections:     s.webhook.maxConnections,
 		AllowedUpdates:     s.webhook.allowed,
-	}, nil
+	}
+	if !s.webhook.lastErrorDate.IsZero() {
+		info.LastErrorDate = s.webhook.lastErrorDate.Unix()
+	}
+	return info, nil
 }

@@ -2,13 +2,25 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
+	"sync/atomic"
+	"text/tabwriter"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/danvan/danvan"
 	"github.com/danvan/danvan/bot"
@@ -28,7 +40,8 @@ type Main struct {
 	Log    *slog.Logger
 	DB     *store.DB
 
-	pg *localpg.Server
+	pg       *localpg.Server
+	httpAddr atomic.Value // the address the HTTP server listens on, once it does
 }
 
 // Open connects to the database, starting the private PostgreSQL when no
@@ -54,6 +67,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	db.Now = now
+	db.Log = m.Log
 	m.DB = db
 	return nil
 }
@@ -73,32 +87,77 @@ func (m *Main) Close() {
 	}
 }
 
-// Serve runs the bot until ctx ends: intake by long polling and the sender
-// draining the outbox.
+// Serve runs the bot until ctx ends: intake (long polling, or a webhook
+// when configured), the sender draining the outbox when this process holds
+// the lead, housekeeping, and the HTTP server for health, metrics and the
+// webhook.
 func (m *Main) Serve(ctx context.Context) error {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := bot.NewMetrics(reg)
+	m.registerStoreMetrics(reg)
+
 	engine := flows.NewEngine(m.Config.Location)
 	sender := &bot.Sender{
 		Token:    m.Config.TelegramToken,
 		Endpoint: m.Config.TelegramAPIURL,
 		Outbox:   m.DB,
 		Log:      m.Log.With("part", "sender"),
+		Metrics:  metrics,
+		Limits:   m.Config.Limits,
 		Workers:  8,
 	}
-	poller := &bot.Poller{
-		Token:    m.Config.TelegramToken,
-		Endpoint: m.Config.TelegramAPIURL,
-		Handler:  &intake{db: m.DB, engine: engine, wake: sender.Wake},
-		Log:      m.Log.With("part", "intake"),
-	}
+	handler := &intake{db: m.DB, engine: engine, wake: sender.Wake}
 	if err := bot.SetCommands(ctx, m.Config.TelegramToken, m.Config.TelegramAPIURL, flows.Commands); err != nil {
 		// The command menu is a convenience; the bot works without it.
 		m.Log.Warn("setting the command menu failed", "err", err)
 	}
-	var wg sync.WaitGroup
-	errs := make(chan error, 3)
+
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	parts := []func(context.Context) error{sender.Run, m.housekeep}
+	var intakeAlive func() (string, bool)
+	if m.Config.WebhookURL != "" {
+		name, err := bot.SetWebhook(ctx, m.Config.TelegramToken, m.Config.TelegramAPIURL, m.Config.WebhookURL, m.Config.WebhookSecret)
+		if err != nil {
+			return err
+		}
+		hook := &bot.Webhook{Secret: m.Config.WebhookSecret, BotName: name, Handler: handler, Log: m.Log.With("part", "webhook"), Metrics: metrics}
+		mux.Handle(webhookPath(m.Config.WebhookURL), hook)
+		m.Log.Info("receiving updates by webhook", "path", webhookPath(m.Config.WebhookURL))
+		intakeAlive = func() (string, bool) { return "webhook", true }
+	} else {
+		poller := &bot.Poller{
+			Token:    m.Config.TelegramToken,
+			Endpoint: m.Config.TelegramAPIURL,
+			Handler:  handler,
+			Log:      m.Log.With("part", "intake"),
+			Metrics:  metrics,
+		}
+		parts = append(parts, poller.Run)
+		intakeAlive = func() (string, bool) {
+			// A long poll answers at least every 30 s when Telegram is up.
+			age := time.Since(poller.Alive())
+			return fmt.Sprintf("polling, last answer %s ago", age.Round(time.Second)), age < 2*time.Minute
+		}
+	}
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		m.health(w, r, intakeAlive, sender)
+	})
+
+	srv := &http.Server{Addr: m.Config.HTTPAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	ln, err := net.Listen("tcp", m.Config.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on DANVAN_HTTP_ADDR %s: %w", m.Config.HTTPAddr, err)
+	}
+	m.Log.Info("health and metrics", "addr", ln.Addr().String())
+	m.httpAddr.Store(ln.Addr().String())
+
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	for _, part := range []func(context.Context) error{poller.Run, sender.Run, m.housekeep} {
+	var wg sync.WaitGroup
+	errs := make(chan error, len(parts)+1)
+	for _, part := range parts {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -108,9 +167,95 @@ func (m *Main) Serve(ctx context.Context) error {
 			}
 		}()
 	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs <- err
+			cancel()
+		}
+	}()
+	<-ctx.Done()
+	// Webhook requests in hand finish their transactions before the
+	// process goes.
+	shutdownCtx, stop := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer stop()
+	srv.Shutdown(shutdownCtx)
 	wg.Wait()
 	close(errs)
 	return <-errs
+}
+
+// webhookPath is where the webhook is served: the path of its public URL.
+func webhookPath(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Path == "" || u.Path == "/" {
+		return "POST /"
+	}
+	return "POST " + u.Path
+}
+
+// health answers /healthz: 200 when the database answers and intake and
+// sender are alive, 503 otherwise, with a line for each.
+func (m *Main) health(w http.ResponseWriter, r *http.Request, intakeAlive func() (string, bool), sender *bot.Sender) {
+	type part struct {
+		OK     bool   `json:"ok"`
+		Detail string `json:"detail"`
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	report := map[string]part{}
+	if err := m.DB.Pool.Ping(ctx); err != nil {
+		report["database"] = part{false, err.Error()}
+	} else {
+		report["database"] = part{true, "reachable"}
+	}
+	detail, ok := intakeAlive()
+	report["intake"] = part{ok, detail}
+	role := "waiting for the lead"
+	if sender.Leader() {
+		role = "sending"
+	}
+	age := time.Since(sender.Alive())
+	report["sender"] = part{age < time.Minute, fmt.Sprintf("%s, last loop %s ago", role, age.Round(time.Second))}
+	status := http.StatusOK
+	for _, p := range report {
+		if !p.OK {
+			status = http.StatusServiceUnavailable
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(report)
+}
+
+// registerStoreMetrics exposes figures read from the database at scrape
+// time.
+func (m *Main) registerStoreMetrics(reg prometheus.Registerer) {
+	stats := func() store.OutboxStats {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		s, err := m.DB.OutboxStats(ctx)
+		if err != nil {
+			m.Log.Warn("reading outbox statistics failed", "err", err)
+		}
+		return s
+	}
+	reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "danvan_outbox_depth", Help: "Messages waiting to be sent."},
+			func() float64 { return float64(stats().Pending) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "danvan_outbox_oldest_seconds", Help: "Age of the oldest message waiting to be sent."},
+			func() float64 { return stats().OldestWaited.Seconds() }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "danvan_outbox_failed", Help: "Messages Telegram refused for good (danvan outbox failed lists them)."},
+			func() float64 { return float64(stats().Failed) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "danvan_conversations_active", Help: "Conversations waiting for a person's next step."},
+			func() float64 {
+				ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+				defer cancel()
+				n, _ := m.DB.ActiveConversations(ctx)
+				return float64(n)
+			}),
+	)
 }
 
 // housekeep prunes the exactly-once bookkeeping every hour.
@@ -142,6 +287,9 @@ type intake struct {
 
 func (h *intake) HandleUpdate(ctx context.Context, updateID int64, ev flows.Event) (bool, error) {
 	applied, err := h.db.HandleUpdate(ctx, updateID, func(tx *store.Tx) ([]danvan.Outgoing, error) {
+		if err := h.followMembership(ctx, tx, ev); err != nil {
+			return nil, err
+		}
 		return h.engine.Handle(ctx, tx, ev)
 	})
 	if applied {
@@ -150,14 +298,32 @@ func (h *intake) HandleUpdate(ctx context.Context, updateID int64, ev flows.Even
 	return applied, err
 }
 
+// followMembership keeps delivery in step with the chat: a person who
+// writes, or a group that adds the bot back, can be written to again.
+func (h *intake) followMembership(ctx context.Context, tx *store.Tx, ev flows.Event) error {
+	if ev.Kind == flows.EventLeft {
+		return tx.MarkUnreachable(ctx, ev.ChatID, "left the chat")
+	}
+	return tx.MarkReachable(ctx, ev.ChatID)
+}
+
 func (h *intake) HandleFailure(ctx context.Context, updateID int64, ev flows.Event) error {
-	applied, err := h.db.HandleUpdate(ctx, updateID, func(*store.Tx) ([]danvan.Outgoing, error) {
+	applied, err := h.db.HandleUpdate(ctx, updateID, func(tx *store.Tx) ([]danvan.Outgoing, error) {
+		if err := h.followMembership(ctx, tx, ev); err != nil {
+			return nil, err
+		}
 		return flows.Apology(ev), nil
 	})
 	if applied {
 		h.wake()
 	}
 	return err
+}
+
+func (h *intake) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	return h.db.Pool.Ping(ctx)
 }
 
 // Setup loads a setup file in one transaction: a bad file changes nothing.
@@ -183,4 +349,27 @@ func (m *Main) Setup(ctx context.Context, path string, stdout io.Writer) error {
 	}
 	fmt.Fprintln(stdout, report)
 	return nil
+}
+
+// ListFailed prints the messages Telegram refused for good, newest first.
+func (m *Main) ListFailed(ctx context.Context, stdout io.Writer) error {
+	failed, err := m.DB.FailedMessages(ctx, 200)
+	if err != nil {
+		return err
+	}
+	if len(failed) == 0 {
+		fmt.Fprintln(stdout, "no failed messages")
+		return nil
+	}
+	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tCHAT\tQUEUED\tFAILED\tATTEMPTS\tREASON\tTEXT")
+	for _, f := range failed {
+		text := []rune(strings.Join(strings.Fields(f.Text), " "))
+		if len(text) > 40 {
+			text = append(text[:40], '…')
+		}
+		fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%d\t%s\t%s\n", f.ID, f.ChatID, f.CreatedAt.In(m.Config.Location).Format("2006-01-02 15:04"),
+			f.FailedAt.In(m.Config.Location).Format("2006-01-02 15:04"), f.Attempts, f.Reason, string(text))
+	}
+	return w.Flush()
 }

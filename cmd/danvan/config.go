@@ -2,10 +2,14 @@ package main
 
 import (
 	"fmt"
+	"net/url"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/danvan/danvan/bot"
 )
 
 // Config is danvan's configuration, read from the environment (SPEC §6).
@@ -19,6 +23,7 @@ type Config struct {
 	HTTPAddr       string         // DANVAN_HTTP_ADDR
 	WebhookURL     string         // DANVAN_WEBHOOK_URL
 	WebhookSecret  string         // DANVAN_WEBHOOK_SECRET
+	Limits         bot.Limits     // DANVAN_RATE_GLOBAL, DANVAN_RATE_CHAT, DANVAN_RATE_GROUP
 }
 
 // configFromEnv reads the configuration; getenv is os.Getenv outside tests.
@@ -57,6 +62,33 @@ func configFromEnv(getenv func(string) string) (Config, error) {
 		}
 		c.Admins = append(c.Admins, id)
 	}
+	if (c.WebhookURL == "") != (c.WebhookSecret == "") {
+		return c, fmt.Errorf("DANVAN_WEBHOOK_URL and DANVAN_WEBHOOK_SECRET go together: set both for webhook mode, or neither for long polling")
+	}
+	if c.WebhookURL != "" {
+		u, err := url.Parse(c.WebhookURL)
+		if err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+			return c, fmt.Errorf("DANVAN_WEBHOOK_URL %q is not an http(s) URL", c.WebhookURL)
+		}
+		if !webhookSecret.MatchString(c.WebhookSecret) {
+			return c, fmt.Errorf("DANVAN_WEBHOOK_SECRET must be 1 to 256 of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+		}
+	}
+	c.Limits = bot.DefaultLimits
+	for _, r := range []struct {
+		name string
+		into *float64
+	}{{"DANVAN_RATE_GLOBAL", &c.Limits.Global}, {"DANVAN_RATE_CHAT", &c.Limits.Chat}, {"DANVAN_RATE_GROUP", &c.Limits.Group}} {
+		v := getenv(r.name)
+		if v == "" {
+			continue
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f <= 0 || f > 1000 {
+			return c, fmt.Errorf("%s: %q is not a rate between 0 and 1000", r.name, v)
+		}
+		*r.into = f
+	}
 	abs, err := filepath.Abs(c.DataDir)
 	if err != nil {
 		return c, fmt.Errorf("DANVAN_DATA_DIR: %w", err)
@@ -64,3 +96,5 @@ func configFromEnv(getenv func(string) string) (Config, error) {
 	c.DataDir = abs
 	return c, nil
 }
+
+var webhookSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)

@@ -21,10 +21,13 @@ Usage:
   danvan serve              run the bot (needs TELEGRAM_TOKEN)
   danvan migrate            bring the database schema up to date
   danvan setup FILE.yaml    load areas, units, people, campaigns and groups; run it again after editing
+  danvan outbox failed      list the messages Telegram refused for good
 
 Configuration is by environment variable: DATABASE_URL (unset: a private
 PostgreSQL under DANVAN_DATA_DIR, default ./data), TELEGRAM_TOKEN,
-TELEGRAM_API_URL, DANVAN_ADMINS, DANVAN_TIMEZONE, DANVAN_HTTP_ADDR.
+TELEGRAM_API_URL, DANVAN_ADMINS, DANVAN_TIMEZONE, DANVAN_HTTP_ADDR,
+DANVAN_WEBHOOK_URL and DANVAN_WEBHOOK_SECRET (webhook mode), DANVAN_RATE_GLOBAL,
+DANVAN_RATE_CHAT, DANVAN_RATE_GROUP (sending limits).
 `
 
 func main() {
@@ -83,6 +86,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 		defer m.Close()
 		return m.Setup(ctx, args[1], stdout)
+	case "outbox":
+		if len(args) != 2 || args[1] != "failed" {
+			return fmt.Errorf("outbox takes one word, failed: %w", errUsage)
+		}
+		if err := m.Open(ctx); err != nil {
+			return err
+		}
+		defer m.Close()
+		return m.ListFailed(ctx, stdout)
 	}
 	return fmt.Errorf("%q: %w", args[0], errUsage)
 }

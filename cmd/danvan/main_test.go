@@ -65,6 +65,12 @@ func (w *world) getenv(k string) string {
 		return testToken
 	case "TELEGRAM_API_URL":
 		return w.api.Endpoint()
+	case "DANVAN_HTTP_ADDR":
+		return "127.0.0.1:0"
+	case "DANVAN_RATE_CHAT":
+		// Residents here type faster than people do; the limits have
+		// tests of their own.
+		return "50"
 	}
 	return ""
 }

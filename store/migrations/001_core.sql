@@ -165,6 +165,9 @@ CREATE INDEX processed_updates_at ON processed_updates (processed_at);
 CREATE TABLE outbox (
     id          BIGSERIAL PRIMARY KEY,
     chat_id     BIGINT NOT NULL,
+    -- 0 for replies to someone chatting now, 1 for broadcasts (reminders,
+    -- summaries): replies go first.
+    priority    SMALLINT NOT NULL DEFAULT 0,
     payload     JSONB NOT NULL,
     created_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
     attempts    INT NOT NULL DEFAULT 0,
@@ -176,3 +179,12 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_pending ON outbox (chat_id, id) WHERE sent_at IS NULL AND failed_at IS NULL;
 CREATE INDEX outbox_sent ON outbox (sent_at) WHERE sent_at IS NOT NULL;
+
+-- Chats the platform refused for good (blocked by the person, bot removed
+-- from the group): nothing is sent there until they write again or add the
+-- bot back.
+CREATE TABLE unreachable_chats (
+    chat_id BIGINT PRIMARY KEY,
+    reason  TEXT NOT NULL,
+    since   TIMESTAMPTZ NOT NULL DEFAULT now()
+);
