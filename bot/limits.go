@@ -19,6 +19,10 @@ type Limits struct {
 // DefaultLimits are Telegram's published limits.
 var DefaultLimits = Limits{Global: 30, Chat: 1, ChatBurst: 3, Group: 20}
 
+// margin keeps the sender a little under each limit, so that the jitter of
+// concurrent calls on the way to Telegram never tips a window over.
+const margin = 0.95
+
 // limiter holds a token bucket overall and one per chat. Buckets of chats
 // that have been quiet long enough to be full again are forgotten.
 type limiter struct {
@@ -46,7 +50,7 @@ func newLimiter(l Limits) *limiter {
 	// A burst of one overall and per group: Telegram counts in windows of
 	// a second and a minute, and any larger burst on top of the full rate
 	// would overflow some window.
-	return &limiter{limits: l, global: rate.NewLimiter(rate.Limit(l.Global), 1), chats: map[int64]*rate.Limiter{}}
+	return &limiter{limits: l, global: rate.NewLimiter(rate.Limit(l.Global*margin), 1), chats: map[int64]*rate.Limiter{}}
 }
 
 // chatDelay takes a place for one message to chatID and returns zero, or,
@@ -66,9 +70,9 @@ func (l *limiter) chatDelay(chatID int64, now time.Time) time.Duration {
 	lim, ok := l.chats[chatID]
 	if !ok {
 		if chatID < 0 {
-			lim = rate.NewLimiter(rate.Limit(l.limits.Group/60), 1)
+			lim = rate.NewLimiter(rate.Limit(l.limits.Group*margin/60), 1)
 		} else {
-			lim = rate.NewLimiter(rate.Limit(l.limits.Chat), l.limits.ChatBurst)
+			lim = rate.NewLimiter(rate.Limit(l.limits.Chat*margin), l.limits.ChatBurst)
 		}
 		l.chats[chatID] = lim
 	}

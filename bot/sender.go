@@ -127,6 +127,7 @@ func (s *Sender) drain(ctx context.Context, api *tgbotapi.BotAPI) {
 		mu       sync.Mutex
 		inFlight = map[int64]bool{}      // chats with a call under way
 		notReady = map[int64]time.Time{} // chats held back by their rate limit
+		paused   time.Time               // after a 429, nothing counted is sent before this
 		wg       sync.WaitGroup
 	)
 	defer wg.Wait()
@@ -178,6 +179,12 @@ func (s *Sender) drain(ctx context.Context, api *tgbotapi.BotAPI) {
 				continue
 			}
 			if counts(m.Outgoing) {
+				mu.Lock()
+				until := paused
+				mu.Unlock()
+				if !sleep(ctx, time.Until(until)) {
+					break
+				}
 				if d := lim.chatDelay(m.ChatID, time.Now()); d > 0 {
 					mu.Lock()
 					notReady[m.ChatID] = time.Now().Add(d)
@@ -208,9 +215,18 @@ func (s *Sender) drain(ctx context.Context, api *tgbotapi.BotAPI) {
 					wg.Done()
 					s.Wake()
 				}()
-				if wait := s.send(context.WithoutCancel(ctx), api, m); wait > 0 {
+				wait, throttled := s.send(context.WithoutCancel(ctx), api, m)
+				if wait > 0 {
 					mu.Lock()
-					notReady[m.ChatID] = time.Now().Add(wait)
+					until := time.Now().Add(wait)
+					notReady[m.ChatID] = until
+					// Telegram does not say whether a 429 is about the
+					// chat or the bot as a whole; sending elsewhere in
+					// the meantime could make it worse, so everything
+					// waits.
+					if throttled && until.After(paused) {
+						paused = until
+					}
 					mu.Unlock()
 				}
 			}()
@@ -230,14 +246,14 @@ func (s *Sender) drain(ctx context.Context, api *tgbotapi.BotAPI) {
 func counts(o danvan.Outgoing) bool { return o.Kind != danvan.OutAnswer }
 
 // send delivers one message and records the outcome; it returns how long
-// the chat must now wait, if Telegram said so. Telegram's refusals are
+// the chat must now wait, and whether Telegram said so with a 429. Telegram's refusals are
 // sorted as a courier would: throttling waits as long as Telegram asks; a
 // person who blocked the bot or a group that removed it is not written to
 // again until they come back; a request Telegram will never accept is kept
 // as failed so that it does not block the chat; any other failure (network,
 // timeout, 5xx, a body that is not JSON) is retried with growing waits,
 // never dropped.
-func (s *Sender) send(ctx context.Context, api *tgbotapi.BotAPI, m danvan.OutboxMessage) time.Duration {
+func (s *Sender) send(ctx context.Context, api *tgbotapi.BotAPI, m danvan.OutboxMessage) (time.Duration, bool) {
 	start := time.Now()
 	err := deliver(api, m.Outgoing)
 	s.Metrics.SendLatency.Observe(time.Since(start).Seconds())
@@ -276,7 +292,7 @@ func (s *Sender) send(ctx context.Context, api *tgbotapi.BotAPI, m danvan.Outbox
 		s.Log.Error("recording a send failed", "outbox_id", m.ID, "err", record)
 		wait = max(wait, time.Second)
 	}
-	return wait
+	return wait, result == "throttled"
 }
 
 // retryWait grows with the attempts made, from about a second to ten

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -218,4 +219,36 @@ func waitAnswer(t *testing.T, api *localapi.Server, id, want string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatalf("callback query %s was never answered", id)
+}
+
+// Update ids that jump to a random value and batches that come out of order
+// lose nothing and apply nothing twice.
+func TestUpdateIDJumpsAndDisorder(t *testing.T) {
+	w := newWorld(t)
+	var people []*resident
+	for i := range 6 {
+		r := w.resident(int64(210000+i), "Người "+strconv.Itoa(i), "vi")
+		r.send("/start z_YG-K1")
+		r.expect("Đã lưu")
+		people = append(people, r)
+	}
+	w.api.JumpUpdateID(0)
+	w.api.ShuffleUpdates(true)
+	for _, r := range people {
+		r.send("/ungho DIEUHOA 500k")
+	}
+	w.api.JumpUpdateID(0)
+	for _, r := range people {
+		r.send("/ungho DIEUHOA 1tr")
+	}
+	for _, r := range people {
+		r.expect("Đã ghi nhận")
+		r.expect("Đã ghi nhận")
+	}
+	if n := w.query(`SELECT count(*) FROM pledges`); n != 12 {
+		t.Fatalf("%d pledges, want 12", n)
+	}
+	if sum := w.query(`SELECT sum(quantity) FROM pledges`); sum != 6*1_500_000 {
+		t.Fatalf("pledged %d, want %d", sum, 6*1_500_000)
+	}
 }
