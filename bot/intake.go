@@ -30,6 +30,10 @@ type Handler interface {
 // allowedUpdates are the update kinds danvan asks Telegram for.
 var allowedUpdates = []string{"message", "callback_query", "my_chat_member"}
 
+// outageRetry is how often an update in hand is tried again while the
+// database is unreachable.
+const outageRetry = time.Second
+
 // attemptsBeforeGivingUp bounds retries of an update whose handling fails
 // while the database answers.
 const attemptsBeforeGivingUp = 5
@@ -132,14 +136,19 @@ func handleUpdate(ctx context.Context, h Handler, m *Metrics, log *slog.Logger, 
 		}
 		m.Updates.WithLabelValues(kind, "failed").Inc()
 		if perr := h.Ping(work); perr != nil {
+			// Look again soon rather than ever later: the update should
+			// go through as soon as the database is back.
 			log.Warn("database unreachable, keeping the update", "update_id", u.UpdateID, "err", perr)
-		} else {
-			failures++
-			log.Error("update failed", "update_id", u.UpdateID, "attempt", failures, "err", err)
-			if failures >= attemptsBeforeGivingUp && h.HandleFailure(work, int64(u.UpdateID), ev) == nil {
-				m.Updates.WithLabelValues(kind, "gave_up").Inc()
-				return true
+			if !sleep(ctx, outageRetry) {
+				return false
 			}
+			continue
+		}
+		failures++
+		log.Error("update failed", "update_id", u.UpdateID, "attempt", failures, "err", err)
+		if failures >= attemptsBeforeGivingUp && h.HandleFailure(work, int64(u.UpdateID), ev) == nil {
+			m.Updates.WithLabelValues(kind, "gave_up").Inc()
+			return true
 		}
 		if !sleep(ctx, backoff.next()) {
 			return false

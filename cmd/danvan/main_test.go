@@ -23,6 +23,11 @@ func TestMain(m *testing.M) {
 	started := time.Now()
 	day := time.Date(2026, 11, 29, 9, 0, 0, 0, time.FixedZone("ICT", 7*3600))
 	now = func() time.Time { return day.Add(time.Since(started)) }
+	if mode := os.Getenv(childEnv); mode != "" {
+		// A child process of the failure tests: `danvan serve` on the
+		// same clock, to be killed (failure_helpers_test.go).
+		os.Exit(runChild(mode))
+	}
 	os.Exit(pgtest.Run(m, store.Migrate))
 }
 
