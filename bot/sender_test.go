@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -10,12 +9,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/danvan/danvan"
 	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/internal/logbuf"
 	"github.com/danvan/danvan/store"
 	"github.com/danvan/danvan/store/pgtest"
 )
@@ -93,24 +92,6 @@ func (b *bench) waitDrained(within time.Duration) {
 	b.t.Fatalf("the outbox was not drained within %s (the Bot API answered %d 429s, %d sends during retry_after)", within, st.TooMany, st.Violations)
 }
 
-// syncBuffer collects logs written from several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func text(chat int64, i int) string { return fmt.Sprintf("tin %d cho %d", i, chat) }
 
 // A storm of 429s, 5xx pages that are not JSON, and requests that hang:
@@ -127,7 +108,7 @@ func TestSenderThroughFaults(t *testing.T) {
 	b.api.InjectFaults("sendMessage", localapi.FaultTooManyRequests(1), 6)
 	b.api.InjectFaults("sendMessage", localapi.FaultBadGateway(), 4)
 	b.api.InjectFaults("sendMessage", localapi.FaultHang(), 2)
-	var logs syncBuffer
+	var logs logbuf.Buffer
 	b.sender.Log = slog.New(slog.NewTextHandler(&logs, nil))
 	stop := b.run()
 	b.waitDrained(60 * time.Second)

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/internal/logbuf"
 	"github.com/danvan/danvan/store/pgtest"
 )
 
@@ -52,7 +53,7 @@ type child struct {
 	t    *testing.T
 	name string
 	cmd  *exec.Cmd
-	logs *syncBuffer
+	logs *logbuf.Buffer
 	done chan struct{} // closed when the process has been waited for
 	err  error         // the exit status, once done
 }
@@ -66,7 +67,7 @@ func startChild(t *testing.T, name string, env map[string]string) *child {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &child{t: t, name: name, logs: &syncBuffer{}, done: make(chan struct{})}
+	c := &child{t: t, name: name, logs: &logbuf.Buffer{}, done: make(chan struct{})}
 	c.cmd = exec.Command(exe, "-test.run=^$")
 	c.cmd.Env = childEnviron(env)
 	c.cmd.Stdout = c.logs
@@ -185,7 +186,7 @@ func newBareWorld(t *testing.T, opts ...localapi.Option) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(api.Close)
-	w := &world{t: t, api: api, dbURL: pgtest.NewDB(t), logs: &syncBuffer{}}
+	w := &world{t: t, api: api, dbURL: pgtest.NewDB(t), logs: &logbuf.Buffer{}}
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"setup", "../../examples/quang-yen.yaml"}, w.getenv, &out, w.logger()); err != nil {
 		t.Fatalf("setup: %v", err)

@@ -1,17 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/internal/logbuf"
 	"github.com/danvan/danvan/store"
 	"github.com/danvan/danvan/store/pgtest"
 	"github.com/jackc/pgx/v5"
@@ -39,7 +38,7 @@ type world struct {
 	t     *testing.T
 	api   *localapi.Server
 	dbURL string
-	logs  *syncBuffer
+	logs  *logbuf.Buffer
 
 	stop func()
 	done chan error
@@ -47,18 +46,8 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	api, err := localapi.New(testToken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(api.Close)
-	w := &world{t: t, api: api, dbURL: pgtest.NewDB(t), logs: &syncBuffer{}}
-	var out bytes.Buffer
-	if err := run(context.Background(), []string{"setup", "../../examples/quang-yen.yaml"}, w.getenv, &out, w.logger()); err != nil {
-		t.Fatalf("setup: %v", err)
-	}
+	w := newBareWorld(t)
 	w.start()
-	t.Cleanup(w.shutdown)
 	return w
 }
 
@@ -178,22 +167,4 @@ func (r *resident) press(m localapi.Message, label string) {
 		}
 	}
 	r.w.t.Fatalf("%s: no button %q on %q (buttons %v)", r.user.FirstName, label, m.PlainText, m.Buttons)
-}
-
-// syncBuffer collects logs from several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
