@@ -302,7 +302,11 @@ func (h *intake) HandleUpdate(ctx context.Context, updateID int64, ev flows.Even
 // writes, or a group that adds the bot back, can be written to again.
 func (h *intake) followMembership(ctx context.Context, tx *store.Tx, ev flows.Event) error {
 	if ev.Kind == flows.EventLeft {
-		return tx.MarkUnreachable(ctx, ev.ChatID, "left the chat")
+		reason := "the person blocked the bot"
+		if ev.Group {
+			reason = "the bot was removed from the group"
+		}
+		return tx.MarkUnreachable(ctx, ev.ChatID, reason)
 	}
 	return tx.MarkReachable(ctx, ev.ChatID)
 }

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/danvan/danvan"
 	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/store"
 )
 
 // Three residents pledge to the example campaigns through the local Bot
@@ -250,5 +253,73 @@ func TestUpdateIDJumpsAndDisorder(t *testing.T) {
 	}
 	if sum := w.query(`SELECT sum(quantity) FROM pledges`); sum != 6*1_500_000 {
 		t.Fatalf("pledged %d, want %d", sum, 6*1_500_000)
+	}
+}
+
+// A person who blocks the bot gets nothing more, `danvan outbox failed`
+// shows what could not be sent, and they are written to again once they
+// come back. A group that removes the bot likewise.
+func TestBlockedAndKicked(t *testing.T) {
+	w := newWorld(t)
+	lan := w.resident(220001, "Lan", "vi")
+	lan.send("/start z_YG-K1")
+	lan.expect("Đã lưu")
+	lan.expect("Các chiến dịch đang vận động")
+
+	// Lan blocks the bot; a message for her waits in the outbox.
+	w.api.Block(lan.user)
+	db, err := store.Open(context.Background(), w.dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.InTx(context.Background(), func(tx *store.Tx) error {
+		return tx.Enqueue(context.Background(), danvan.Outgoing{Kind: danvan.OutSend, ChatID: lan.user.ID, Text: "Nhắc hạn ủng hộ", Broadcast: true})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(out.String(), "Nhắc hạn") {
+		if time.Now().After(deadline) {
+			t.Fatalf("danvan outbox failed does not show the message to the blocked person:\n%s", out.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+		out.Reset()
+		if err := run(context.Background(), []string{"outbox", "failed"}, w.getenv, &out, w.logger()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, want := range []string{strconv.FormatInt(lan.user.ID, 10), "unreachable"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the failed list lacks %q:\n%s", want, out.String())
+		}
+	}
+	if n := len(w.api.BotMessages(lan.user.ID)); n != lan.seen {
+		t.Errorf("the bot wrote to Lan after she blocked it (%d messages, %d before)", n, lan.seen)
+	}
+
+	// She unblocks the bot and writes: the answer reaches her.
+	w.api.Unblock(lan.user)
+	lan.send("/tongket DIEUHOA")
+	lan.expect("DIEUHOA")
+
+	group := localapi.Chat{ID: -1009876543210, Type: "supergroup", Title: "Chi hội khu 1"}
+	cuong := localapi.User{ID: 220002, FirstName: "Cường", LanguageCode: "vi"}
+	w.api.AddBotToGroup(group, cuong)
+	w.api.SendGroupText(group, cuong, "/tongket DIEUHOA")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := w.api.WaitFor(ctx, group.ID, func(m localapi.Message) bool { return m.FromBot }); err != nil {
+		t.Fatal(err)
+	}
+	w.api.KickBotFromGroup(group, cuong)
+	deadline = time.Now().Add(20 * time.Second)
+	for w.query(`SELECT count(*) FROM unreachable_chats WHERE chat_id = $1`, group.ID) != 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the group that removed the bot is not marked unreachable")
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
