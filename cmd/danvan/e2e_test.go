@@ -273,6 +273,7 @@ func TestBlockedAndKicked(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	db.Now = now // the bot's clock
 	err = db.InTx(context.Background(), func(tx *store.Tx) error {
 		return tx.Enqueue(context.Background(), danvan.Outgoing{Kind: danvan.OutSend, ChatID: lan.user.ID, Text: "Nhắc hạn ủng hộ", Broadcast: true})
 	})
@@ -283,7 +284,9 @@ func TestBlockedAndKicked(t *testing.T) {
 	deadline := time.Now().Add(20 * time.Second)
 	for !strings.Contains(out.String(), "Nhắc hạn") {
 		if time.Now().After(deadline) {
-			t.Fatalf("danvan outbox failed does not show the message to the blocked person:\n%s", out.String())
+			t.Fatalf("danvan outbox failed does not show the message to the blocked person:\n%s\n(outbox: %d rows, %d sent; unreachable: %d; lan has %d bot messages)", out.String(),
+				w.query(`SELECT count(*) FROM outbox`), w.query(`SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL`),
+				w.query(`SELECT count(*) FROM unreachable_chats`), len(w.api.BotMessages(lan.user.ID)))
 		}
 		time.Sleep(100 * time.Millisecond)
 		out.Reset()
