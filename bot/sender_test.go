@@ -217,3 +217,26 @@ func TestSenderRepliesBeforeBroadcast(t *testing.T) {
 		t.Errorf("only %d of 60 broadcast messages were sent after the reply: the reply waited behind the broadcast", later)
 	}
 }
+
+// A message Telegram refuses for good is kept as failed with Telegram's
+// description, and the chat's next message goes out after it.
+func TestSenderKeepsRefusedMessageAndGoesOn(t *testing.T) {
+	b := newBench(t, 1)
+	u := b.users[0]
+	b.enqueue(
+		danvan.Outgoing{Kind: danvan.OutSend, ChatID: u.ID, Text: "a < b"}, // not valid HTML
+		danvan.Outgoing{Kind: danvan.OutSend, ChatID: u.ID, Text: "tiếp theo"},
+	)
+	defer b.run()()
+	b.waitDrained(10 * time.Second)
+	failed, err := b.db.FailedMessages(context.Background(), 10)
+	if err != nil || len(failed) != 1 {
+		t.Fatalf("failed messages = %v, %v; want the invalid one", failed, err)
+	}
+	if !strings.Contains(failed[0].Reason, "can't parse entities") {
+		t.Errorf("failed reason = %q, want Telegram's description", failed[0].Reason)
+	}
+	if got := b.api.BotMessages(u.ID); len(got) != 1 || got[0].PlainText != "tiếp theo" {
+		t.Errorf("the chat received %v, want the next message", got)
+	}
+}
