@@ -191,3 +191,57 @@ func (c Campaign) OpenOn(today time.Time) bool {
 	}
 	return c.Ends.IsZero() || !dateOf(today).After(dateOf(c.Ends))
 }
+
+// ReceiptMethod is how something was received.
+type ReceiptMethod string
+
+const (
+	MethodCash     ReceiptMethod = "cash"
+	MethodTransfer ReceiptMethod = "transfer"
+	MethodInKind   ReceiptMethod = "in_kind"
+	MethodLabour   ReceiptMethod = "labour" // labour done
+)
+
+// DefaultMethod is how a target's kind is usually received.
+func DefaultMethod(k Kind) ReceiptMethod {
+	switch k {
+	case KindMoney:
+		return MethodCash
+	case KindLabour:
+		return MethodLabour
+	}
+	return MethodInKind
+}
+
+// Receipt is an entry of the append-only ledger of what was received:
+// against a pledge, or a gift without one. A correction is a new entry with
+// the opposite quantity that names the entry it reverses.
+type Receipt struct {
+	ID          int64
+	PledgeID    int64 // 0 for a direct gift
+	CampaignID  int64
+	TargetID    int64
+	Quantity    Quantity // negative for a reversal
+	Method      ReceiptMethod
+	RecordedBy  int64
+	RecordedAt  time.Time
+	PhotoFileID string
+	ReversesID  int64
+	Reason      string
+	DonorName   string // for a direct gift
+}
+
+// AuditEntry is one change in the audit trail: who, when, what before and
+// after (as JSON objects, absent for a creation or a removal).
+type AuditEntry struct {
+	ID         int64
+	At         time.Time
+	ActorID    int64
+	ActorName  string
+	Entity     string // pledge, receipt, campaign, progress, role, claim, invitation
+	EntityID   int64
+	CampaignID int64
+	Action     string // e.g. created, changed, cancelled, reversed
+	Before     []byte
+	After      []byte
+}

@@ -102,3 +102,12 @@ func SetCommands(ctx context.Context, token, endpoint string, commands func(lang
 	}
 	return nil
 }
+
+// Me returns the bot's username, for links to it (t.me/NAME?start=…).
+func Me(ctx context.Context, token, endpoint string) (string, error) {
+	api, err := newAPI(ctx, token, endpoint, 30*time.Second)
+	if err != nil {
+		return "", err
+	}
+	return api.Self.UserName, nil
+}

@@ -221,6 +221,17 @@ var catalogue = map[msg][2]string{
 	msgCmdCancel:    {"Dừng thao tác đang làm", "Stop what I am doing"},
 }
 
+// registerTexts adds the texts of one conversation to the catalogue; each
+// file of this package numbers its messages from its own base.
+func registerTexts(texts map[msg][2]string) {
+	for m, pair := range texts {
+		if _, dup := catalogue[m]; dup {
+			panic(fmt.Sprintf("flows: message %d registered twice", m))
+		}
+		catalogue[m] = pair
+	}
+}
+
 // lang picks the catalogue language for a platform language code: Vietnamese
 // unless the person's language is known and is not Vietnamese.
 func lang(code string) string {

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -28,12 +29,19 @@ type Store interface {
 	Progress(ctx context.Context, campaignID int64) ([]danvan.Progress, error)
 	LoadConversation(ctx context.Context, chatID, userID int64) ([]byte, error)
 	SaveConversation(ctx context.Context, chatID, userID int64, state []byte) error
+	Grants(ctx context.Context, personID int64) (danvan.Grants, error)
+	// Audit writes one change to the audit trail (entity: pledge, receipt,
+	// campaign, progress, role, claim, invitation).
+	Audit(ctx context.Context, actorID int64, entity string, entityID, campaignID int64, action string, before, after any) error
+	cadreStore
 }
 
 // Engine runs the conversations.
 type Engine struct {
 	Limits   danvan.Limits
 	Location *time.Location // the ward's time zone, for "today"
+	// BotUsername makes links to the bot (https://t.me/NAME?start=…).
+	BotUsername string
 }
 
 // NewEngine returns an engine with the default limits in the given time zone.
@@ -60,7 +68,17 @@ type State struct {
 	Direct bool `json:"direct,omitempty"`
 	// Pledging continues once the zone is chosen.
 	Pledging bool `json:"pledging,omitempty"`
+	// Pledge is the pledge a cadre's conversation is about (a receipt, a
+	// correction).
+	Pledge int64 `json:"pledge,omitempty"`
+	// Data holds what other conversations collect on the way (a
+	// household's name, a reason, a role being granted), by name.
+	Data map[string]string `json:"data,omitempty"`
 }
+
+// reset ends the conversation, keeping the sequence number so that its
+// buttons stay stale.
+func (s *State) reset() { *s = State{Seq: s.Seq} }
 
 // Steps of a conversation.
 const (
@@ -83,6 +101,21 @@ type turn struct {
 	person danvan.Person
 	state  State
 	out    []danvan.Outgoing
+
+	grantsLoaded bool
+	grantsCache  danvan.Grants
+}
+
+// grants are the roles of the person acting, read once per event.
+func (tr *turn) grants() (danvan.Grants, error) {
+	if !tr.grantsLoaded {
+		gs, err := tr.st.Grants(tr.ctx, tr.person.ID)
+		if err != nil {
+			return nil, err
+		}
+		tr.grantsCache, tr.grantsLoaded = gs, true
+	}
+	return tr.grantsCache, nil
 }
 
 // Handle applies one event and returns what the bot answers.
@@ -110,28 +143,36 @@ func (e *Engine) Handle(ctx context.Context, st Store, ev Event) ([]danvan.Outgo
 			tr.state = State{}
 		}
 	}
-	before := tr.state
+	before, err := tr.encodeState()
+	if err != nil {
+		return nil, err
+	}
 	if err := tr.dispatch(); err != nil {
 		return nil, err
 	}
-	if tr.state != before {
-		if err := tr.save(); err != nil {
+	after, err := tr.encodeState()
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(before, after) {
+		if err := tr.st.SaveConversation(tr.ctx, tr.ev.ChatID, tr.ev.UserID, after); err != nil {
 			return nil, err
 		}
 	}
 	return tr.out, nil
 }
 
-func (tr *turn) save() error {
+// encodeState is the state as saved: nil when no conversation is under way.
+func (tr *turn) encodeState() ([]byte, error) {
 	if tr.state.Step == "" {
-		return tr.st.SaveConversation(tr.ctx, tr.ev.ChatID, tr.ev.UserID, nil)
+		return nil, nil
 	}
 	tr.state.V = stateVersion
 	raw, err := json.Marshal(tr.state)
 	if err != nil {
-		return fmt.Errorf("flows: encode state: %w", err)
+		return nil, fmt.Errorf("flows: encode state: %w", err)
 	}
-	return tr.st.SaveConversation(tr.ctx, tr.ev.ChatID, tr.ev.UserID, raw)
+	return raw, nil
 }
 
 func (tr *turn) dispatch() error {
@@ -206,61 +247,101 @@ func parseButtonData(s string) (seq int, action string, arg int64, ok bool) {
 	return seq, parts[1], arg, true
 }
 
-// commandAliases maps each command and its Vietnamese alias to one name.
-var commandAliases = map[string]string{
-	"start": "start",
-	"help":  "help", "huongdan": "help",
-	"campaigns": "campaigns", "chiendich": "campaigns",
-	"pledge": "pledge", "ungho": "pledge",
-	"mypledges": "mypledges", "cuatoi": "mypledges",
-	"summary": "summary", "tongket": "summary",
-	"cancel": "cancel", "huy": "cancel",
+// command is a chat command: its names (the English one first, then the
+// Vietnamese alias) and what it does in private chats and, if anything, in
+// groups.
+type command struct {
+	names   []string
+	private func(tr *turn, args string) error
+	group   func(tr *turn, args string) error // nil: private chats only
+}
+
+// commands holds every command by each of its names; each file of this
+// package registers its own from init.
+var commands = map[string]*command{}
+
+func registerCommands(cs ...*command) {
+	for _, c := range cs {
+		for _, n := range c.names {
+			if _, dup := commands[n]; dup {
+				panic("flows: command /" + n + " registered twice")
+			}
+			commands[n] = c
+		}
+	}
+}
+
+// actions are what buttons do, by the action name in their data; each file
+// registers its own from init.
+var actions = map[string]func(tr *turn, arg int64) error{}
+
+func registerActions(as map[string]func(tr *turn, arg int64) error) {
+	for name, a := range as {
+		if _, dup := actions[name]; dup {
+			panic("flows: button action " + name + " registered twice")
+		}
+		actions[name] = a
+	}
+}
+
+func init() {
+	helpInGroup := func(tr *turn, _ string) error { tr.say(t(tr.lang, msgHelpGroup)); return nil }
+	registerCommands(
+		&command{names: []string{"start"}, private: (*turn).start, group: helpInGroup},
+		&command{names: []string{"help", "huongdan"}, private: func(tr *turn, _ string) error { tr.say(t(tr.lang, msgHelp)); return nil }, group: helpInGroup},
+		&command{names: []string{"campaigns", "chiendich"}, private: func(tr *turn, _ string) error { return tr.campaigns() }},
+		&command{names: []string{"pledge", "ungho"}, private: (*turn).pledgeCommand},
+		&command{names: []string{"mypledges", "cuatoi"}, private: func(tr *turn, _ string) error { return tr.myPledges() }},
+		&command{names: []string{"summary", "tongket"}, private: (*turn).summary, group: (*turn).summary},
+		&command{names: []string{"cancel", "huy"}, private: (*turn).cancel},
+	)
+	registerActions(map[string]func(*turn, int64) error{
+		"z": (*turn).chooseZone,
+		"c": (*turn).chooseCampaign,
+		"t": (*turn).chooseTarget,
+		"q": (*turn).chooseQuantity,
+		"y": func(tr *turn, _ int64) error { return tr.confirm(true) },
+		"a": func(tr *turn, _ int64) error { return tr.confirm(false) },
+		"x": func(tr *turn, _ int64) error {
+			tr.settle(t(tr.lang, msgCancelled), t(tr.lang, msgCancelButton))
+			tr.state.reset()
+			return nil
+		},
+		"s": func(tr *turn, id int64) error {
+			tr.state.Step = ""
+			return tr.summaryOf(id)
+		},
+	})
 }
 
 func (tr *turn) command() error {
-	name, known := commandAliases[tr.ev.Command]
+	c, known := commands[tr.ev.Command]
 	if !known {
 		tr.say(t(tr.lang, msgUnknownCommand, esc(truncate(tr.ev.Command, 32))))
 		return nil
 	}
+	args := strings.TrimSpace(tr.ev.Text)
 	if tr.ev.Group {
-		switch name {
-		case "summary":
-			return tr.summary(strings.TrimSpace(tr.ev.Text))
-		case "help", "start":
-			tr.say(t(tr.lang, msgHelpGroup))
-		default:
+		if c.group == nil {
 			tr.say(t(tr.lang, msgPrivateOnly))
-		}
-		return nil
-	}
-	if name == "cancel" {
-		if tr.state.Step == "" {
-			tr.say(t(tr.lang, msgNothingToCancel))
 			return nil
 		}
-		tr.state = State{Seq: tr.state.Seq}
-		tr.say(t(tr.lang, msgCancelled))
+		return c.group(tr, args)
+	}
+	if c.names[0] != "cancel" {
+		// Any other command leaves the conversation in progress.
+		tr.state.reset()
+	}
+	return c.private(tr, args)
+}
+
+func (tr *turn) cancel(string) error {
+	if tr.state.Step == "" {
+		tr.say(t(tr.lang, msgNothingToCancel))
 		return nil
 	}
-	// Any other command leaves the conversation in progress; the sequence
-	// number survives so that its buttons stay stale.
-	tr.state = State{Seq: tr.state.Seq}
-	args := strings.TrimSpace(tr.ev.Text)
-	switch name {
-	case "start":
-		return tr.start(args)
-	case "help":
-		tr.say(t(tr.lang, msgHelp))
-	case "campaigns":
-		return tr.campaigns()
-	case "pledge":
-		return tr.pledgeCommand(args)
-	case "mypledges":
-		return tr.myPledges()
-	case "summary":
-		return tr.summary(args)
-	}
+	tr.state.reset()
+	tr.say(t(tr.lang, msgCancelled))
 	return nil
 }
 
@@ -291,24 +372,8 @@ func (tr *turn) button() error {
 		return nil
 	}
 	tr.answer("")
-	switch action {
-	case "z":
-		return tr.chooseZone(arg)
-	case "c":
-		return tr.chooseCampaign(arg)
-	case "t":
-		return tr.chooseTarget(arg)
-	case "q":
-		return tr.chooseQuantity(arg)
-	case "y", "a":
-		return tr.confirm(action == "y")
-	case "x":
-		tr.settle(t(tr.lang, msgCancelled), t(tr.lang, msgCancelButton))
-		tr.state = State{Seq: tr.state.Seq}
-		return nil
-	case "s":
-		tr.state.Step = ""
-		return tr.summaryOf(arg)
+	if a, ok := actions[action]; ok {
+		return a(tr, arg)
 	}
 	// A well-formed button of the right sequence with an unknown action
 	// can only be forged.

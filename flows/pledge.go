@@ -158,7 +158,7 @@ func (tr *turn) pledgeCommand(args string) error {
 	code, qty, _ := strings.Cut(args, " ")
 	c, ok, err := tr.openCampaign(code)
 	if err != nil || !ok {
-		tr.state = State{Seq: tr.state.Seq}
+		tr.state.reset()
 		return err
 	}
 	tr.state.Campaign = c.ID
@@ -168,7 +168,7 @@ func (tr *turn) pledgeCommand(args string) error {
 	}
 	target, q, problem := tr.resolveQuantity(c, qty)
 	if problem != "" {
-		tr.state = State{Seq: tr.state.Seq}
+		tr.state.reset()
 		tr.say(problem + t(tr.lang, msgPledgeUsage))
 		return nil
 	}
@@ -246,7 +246,7 @@ func (tr *turn) advance() error {
 	}
 	if !c.OpenOn(tr.today()) {
 		tr.say(t(tr.lang, msgCampaignClosed, esc(c.Title)))
-		tr.state = State{Seq: tr.state.Seq}
+		tr.state.reset()
 		return nil
 	}
 	ts := pledgeable(c)
@@ -259,7 +259,7 @@ func (tr *turn) advance() error {
 	}
 	target, ok := findTarget(ts, tr.state.Target)
 	if !ok {
-		tr.state = State{Seq: tr.state.Seq}
+		tr.state.reset()
 		tr.say(t(tr.lang, msgNotPledgeableTarget))
 		return nil
 	}
@@ -293,7 +293,7 @@ func (tr *turn) askCampaign() error {
 		}
 	}
 	if len(open) == 0 {
-		tr.state = State{Seq: tr.state.Seq}
+		tr.state.reset()
 		tr.say(t(tr.lang, msgNoOpenCampaigns))
 		return nil
 	}
@@ -414,7 +414,7 @@ func (tr *turn) typedQuantity(s string) error {
 	}
 	tg, ok := findTarget(pledgeable(c), tr.state.Target)
 	if !ok {
-		tr.state = State{Seq: tr.state.Seq}
+		tr.state.reset()
 		tr.say(t(tr.lang, msgNotPledgeableTarget))
 		return nil
 	}
@@ -491,7 +491,7 @@ func (tr *turn) confirm(named bool) error {
 	}
 	tg, ok := findTarget(pledgeable(c), tr.state.Target)
 	if !ok {
-		tr.state = State{Seq: tr.state.Seq}
+		tr.state.reset()
 		tr.say(t(tr.lang, msgNotPledgeableTarget))
 		return nil
 	}
@@ -503,7 +503,7 @@ func (tr *turn) confirm(named bool) error {
 	}
 	tr.settle(t(tr.lang, msgConfirmPledge, esc(tr.quantity(tg, danvan.Quantity(tr.state.Quantity))), esc(tr.targetName(tg)), esc(c.Title)), choice)
 	if !c.OpenOn(tr.today()) {
-		tr.state = State{Seq: tr.state.Seq}
+		tr.state.reset()
 		tr.say(t(tr.lang, msgCampaignClosed, esc(c.Title)))
 		return nil
 	}
@@ -522,7 +522,10 @@ func (tr *turn) record(c danvan.Campaign, tg danvan.Target, named bool) error {
 	if err := tr.st.CreatePledge(tr.ctx, &p); err != nil {
 		return err
 	}
-	tr.state = State{Seq: tr.state.Seq}
+	if err := tr.st.Audit(tr.ctx, tr.person.ID, "pledge", p.ID, c.ID, "created", nil, p); err != nil {
+		return err
+	}
+	tr.state.reset()
 	text := t(tr.lang, msgPledged, p.Code, esc(tr.quantity(tg, p.Quantity)), esc(c.Title))
 	if tg.Kind == danvan.KindMoney && c.Bank != nil {
 		text += t(tr.lang, msgPledgedBank, esc(c.Bank.BIN), esc(c.Bank.Account), esc(c.Bank.Name), p.Code)

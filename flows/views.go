@@ -101,7 +101,7 @@ func (tr *turn) summary(code string) error {
 			tr.say(text)
 			return nil
 		}
-		tr.state = State{Seq: tr.state.Seq}
+		tr.state.reset()
 		tr.ask(stepSummary, text, func(seq int) [][]danvan.Button {
 			bs := make([]danvan.Button, len(cs))
 			for i, c := range cs {

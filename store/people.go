@@ -60,7 +60,7 @@ func (t *Tx) SetHomeArea(ctx context.Context, personID, areaID int64) error {
 }
 
 // Grants returns the roles a person holds.
-func (t *Tx) Grants(ctx context.Context, personID int64) ([]danvan.Grant, error) {
+func (t *Tx) Grants(ctx context.Context, personID int64) (danvan.Grants, error) {
 	rows, err := t.tx.Query(ctx, `SELECT role, COALESCE(area_id, 0), COALESCE(unit_id, 0) FROM roles WHERE person_id = $1 ORDER BY id`, personID)
 	if err != nil {
 		return nil, fmt.Errorf("store: roles of person %d: %w", personID, err)

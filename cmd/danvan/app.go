@@ -98,6 +98,11 @@ func (m *Main) Serve(ctx context.Context) error {
 	m.registerStoreMetrics(reg)
 
 	engine := flows.NewEngine(m.Config.Location)
+	name, err := bot.Me(ctx, m.Config.TelegramToken, m.Config.TelegramAPIURL)
+	if err != nil {
+		return err
+	}
+	engine.BotUsername = name
 	sender := &bot.Sender{
 		Token:    m.Config.TelegramToken,
 		Endpoint: m.Config.TelegramAPIURL,
