@@ -193,6 +193,10 @@ func eventOf(u tgbotapi.Update, botName string) (flows.Event, bool) {
 			ev.Text = m.Text
 		default:
 			ev.Kind = flows.EventOther
+			if n := len(m.Photo); n > 0 {
+				ev.PhotoID = m.Photo[n-1].FileID // Telegram lists sizes smallest first
+				ev.Text = m.Caption
+			}
 		}
 		return ev, true
 	case u.MyChatMember != nil:

@@ -184,6 +184,9 @@ func (tr *turn) dispatch() error {
 	case EventText:
 		return tr.text()
 	default:
+		if f, ok := photoSteps[tr.state.Step]; ok && tr.ev.PhotoID != "" {
+			return f(tr, tr.ev.PhotoID)
+		}
 		if tr.state.Step != "" {
 			tr.say(t(tr.lang, msgOnlyText) + tr.stepHint())
 			return nil
@@ -345,10 +348,33 @@ func (tr *turn) cancel(string) error {
 	return nil
 }
 
+// textSteps are the steps that take typed text, by step name, and
+// photoSteps those that take a photo; each file registers its own.
+var textSteps, photoSteps = map[string]func(tr *turn, text string) error{}, map[string]func(tr *turn, photoID string) error{}
+
+func registerTextStep(step string, f func(tr *turn, text string) error) {
+	if _, dup := textSteps[step]; dup {
+		panic("flows: text step " + step + " registered twice")
+	}
+	textSteps[step] = f
+}
+
+func registerPhotoStep(step string, f func(tr *turn, photoID string) error) {
+	if _, dup := photoSteps[step]; dup {
+		panic("flows: photo step " + step + " registered twice")
+	}
+	photoSteps[step] = f
+}
+
+func init() {
+	registerTextStep(stepQuantity, (*turn).typedQuantity)
+}
+
 func (tr *turn) text() error {
+	if f, ok := textSteps[tr.state.Step]; ok {
+		return f(tr, tr.ev.Text)
+	}
 	switch tr.state.Step {
-	case stepQuantity:
-		return tr.typedQuantity(tr.ev.Text)
 	case "":
 		tr.say(t(tr.lang, msgNotUnderstood))
 	default:

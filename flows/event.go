@@ -24,7 +24,8 @@ type Event struct {
 	UserID   int64
 	UserName string
 	Lang     string // the language the platform reports for the person, e.g. "vi", "en-US"
-	Text     string // the text typed, or the command's arguments
+	Text     string // the text typed, the command's arguments, or a photo's caption
+	PhotoID  string // for a photo: the platform's id of its largest size
 	Command  string // for EventCommand: lowercase name without "/" or "@bot"
 	// For EventButton: the button's data, the press to answer, and the
 	// message that carried the button.
