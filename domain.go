@@ -245,3 +245,17 @@ type AuditEntry struct {
 	Before     []byte
 	After      []byte
 }
+
+// ProgressReport is a value reported on a measure or percent target: the
+// new total, a note, an optional photo, who and when.
+type ProgressReport struct {
+	ID           int64
+	TargetID     int64
+	CampaignID   int64
+	Value        Quantity // the new total, in the target kind's stored unit
+	Note         string
+	PhotoFileID  string
+	ReportedBy   int64
+	ReporterName string
+	ReportedAt   time.Time
+}

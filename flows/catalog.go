@@ -62,7 +62,6 @@ const (
 	msgSummaryHeader
 	msgSummaryTarget
 	msgSummaryPledged
-	msgSummaryMeasure
 	msgSummaryNoPledges
 	msgStatusPledged
 	msgStatusPartial
@@ -83,6 +82,11 @@ const (
 	msgCmdSummary
 	msgCmdHelp
 	msgCmdCancel
+	msgHelpResidentMore
+	msgHelpHead
+	msgHelpTreasurer
+	msgHelpCadre
+	msgHelpAdmin
 )
 
 // catalogue holds {Vietnamese, English} for each msg. The texts are
@@ -192,7 +196,6 @@ var catalogue = map[msg][2]string{
 	msgSummaryHeader:  {"<b>%s</b> · mã <code>%s</code>", "<b>%s</b> · code <code>%s</code>"},
 	msgSummaryTarget:  {"\n\n<b>%s</b>: đã nhận %s / %s (%d%%)\n%s", "\n\n<b>%s</b>: received %s of %s (%d%%)\n%s"},
 	msgSummaryPledged: {"\nĐã đăng ký: %s · %d lượt", "\nPledged: %s · %d pledges"},
-	msgSummaryMeasure: {"\n\n<b>%s</b>: mục tiêu %s", "\n\n<b>%s</b>: goal %s"},
 	msgSummaryNoPledges: {
 		"\nChưa có ai đăng ký.",
 		"\nNo pledges yet.",
@@ -219,6 +222,26 @@ var catalogue = map[msg][2]string{
 	msgCmdSummary:   {"Kết quả vận động của một chiến dịch", "A campaign's progress"},
 	msgCmdHelp:      {"Hướng dẫn", "Help"},
 	msgCmdCancel:    {"Dừng thao tác đang làm", "Stop what I am doing"},
+	msgHelpResidentMore: {
+		"\n/khoancuatoi MÃ — đổi số lượng, hạn nộp hoặc hủy khoản của bạn\n/danop MÃ — báo bạn đã nộp",
+		"\n/mypledge CODE — change the amount or due date of your pledge, or cancel it\n/paid CODE — say you have paid",
+	},
+	msgHelpHead: {
+		"\n\n<b>Trưởng khu:</b>\n/xacnhan [MÃ [SỐ]] — ghi nhận đã nhận (không ghi mã: chọn trong danh sách)\n/hogiadinh — ghi khoản ủng hộ cho hộ không có điện thoại\n/tang MÃ_CD SỐ TÊN — ghi khoản tặng không qua đăng ký\n/chapnhan SỐ, /tuchoi SỐ — xử lý báo nộp",
+		"\n\n<b>Zone head:</b>\n/confirm [CODE [AMOUNT]] — record what was received (no code: choose from a list)\n/household — pledge for a household without a phone\n/gift CAMPAIGN AMOUNT NAME — record a gift without a pledge\n/accept N, /reject N — decide a payment claim",
+	},
+	msgHelpTreasurer: {
+		"\n\n<b>Thủ quỹ:</b>\n/xacnhan [MÃ [SỐ]] — ghi nhận đã nhận\n/dieuchinh MÃ — điều chỉnh (bút toán đảo) một lần nhận, có lý do\n/tang MÃ_CD SỐ TÊN — ghi khoản tặng không qua đăng ký\n/chapnhan SỐ, /tuchoi SỐ — xử lý báo nộp",
+		"\n\n<b>Treasurer:</b>\n/confirm [CODE [AMOUNT]] — record what was received\n/correct CODE — reverse a receipt, with a reason\n/gift CAMPAIGN AMOUNT NAME — record a gift without a pledge\n/accept N, /reject N — decide a payment claim",
+	},
+	msgHelpCadre: {
+		"\n\n<b>Cán bộ:</b>\n/taochiendich — tạo chiến dịch mới\n/suachiendich MÃ, /dongchiendich MÃ — sửa, kết thúc chiến dịch\n/tiendo MÃ — báo cáo tiến độ công trình\n/suakhoan MÃ — sửa hoặc hủy một khoản ủng hộ, có lý do\n/lichsu MÃ — nhật ký thay đổi của chiến dịch\n/moi — mời người nhận vai trò",
+		"\n\n<b>Cadre:</b>\n/newcampaign — create a campaign\n/editcampaign CODE, /closecampaign CODE — edit or close a campaign\n/progress CODE — report progress on the works\n/editpledge CODE — change or cancel a pledge, with a reason\n/history CODE — the campaign's trail of changes\n/invite — invite someone to a role",
+	},
+	msgHelpAdmin: {
+		"\n\n<b>Quản trị:</b>\n/vaitro — xem và gỡ vai trò\n/moi — mời người nhận bất kỳ vai trò nào",
+		"\n\n<b>Admin:</b>\n/roles — list and remove roles\n/invite — invite someone to any role",
+	},
 }
 
 // registerTexts adds the texts of one conversation to the catalogue; each

@@ -291,7 +291,7 @@ func init() {
 	helpInGroup := func(tr *turn, _ string) error { tr.say(t(tr.lang, msgHelpGroup)); return nil }
 	registerCommands(
 		&command{names: []string{"start"}, private: (*turn).start, group: helpInGroup},
-		&command{names: []string{"help", "huongdan"}, private: func(tr *turn, _ string) error { tr.say(t(tr.lang, msgHelp)); return nil }, group: helpInGroup},
+		&command{names: []string{"help", "huongdan"}, private: (*turn).help, group: helpInGroup},
 		&command{names: []string{"campaigns", "chiendich"}, private: func(tr *turn, _ string) error { return tr.campaigns() }},
 		&command{names: []string{"pledge", "ungho"}, private: (*turn).pledgeCommand},
 		&command{names: []string{"mypledges", "cuatoi"}, private: func(tr *turn, _ string) error { return tr.myPledges() }},
@@ -336,6 +336,30 @@ func (tr *turn) command() error {
 		tr.state.reset()
 	}
 	return c.private(tr, args)
+}
+
+// help lists what the person can do: everyone's commands, then those of
+// each role they hold.
+func (tr *turn) help(string) error {
+	gs, err := tr.grants()
+	if err != nil {
+		return err
+	}
+	text := t(tr.lang, msgHelp) + t(tr.lang, msgHelpResidentMore)
+	if len(gs.Zones()) > 0 {
+		text += t(tr.lang, msgHelpHead)
+	}
+	if len(gs.Units(danvan.RoleTreasurer)) > 0 {
+		text += t(tr.lang, msgHelpTreasurer)
+	}
+	if len(gs.Units(danvan.RoleCadre)) > 0 || gs.Admin() {
+		text += t(tr.lang, msgHelpCadre)
+	}
+	if gs.Admin() {
+		text += t(tr.lang, msgHelpAdmin)
+	}
+	tr.say(text)
+	return nil
 }
 
 func (tr *turn) cancel(string) error {
@@ -391,8 +415,34 @@ func (tr *turn) stepHint() string {
 	return t(tr.lang, msgUseButtons)
 }
 
+// globalActions are buttons sent into someone else's chat (a claim to
+// decide, say), whose conversation knows nothing of them: they carry no
+// sequence number, and each re-checks everything against the database.
+var globalActions = map[string]func(tr *turn, arg int64) error{}
+
+func registerGlobalActions(as map[string]func(tr *turn, arg int64) error) {
+	for name, a := range as {
+		if _, dup := actions[name]; dup {
+			panic("flows: button action " + name + " registered twice")
+		}
+		if _, dup := globalActions[name]; dup {
+			panic("flows: button action " + name + " registered twice")
+		}
+		globalActions[name] = a
+	}
+}
+
+// globalButton is a button for a global action.
+func globalButton(text, action string, arg int64) danvan.Button {
+	return danvan.Button{Text: text, Data: buttonData(0, action, arg)}
+}
+
 func (tr *turn) button() error {
 	seq, action, arg, ok := parseButtonData(tr.ev.Data)
+	if a, global := globalActions[action]; ok && global && seq == 0 {
+		tr.answer("")
+		return a(tr, arg)
+	}
 	if !ok || seq != tr.state.Seq || tr.state.Step == "" {
 		tr.answer(t(tr.lang, msgButtonExpired))
 		return nil

@@ -52,10 +52,7 @@ func (tr *turn) start(payload string) error {
 		tr.say(t(tr.lang, msgWelcome, name) + "\n\n" + t(tr.lang, msgZoneSaved, esc(zone.Name)))
 		return tr.campaigns()
 	case strings.HasPrefix(payload, "i_"):
-		// Invitations to roles are redeemed here once they exist; until
-		// then no token is valid.
-		tr.say(t(tr.lang, msgBadInvitation))
-		return nil
+		return tr.redeemInvitation(payload[2:])
 	}
 	tr.say(t(tr.lang, msgBadLink))
 	return nil

@@ -1,12 +1,56 @@
 package flows
 
+import (
+	"context"
+	"time"
+
+	"github.com/danvan/danvan"
+)
+
 // cadreStore is what the cadres' conversations need from storage, beyond
 // what residents' need (Store). Each conversation adds its methods in its
 // own section.
 type cadreStore interface {
-	// receipts and households
+	// receipts and households (engineer G)
 
-	// invitations, roles and history
+	// LockPledge reads a pledge by id (or, when id is 0, by code) with its
+	// pledger, and locks it until the transaction ends.
+	LockPledge(ctx context.Context, id int64, code string) (danvan.Pledge, danvan.Person, error)
+	// OpenPledgesFor lists open pledges of people of zones or to campaigns
+	// of units (all: every one), newest first, with their pledgers.
+	OpenPledgesFor(ctx context.Context, zones, units []int64, all bool, limit int) ([]danvan.PledgeLine, []danvan.Person, error)
+	AddReceipt(ctx context.Context, r *danvan.Receipt) error
+	ReceiptsOf(ctx context.Context, pledgeID int64) ([]danvan.Receipt, error)
+	AddReceiptPhoto(ctx context.Context, receiptID int64, fileID string, by int64) error
+	Recorders(ctx context.Context, unitID, zoneID int64) ([]danvan.Person, error)
+	CreateClaim(ctx context.Context, pledgeID int64, q danvan.Quantity, by int64) (int64, error)
+	PendingClaim(ctx context.Context, pledgeID int64) (int64, error)
+	LockClaim(ctx context.Context, id int64) (pledgeID int64, q danvan.Quantity, status string, err error)
+	DecideClaim(ctx context.Context, id int64, status string, by, receiptID int64) error
+	CreateHousehold(ctx context.Context, name string, zoneID, headID int64) (danvan.Person, error)
 
-	// campaigns and progress
+	// invitations, roles and history (engineer H)
+	ScopeUnits(ctx context.Context) ([]danvan.Unit, error)
+	ScopeUnit(ctx context.Context, id int64) (danvan.Unit, error)
+	CreateInvitation(ctx context.Context, tokenHash string, g danvan.Grant, createdBy int64, expiresAt time.Time) (int64, error)
+	LockInvitation(ctx context.Context, tokenHash string) (invitation, error)
+	MarkInvitationUsed(ctx context.Context, id, personID int64) error
+	GrantRole(ctx context.Context, personID int64, g danvan.Grant, source string) (roleID int64, added bool, err error)
+	RoleLines(ctx context.Context, limit, offset int) ([]roleLine, int, error)
+	RoleLine(ctx context.Context, id int64) (roleLine, error)
+	RemoveRole(ctx context.Context, id int64) error
+	History(ctx context.Context, campaignID int64, limit, offset int) ([]danvan.AuditEntry, int, error)
+
+	// campaigns and progress (engineer I)
+	CampaignUnits(ctx context.Context) ([]danvan.Unit, error)
+	// CreateCampaign reports false, storing nothing, when the code is taken.
+	CreateCampaign(ctx context.Context, c *danvan.Campaign) (bool, error)
+	UpdateCampaign(ctx context.Context, c danvan.Campaign) error
+	SetTargetGoal(ctx context.Context, targetID int64, goal danvan.Quantity) error
+	AddProgressReport(ctx context.Context, r *danvan.ProgressReport) error
+	// ProgressReports are newest first: the first is the latest value.
+	ProgressReports(ctx context.Context, targetID int64, limit int) ([]danvan.ProgressReport, error)
+	// PledgeToChange locks the pledge until the event's transaction ends.
+	PledgeToChange(ctx context.Context, code string) (danvan.PledgeLine, error)
+	UpdatePledgeTerms(ctx context.Context, p danvan.Pledge, reason string) error
 }

@@ -144,7 +144,11 @@ func (tr *turn) showSummary(c danvan.Campaign) error {
 	for _, p := range ps {
 		tg := p.Target
 		if !tg.Kind.Pledgeable() {
-			b.WriteString(t(tr.lang, msgSummaryMeasure, esc(tr.targetName(tg)), esc(tr.quantity(tg, tg.Goal))))
+			line, err := tr.progressLine(p)
+			if err != nil {
+				return err
+			}
+			b.WriteString(line)
 			continue
 		}
 		b.WriteString(t(tr.lang, msgSummaryTarget, esc(tr.targetName(tg)), esc(tr.quantity(tg, p.Received)),

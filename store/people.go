@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/danvan/danvan"
 	"github.com/jackc/pgx/v5"
@@ -30,6 +31,14 @@ func (t *Tx) EnsurePerson(ctx context.Context, telegramID int64, name, lang stri
 	}
 	if err != nil {
 		return p, fmt.Errorf("store: person with telegram id %d: %w", telegramID, err)
+	}
+	if strings.HasPrefix(p.Name, "#") && name != "" && p.Name == "#"+strconv.FormatInt(telegramID, 10) {
+		// A placeholder (an admin from DANVAN_ADMINS, say) takes the name
+		// the person goes by once they write.
+		if _, err := t.tx.Exec(ctx, `UPDATE people SET name = $2, updated_at = $3 WHERE id = $1`, p.ID, name, t.now); err != nil {
+			return p, fmt.Errorf("store: name of person %d: %w", p.ID, err)
+		}
+		p.Name = name
 	}
 	if p.Lang != lang {
 		if _, err := t.tx.Exec(ctx, `UPDATE people SET lang = $2, updated_at = $3 WHERE id = $1`, p.ID, lang, t.now); err != nil {

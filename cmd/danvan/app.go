@@ -92,6 +92,9 @@ func (m *Main) Close() {
 // the lead, housekeeping, and the HTTP server for health, metrics and the
 // webhook.
 func (m *Main) Serve(ctx context.Context) error {
+	if err := applyAdmins(ctx, m.DB, m.Config.Admins); err != nil {
+		return err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := bot.NewMetrics(reg)

@@ -1,0 +1,211 @@
+package flows
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/danvan/danvan"
+)
+
+// "I have paid": a resident claims a payment on their own pledge; the heads
+// of their zone and the unit's treasurers are told, and one of them accepts
+// it (recording the receipt, as /confirm does) or rejects it.
+//
+// The people told are in other chats, whose conversations are their own:
+// they decide with buttons that belong to no conversation (global actions)
+// or by command (/accept ID, /reject ID), and everything is checked against
+// the database when they do: the claim, its status and their role.
+
+func init() {
+	registerCommands(
+		&command{names: []string{"paid", "danop"}, private: (*turn).paid},
+		&command{names: []string{"accept", "chapnhan"}, private: func(tr *turn, args string) error { return tr.decideClaim(args, true) }},
+		&command{names: []string{"reject", "tuchoi"}, private: func(tr *turn, args string) error { return tr.decideClaim(args, false) }},
+	)
+	registerGlobalActions(map[string]func(*turn, int64) error{
+		"rca": func(tr *turn, id int64) error { return tr.decideClaimButton(id, true) },
+		"rcr": func(tr *turn, id int64) error { return tr.decideClaimButton(id, false) },
+	})
+}
+
+// decideClaimButton decides a claim from the buttons of its notice, then
+// takes the buttons off the notice so it reads as done.
+func (tr *turn) decideClaimButton(id int64, accept bool) error {
+	if err := tr.decideClaim(strconv.FormatInt(id, 10), accept); err != nil {
+		return err
+	}
+	choice := t(tr.lang, msgClaimRejectButton)
+	if accept {
+		choice = t(tr.lang, msgClaimAcceptButton)
+	}
+	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutEdit, ChatID: tr.ev.ChatID, MessageID: tr.ev.MessageID,
+		Text: t(tr.lang, msgClaimNoticeDone, id, esc(choice))})
+	return nil
+}
+
+// paid is /paid CODE [QUANTITY]: the quantity defaults to what is still
+// open.
+func (tr *turn) paid(args string) error {
+	codeArg, qty, _ := strings.Cut(args, " ")
+	code, valid := cleanCode(codeArg)
+	if !valid {
+		tr.say(t(tr.lang, msgClaimUsage))
+		return nil
+	}
+	pc, ok, err := tr.lockPledge(0, code)
+	if err != nil || !ok {
+		return err
+	}
+	if pc.p.PersonID != tr.person.ID {
+		// Someone else's pledge is answered as if it did not exist.
+		tr.say(t(tr.lang, msgRcUnknownPledge, esc(code)))
+		return nil
+	}
+	switch {
+	case pc.p.Cancelled:
+		tr.say(t(tr.lang, msgRcCancelled, esc(pc.p.Code)))
+		return nil
+	case pc.open() <= 0:
+		tr.say(t(tr.lang, msgRcAlreadyFull, esc(pc.p.Code)))
+		return nil
+	}
+	pending, err := tr.st.PendingClaim(tr.ctx, pc.p.ID)
+	if err != nil {
+		return err
+	}
+	if pending != 0 {
+		tr.say(t(tr.lang, msgClaimPending, esc(pc.p.Code)))
+		return nil
+	}
+	q := pc.open()
+	if qty = strings.TrimSpace(qty); qty != "" {
+		if q, ok = tr.receiptQuantity(pc.tg, qty); !ok {
+			return nil
+		}
+		if q > pc.open() {
+			tr.say(t(tr.lang, msgClaimTooMuch, esc(tr.quantity(pc.tg, pc.open())), esc(pc.p.Code)))
+			return nil
+		}
+	}
+	id, err := tr.st.CreateClaim(tr.ctx, pc.p.ID, q, tr.person.ID)
+	if err != nil {
+		return err
+	}
+	if err := tr.st.Audit(tr.ctx, tr.person.ID, "claim", id, pc.c.ID, "created", nil,
+		map[string]any{"pledge": pc.p.ID, "quantity": q}); err != nil {
+		return err
+	}
+	recorders, err := tr.st.Recorders(tr.ctx, pc.c.UnitID, pc.who.HomeAreaID)
+	if err != nil {
+		return err
+	}
+	told := 0
+	for _, r := range recorders {
+		if r.ID == tr.person.ID {
+			continue
+		}
+		l := lang(r.Lang)
+		tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: r.TelegramID,
+			Text: t(l, msgClaimNotice, esc(pc.who.Name), esc(quantityIn(l, pc.tg, q)), esc(pc.p.Code), esc(pc.c.Title), id, id),
+			Buttons: [][]danvan.Button{{
+				globalButton(t(l, msgClaimAcceptButton), "rca", id),
+				globalButton(t(l, msgClaimRejectButton), "rcr", id),
+			}}})
+		told++
+	}
+	if told == 0 {
+		tr.say(t(tr.lang, msgClaimNobody, esc(tr.quantity(pc.tg, q)), esc(pc.p.Code)))
+		return nil
+	}
+	tr.say(t(tr.lang, msgClaimSent, esc(tr.quantity(pc.tg, q)), esc(pc.p.Code)))
+	return nil
+}
+
+// decideClaim is /accept ID and /reject ID.
+func (tr *turn) decideClaim(args string, accept bool) error {
+	gs, err := tr.grants()
+	if err != nil {
+		return err
+	}
+	if !recorder(gs) {
+		tr.say(t(tr.lang, msgRcNoRole))
+		return nil
+	}
+	arg, _, _ := strings.Cut(args, " ")
+	id, err := strconv.ParseInt(strings.TrimPrefix(arg, "#"), 10, 64)
+	if err != nil || id <= 0 {
+		tr.say(t(tr.lang, msgClaimDecideUsage))
+		return nil
+	}
+	pledgeID, q, status, err := tr.st.LockClaim(tr.ctx, id)
+	if errors.Is(err, danvan.ErrNotFound) {
+		tr.say(t(tr.lang, msgClaimUnknown, id))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	pc, ok, err := tr.lockPledge(pledgeID, "")
+	if err != nil || !ok {
+		return err
+	}
+	if !gs.MayRecordReceipt(pc.c.UnitID, pc.who.HomeAreaID) {
+		tr.say(t(tr.lang, msgRcOutsideScope, esc(pc.p.Code)))
+		return nil
+	}
+	if status != "pending" {
+		tr.say(t(tr.lang, msgClaimDecided, id))
+		return nil
+	}
+	if !accept {
+		if err := tr.st.DecideClaim(tr.ctx, id, "rejected", tr.person.ID, 0); err != nil {
+			return err
+		}
+		if err := tr.st.Audit(tr.ctx, tr.person.ID, "claim", id, pc.c.ID, "rejected",
+			map[string]any{"status": "pending"}, map[string]any{"status": "rejected"}); err != nil {
+			return err
+		}
+		tr.say(t(tr.lang, msgClaimRejected, id, esc(pc.p.Code)))
+		if pc.who.TelegramID != 0 && pc.who.ID != tr.person.ID {
+			l := lang(pc.who.Lang)
+			tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: pc.who.TelegramID,
+				Text: t(l, msgClaimRejectedNotice, esc(quantityIn(l, pc.tg, q)), esc(pc.p.Code))})
+		}
+		return nil
+	}
+	if pc.p.Cancelled {
+		tr.say(t(tr.lang, msgRcCancelled, esc(pc.p.Code)))
+		return nil
+	}
+	if q > pc.open() {
+		// Someone recorded a receipt since the claim was made: accepting
+		// it now could count the same money twice.
+		tr.say(t(tr.lang, msgClaimExceeds, id, esc(tr.quantity(pc.tg, q)), esc(tr.quantity(pc.tg, max(pc.open(), 0))), esc(pc.p.Code), id))
+		return nil
+	}
+	r, err := tr.recordReceipt(pc, q)
+	if err != nil {
+		return err
+	}
+	if err := tr.st.DecideClaim(tr.ctx, id, "accepted", tr.person.ID, r.ID); err != nil {
+		return err
+	}
+	return tr.st.Audit(tr.ctx, tr.person.ID, "claim", id, pc.c.ID, "accepted",
+		map[string]any{"status": "pending"}, map[string]any{"status": "accepted", "receipt": r.ID})
+}
+
+// Texts of the claim buttons, numbered apart from the receipts' texts.
+const (
+	msgClaimAcceptButton msg = 1500 + iota
+	msgClaimRejectButton
+	msgClaimNoticeDone
+)
+
+func init() {
+	registerTexts(map[msg][2]string{
+		msgClaimAcceptButton: {"✅ Đã nhận", "✅ Received"},
+		msgClaimRejectButton: {"✖ Chưa nhận", "✖ Not received"},
+		msgClaimNoticeDone:   {"Báo nộp số %d → <b>%s</b>", "Payment claim %d → <b>%s</b>"},
+	})
+}

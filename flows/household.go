@@ -1,0 +1,405 @@
+package flows
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/danvan/danvan"
+)
+
+// Households without a phone: a head records a pledge on behalf of a named
+// household of one of their zones. The household becomes a person without
+// a Telegram id, recorded by the head, and its pledge counts like any
+// other.
+
+const (
+	stepHouseName   = "r_hname"   // the household's name, typed
+	stepHouseZone   = "r_hzone"   // which of the head's zones
+	stepHouseCamp   = "r_hcamp"   // which campaign
+	stepHouseTarget = "r_htarget" // which target
+	stepHouseQty    = "r_hqty"    // how much, typed or chosen
+	stepHousePublic = "r_hpub"    // named on the honour board or not
+)
+
+func init() {
+	registerCommands(&command{names: []string{"household", "hogiadinh"}, private: (*turn).household})
+	registerActions(map[string]func(*turn, int64) error{
+		"rz": (*turn).houseZone,
+		"rk": (*turn).houseCampaign,
+		"rt": (*turn).houseTarget,
+		"rq": (*turn).houseQuickQuantity,
+		"rb": (*turn).housePublic,
+	})
+	registerTextStep(stepHouseName, (*turn).houseName)
+	registerTextStep(stepHouseQty, (*turn).houseTypedQuantity)
+}
+
+// headZones are the zones the person may record households in: those they
+// head, or every zone for an admin.
+func (tr *turn) headZones() ([]danvan.Area, error) {
+	gs, err := tr.grants()
+	if err != nil {
+		return nil, err
+	}
+	all, err := tr.st.Zones(tr.ctx)
+	if err != nil {
+		return nil, err
+	}
+	var zs []danvan.Area
+	for _, z := range all {
+		if gs.HeadOf(z.ID) {
+			zs = append(zs, z)
+		}
+	}
+	return zs, nil
+}
+
+// covers reports whether campaign c is open to people of zone z.
+func covers(c danvan.Campaign, z danvan.Area) bool {
+	for _, id := range c.AreaIDs {
+		if id == z.ID || id == z.ParentID && id != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// household is /household, guided, or /household CODE QUANTITY NAME….
+func (tr *turn) household(args string) error {
+	zones, err := tr.headZones()
+	if err != nil {
+		return err
+	}
+	if len(zones) == 0 {
+		tr.say(t(tr.lang, msgHhNotHead))
+		return nil
+	}
+	tr.state = State{Seq: tr.state.Seq, Data: map[string]string{}}
+	if args == "" {
+		return tr.houseAdvance()
+	}
+	words := strings.Fields(args)
+	if len(words) < 3 {
+		tr.state.reset()
+		tr.say(t(tr.lang, msgHhUsage))
+		return nil
+	}
+	c, ok, err := tr.openCampaign(words[0])
+	if err != nil || !ok {
+		tr.state.reset()
+		return err
+	}
+	n := 0
+	for i := 1; i <= 3 && i < len(words); i++ {
+		if tr.giftQuantity(c, strings.Join(words[1:1+i], " ")) {
+			n = i
+			break
+		}
+	}
+	if n == 0 {
+		_, _, problem := tr.resolveQuantity(c, words[1])
+		tr.state.reset()
+		tr.say(problem + t(tr.lang, msgHhUsage))
+		return nil
+	}
+	tg, q, problem := tr.resolveQuantity(c, strings.Join(words[1:1+n], " "))
+	if problem != "" {
+		tr.state.reset()
+		tr.say(problem + t(tr.lang, msgHhUsage))
+		return nil
+	}
+	tr.setData("hname", truncate(strings.Join(words[1+n:], " "), maxName))
+	tr.state.Campaign, tr.state.Target, tr.state.Quantity = c.ID, tg.ID, int64(q)
+	return tr.houseAdvance()
+}
+
+// houseAdvance asks for whatever the household's pledge still lacks, or
+// records it. The head's zones are read again at every step.
+func (tr *turn) houseAdvance() error {
+	zones, err := tr.headZones()
+	if err != nil {
+		return err
+	}
+	if len(zones) == 0 {
+		tr.state.reset()
+		tr.say(t(tr.lang, msgHhNotHead))
+		return nil
+	}
+	if tr.state.Data == nil {
+		tr.state.Data = map[string]string{}
+	}
+	if tr.state.Data["hname"] == "" {
+		tr.ask(stepHouseName, t(tr.lang, msgHhAskName), cancelOnly(tr))
+		return nil
+	}
+	var c danvan.Campaign
+	if tr.state.Campaign != 0 {
+		if c, err = tr.st.Campaign(tr.ctx, tr.state.Campaign); err != nil {
+			return err
+		}
+	}
+	var zone danvan.Area
+	if id, _ := strconv.ParseInt(tr.state.Data["hzone"], 10, 64); id != 0 {
+		for _, z := range zones {
+			if z.ID == id {
+				zone = z
+			}
+		}
+		if zone.ID == 0 {
+			tr.state.reset()
+			tr.say(t(tr.lang, msgHhNotHead))
+			return nil
+		}
+	} else {
+		var eligible []danvan.Area
+		for _, z := range zones {
+			if c.ID == 0 || covers(c, z) {
+				eligible = append(eligible, z)
+			}
+		}
+		switch len(eligible) {
+		case 0:
+			tr.state.reset()
+			tr.say(t(tr.lang, msgHhNotCovered, esc(c.Title)))
+			return nil
+		case 1:
+			zone = eligible[0]
+			tr.setData("hzone", strconv.FormatInt(zone.ID, 10))
+		default:
+			tr.ask(stepHouseZone, t(tr.lang, msgHhAskZone, esc(tr.state.Data["hname"])), func(seq int) [][]danvan.Button {
+				bs := make([]danvan.Button, len(eligible))
+				for i, z := range eligible {
+					bs[i] = danvan.Button{Text: z.Name, Data: buttonData(seq, "rz", z.ID)}
+				}
+				return grid(bs, 2)
+			})
+			return nil
+		}
+	}
+	if c.ID == 0 {
+		cs, err := tr.st.OpenCampaigns(tr.ctx, zone.ID)
+		if err != nil {
+			return err
+		}
+		var open []danvan.Campaign
+		for _, c := range cs {
+			if len(pledgeable(c)) > 0 {
+				open = append(open, c)
+			}
+		}
+		if len(open) == 0 {
+			tr.state.reset()
+			tr.say(t(tr.lang, msgNoOpenCampaigns))
+			return nil
+		}
+		tr.ask(stepHouseCamp, t(tr.lang, msgHhAskCampaign, esc(tr.state.Data["hname"])), func(seq int) [][]danvan.Button {
+			rows := make([][]danvan.Button, len(open))
+			for i, c := range open {
+				rows[i] = []danvan.Button{{Text: truncate(c.Title, 48), Data: buttonData(seq, "rk", c.ID)}}
+			}
+			return rows
+		})
+		return nil
+	}
+	if !c.OpenOn(tr.today()) {
+		tr.state.reset()
+		tr.say(t(tr.lang, msgCampaignClosed, esc(c.Title)))
+		return nil
+	}
+	if !covers(c, zone) {
+		tr.state.reset()
+		tr.say(t(tr.lang, msgHhNotCovered, esc(c.Title)))
+		return nil
+	}
+	ts := pledgeable(c)
+	if tr.state.Target == 0 {
+		if len(ts) != 1 {
+			tr.ask(stepHouseTarget, t(tr.lang, msgAskTarget, esc(c.Title)), func(seq int) [][]danvan.Button {
+				rows := make([][]danvan.Button, len(ts))
+				for i, tg := range ts {
+					rows[i] = []danvan.Button{{Text: tr.targetName(tg), Data: buttonData(seq, "rt", tg.ID)}}
+				}
+				return rows
+			})
+			return nil
+		}
+		tr.state.Target = ts[0].ID
+	}
+	tg, ok := findTarget(ts, tr.state.Target)
+	if !ok {
+		tr.state.reset()
+		tr.say(t(tr.lang, msgNotPledgeableTarget))
+		return nil
+	}
+	if tr.state.Quantity == 0 {
+		text := t(tr.lang, msgHhAskQuantity, esc(tr.state.Data["hname"]), esc(c.Title), esc(tr.targetName(tg))) + "\n" +
+			t(tr.lang, msgAskQuantityExample, examples[tg.Kind])
+		tr.ask(stepHouseQty, text, func(seq int) [][]danvan.Button {
+			var row []danvan.Button
+			for _, q := range quickAmounts[tg.Kind] {
+				row = append(row, danvan.Button{Text: tr.quantity(tg, q), Data: buttonData(seq, "rq", int64(q))})
+			}
+			return [][]danvan.Button{row, {{Text: t(tr.lang, msgCancelButton), Data: buttonData(seq, "x", 0)}}}
+		})
+		return nil
+	}
+	public := tr.state.Data["hpub"]
+	if c.HonourBoard && public == "" {
+		tr.ask(stepHousePublic, t(tr.lang, msgHhAskPublic, esc(tr.state.Data["hname"])), func(seq int) [][]danvan.Button {
+			return [][]danvan.Button{
+				{{Text: t(tr.lang, msgHhPublicYes), Data: buttonData(seq, "rb", 1)}},
+				{{Text: t(tr.lang, msgHhPublicNo), Data: buttonData(seq, "rb", 0)}},
+				{{Text: t(tr.lang, msgCancelButton), Data: buttonData(seq, "x", 0)}},
+			}
+		})
+		return nil
+	}
+	return tr.recordHousehold(c, tg, zone, c.HonourBoard && public == "1")
+}
+
+func cancelOnly(tr *turn) func(seq int) [][]danvan.Button {
+	return func(seq int) [][]danvan.Button {
+		return [][]danvan.Button{{{Text: t(tr.lang, msgCancelButton), Data: buttonData(seq, "x", 0)}}}
+	}
+}
+
+func (tr *turn) recordHousehold(c danvan.Campaign, tg danvan.Target, zone danvan.Area, public bool) error {
+	name := tr.state.Data["hname"]
+	h, err := tr.st.CreateHousehold(tr.ctx, name, zone.ID, tr.person.ID)
+	if err != nil {
+		return err
+	}
+	p := danvan.Pledge{PersonID: h.ID, CampaignID: c.ID, TargetID: tg.ID, Quantity: danvan.Quantity(tr.state.Quantity),
+		PublicName: public, RecordedBy: tr.person.ID}
+	if err := tr.st.CreatePledge(tr.ctx, &p); err != nil {
+		return err
+	}
+	if err := tr.st.Audit(tr.ctx, tr.person.ID, "pledge", p.ID, c.ID, "created", nil,
+		map[string]any{"pledge": p, "household": name, "zone": zone.Code}); err != nil {
+		return err
+	}
+	tr.state.reset()
+	tr.say(t(tr.lang, msgHhRecorded, p.Code, esc(name), esc(zone.Name), esc(tr.quantity(tg, p.Quantity)), esc(c.Title), p.Code))
+	return nil
+}
+
+func (tr *turn) houseName(s string) error {
+	name := truncate(strings.Join(strings.Fields(s), " "), maxName)
+	if name == "" {
+		tr.say(t(tr.lang, msgHhAskName))
+		return nil
+	}
+	tr.setData("hname", name)
+	return tr.houseAdvance()
+}
+
+func (tr *turn) houseZone(id int64) error {
+	if tr.state.Step != stepHouseZone {
+		return tr.staleButton()
+	}
+	zones, err := tr.headZones()
+	if err != nil {
+		return err
+	}
+	for _, z := range zones {
+		if z.ID == id {
+			tr.settle(t(tr.lang, msgHhAskZone, esc(tr.state.Data["hname"])), z.Name)
+			tr.setData("hzone", strconv.FormatInt(z.ID, 10))
+			return tr.houseAdvance()
+		}
+	}
+	// A zone the person does not head: forged, or their role was removed.
+	return tr.staleButton()
+}
+
+func (tr *turn) houseCampaign(id int64) error {
+	if tr.state.Step != stepHouseCamp {
+		return tr.staleButton()
+	}
+	c, err := tr.st.Campaign(tr.ctx, id)
+	if errors.Is(err, danvan.ErrNotFound) {
+		return tr.staleButton()
+	}
+	if err != nil {
+		return err
+	}
+	tr.settle(t(tr.lang, msgHhAskCampaign, esc(tr.state.Data["hname"])), c.Title)
+	tr.state.Campaign = c.ID
+	return tr.houseAdvance()
+}
+
+func (tr *turn) houseTarget(id int64) error {
+	if tr.state.Step != stepHouseTarget {
+		return tr.staleButton()
+	}
+	c, err := tr.st.Campaign(tr.ctx, tr.state.Campaign)
+	if err != nil {
+		return err
+	}
+	tg, ok := findTarget(pledgeable(c), id)
+	if !ok {
+		return tr.staleButton()
+	}
+	tr.settle(t(tr.lang, msgAskTarget, esc(c.Title)), tr.targetName(tg))
+	tr.state.Target = tg.ID
+	return tr.houseAdvance()
+}
+
+func (tr *turn) houseQuickQuantity(q int64) error {
+	if tr.state.Step != stepHouseQty {
+		return tr.staleButton()
+	}
+	c, err := tr.st.Campaign(tr.ctx, tr.state.Campaign)
+	if err != nil {
+		return err
+	}
+	tg, ok := findTarget(pledgeable(c), tr.state.Target)
+	if !ok || !isQuickAmount(tg.Kind, q) {
+		return tr.staleButton()
+	}
+	tr.settle(t(tr.lang, msgHhAskQuantity, esc(tr.state.Data["hname"]), esc(c.Title), esc(tr.targetName(tg))), tr.quantity(tg, danvan.Quantity(q)))
+	tr.state.Quantity = q
+	return tr.houseAdvance()
+}
+
+func (tr *turn) houseTypedQuantity(s string) error {
+	c, err := tr.st.Campaign(tr.ctx, tr.state.Campaign)
+	if err != nil {
+		return err
+	}
+	tg, ok := findTarget(pledgeable(c), tr.state.Target)
+	if !ok {
+		tr.state.reset()
+		tr.say(t(tr.lang, msgNotPledgeableTarget))
+		return nil
+	}
+	q, ok := tr.receiptQuantity(tg, s)
+	if !ok {
+		return nil
+	}
+	tr.state.Quantity = int64(q)
+	return tr.houseAdvance()
+}
+
+func (tr *turn) housePublic(v int64) error {
+	if tr.state.Step != stepHousePublic || v != 0 && v != 1 {
+		return tr.staleButton()
+	}
+	choice := t(tr.lang, msgHhPublicNo)
+	if v == 1 {
+		choice = t(tr.lang, msgHhPublicYes)
+	}
+	tr.settle(t(tr.lang, msgHhAskPublic, esc(tr.state.Data["hname"])), choice)
+	tr.setData("hpub", strconv.FormatInt(v, 10))
+	return tr.houseAdvance()
+}
+
+// setData keeps a value of the conversation; Data comes back nil from a
+// saved state where it was empty.
+func (tr *turn) setData(k, v string) {
+	if tr.state.Data == nil {
+		tr.state.Data = map[string]string{}
+	}
+	tr.state.Data[k] = v
+}
