@@ -1,5 +1,7 @@
 package danvan
 
+import "time"
+
 // Grants are all the roles one person holds. Every action a cadre takes is
 // checked against them on the server, never against what a message or a
 // button claims.
@@ -71,4 +73,25 @@ func (gs Grants) has(r Role, areaID, unitID int64) bool {
 		}
 	}
 	return false
+}
+
+// Invitation is a one-time link to a role, as read to redeem it.
+type Invitation struct {
+	ID        int64
+	Grant     Grant
+	ScopeName string // the zone's or unit's name; "" for admin
+	Inviter   Person // who created it
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedBy    int64 // 0 while unused
+	UsedAt    time.Time
+}
+
+// RoleLine is one role someone holds, as listed to admins.
+type RoleLine struct {
+	ID        int64
+	Person    Person
+	Grant     Grant
+	ScopeName string // the zone's or unit's name; "" for admin
+	Source    string // setup, chat or env (DANVAN_ADMINS)
 }

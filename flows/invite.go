@@ -12,21 +12,6 @@ import (
 	"github.com/danvan/danvan"
 )
 
-// invitation is a one-time link to a role, as read to redeem it. The store
-// declares the same shape (store.Invitation): flows and store may not
-// import each other, and the compiler checks that the two agree wherever a
-// *store.Tx is used as a Store.
-type invitation = struct {
-	ID        int64
-	Grant     danvan.Grant
-	ScopeName string        // the zone's or unit's name; "" for admin
-	Inviter   danvan.Person // who created it
-	CreatedAt time.Time
-	ExpiresAt time.Time
-	UsedBy    int64 // 0 while unused
-	UsedAt    time.Time
-}
-
 // invitationTTL is how long an invitation link works.
 const invitationTTL = 72 * time.Hour
 
@@ -463,7 +448,7 @@ func (tr *turn) redeemInvitation(token string) error {
 
 // mayStillInvite reports whether the invitation's creator, with the roles
 // they hold today, may still invite to its role and scope.
-func (tr *turn) mayStillInvite(inv invitation) (bool, error) {
+func (tr *turn) mayStillInvite(inv danvan.Invitation) (bool, error) {
 	gs, err := tr.st.Grants(tr.ctx, inv.Inviter.ID)
 	if err != nil {
 		return false, err

@@ -8,16 +8,6 @@ import (
 	"github.com/danvan/danvan"
 )
 
-// roleLine is one role someone holds, as listed to admins; the store
-// declares the same shape (store.RoleLine, see invitation).
-type roleLine = struct {
-	ID        int64
-	Person    danvan.Person
-	Grant     danvan.Grant
-	ScopeName string // the zone's or unit's name; "" for admin
-	Source    string // setup, chat or env (DANVAN_ADMINS)
-}
-
 // rolesPerPage keeps the list and its buttons within a phone screen or two.
 const rolesPerPage = 20
 
@@ -180,15 +170,15 @@ func (tr *turn) askEdit(step, text string, buttons func(seq int) [][]danvan.Butt
 
 // removableRole reads role id for an admin about to remove it, explaining
 // to them when they may not.
-func (tr *turn) removableRole(id int64) (roleLine, bool, error) {
+func (tr *turn) removableRole(id int64) (danvan.RoleLine, bool, error) {
 	gs, err := tr.grants()
 	if err != nil {
-		return roleLine{}, false, err
+		return danvan.RoleLine{}, false, err
 	}
 	if !gs.Admin() {
 		tr.state.reset()
 		tr.say(t(tr.lang, msgRolesNotAllowed))
-		return roleLine{}, false, nil
+		return danvan.RoleLine{}, false, nil
 	}
 	l, err := tr.st.RoleLine(tr.ctx, id)
 	if errors.Is(err, danvan.ErrNotFound) {

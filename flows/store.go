@@ -33,11 +33,11 @@ type cadreStore interface {
 	ScopeUnits(ctx context.Context) ([]danvan.Unit, error)
 	ScopeUnit(ctx context.Context, id int64) (danvan.Unit, error)
 	CreateInvitation(ctx context.Context, tokenHash string, g danvan.Grant, createdBy int64, expiresAt time.Time) (int64, error)
-	LockInvitation(ctx context.Context, tokenHash string) (invitation, error)
+	LockInvitation(ctx context.Context, tokenHash string) (danvan.Invitation, error)
 	MarkInvitationUsed(ctx context.Context, id, personID int64) error
 	GrantRole(ctx context.Context, personID int64, g danvan.Grant, source string) (roleID int64, added bool, err error)
-	RoleLines(ctx context.Context, limit, offset int) ([]roleLine, int, error)
-	RoleLine(ctx context.Context, id int64) (roleLine, error)
+	RoleLines(ctx context.Context, limit, offset int) ([]danvan.RoleLine, int, error)
+	RoleLine(ctx context.Context, id int64) (danvan.RoleLine, error)
 	RemoveRole(ctx context.Context, id int64) error
 	History(ctx context.Context, campaignID int64, limit, offset int) ([]danvan.AuditEntry, int, error)
 

@@ -9,21 +9,6 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Invitation is a one-time link to a role, as read to redeem it. flows
-// declares the same shape (flows and store may not import each other); the
-// compiler checks that the two agree wherever a *Tx is used as a
-// flows.Store.
-type Invitation = struct {
-	ID        int64
-	Grant     danvan.Grant
-	ScopeName string        // the zone's or unit's name; "" for admin
-	Inviter   danvan.Person // who created it
-	CreatedAt time.Time
-	ExpiresAt time.Time
-	UsedBy    int64 // 0 while unused
-	UsedAt    time.Time
-}
-
 // CreateInvitation keeps a new invitation to grant g, known by the hash of
 // its token (the token itself is never stored).
 func (t *Tx) CreateInvitation(ctx context.Context, tokenHash string, g danvan.Grant, createdBy int64, expiresAt time.Time) (int64, error) {
@@ -42,7 +27,7 @@ func (t *Tx) CreateInvitation(ctx context.Context, tokenHash string, g danvan.Gr
 // until the transaction ends, so that two people redeeming the same link
 // at once are served one after the other and only the first gets the role.
 // It returns danvan.ErrNotFound for an unknown hash.
-func (t *Tx) LockInvitation(ctx context.Context, tokenHash string) (Invitation, error) {
+func (t *Tx) LockInvitation(ctx context.Context, tokenHash string) (danvan.Invitation, error) {
 	rows, err := t.tx.Query(ctx, `
 		SELECT i.id, i.role, COALESCE(i.area_id, 0), COALESCE(i.unit_id, 0), COALESCE(a.name, u.name, ''),
 			p.id, COALESCE(p.telegram_id, 0), p.name, p.lang, COALESCE(p.home_area_id, 0),
@@ -54,10 +39,10 @@ func (t *Tx) LockInvitation(ctx context.Context, tokenHash string) (Invitation, 
 		WHERE i.token_hash = $1
 		FOR UPDATE OF i`, tokenHash)
 	if err != nil {
-		return Invitation{}, fmt.Errorf("store: invitation: %w", err)
+		return danvan.Invitation{}, fmt.Errorf("store: invitation: %w", err)
 	}
-	inv, err := pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (Invitation, error) {
-		var inv Invitation
+	inv, err := pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (danvan.Invitation, error) {
+		var inv danvan.Invitation
 		var usedAt *time.Time
 		err := r.Scan(&inv.ID, &inv.Grant.Role, &inv.Grant.AreaID, &inv.Grant.UnitID, &inv.ScopeName,
 			&inv.Inviter.ID, &inv.Inviter.TelegramID, &inv.Inviter.Name, &inv.Inviter.Lang, &inv.Inviter.HomeAreaID,

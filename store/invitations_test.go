@@ -93,7 +93,7 @@ func TestInvitationLockSerialisesRedeemers(t *testing.T) {
 	}
 
 	type result struct {
-		inv Invitation
+		inv danvan.Invitation
 		err error
 	}
 	second := make(chan result, 1)
@@ -203,7 +203,7 @@ func TestGrantListAndRemoveRoles(t *testing.T) {
 func TestSyncEnvAdmins(t *testing.T) {
 	db := openDB(t)
 	ctx := context.Background()
-	sync := func(ids ...int64) (added, removed []RoleLine) {
+	sync := func(ids ...int64) (added, removed []danvan.RoleLine) {
 		t.Helper()
 		err := db.InTx(ctx, func(tx *Tx) (err error) {
 			added, removed, err = tx.SyncEnvAdmins(ctx, ids)

@@ -10,16 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// RoleLine is one role someone holds, as listed to admins. flows declares
-// the same shape (see Invitation).
-type RoleLine = struct {
-	ID        int64
-	Person    danvan.Person
-	Grant     danvan.Grant
-	ScopeName string // the zone's or unit's name; "" for admin
-	Source    string // setup, chat or env (DANVAN_ADMINS)
-}
-
 const roleLineQuery = `
 	SELECT r.id, p.id, COALESCE(p.telegram_id, 0), p.name, p.lang, COALESCE(p.home_area_id, 0),
 		r.role, COALESCE(r.area_id, 0), COALESCE(r.unit_id, 0), COALESCE(a.name, u.name, ''), r.source
@@ -28,8 +18,8 @@ const roleLineQuery = `
 	LEFT JOIN areas a ON a.id = r.area_id
 	LEFT JOIN units u ON u.id = r.unit_id`
 
-func scanRoleLine(r pgx.CollectableRow) (RoleLine, error) {
-	var l RoleLine
+func scanRoleLine(r pgx.CollectableRow) (danvan.RoleLine, error) {
+	var l danvan.RoleLine
 	err := r.Scan(&l.ID, &l.Person.ID, &l.Person.TelegramID, &l.Person.Name, &l.Person.Lang, &l.Person.HomeAreaID,
 		&l.Grant.Role, &l.Grant.AreaID, &l.Grant.UnitID, &l.ScopeName, &l.Source)
 	return l, err
@@ -37,7 +27,7 @@ func scanRoleLine(r pgx.CollectableRow) (RoleLine, error) {
 
 // RoleLines returns a page of every role held, admins first, then by role,
 // scope and name, and the number of roles in all.
-func (t *Tx) RoleLines(ctx context.Context, limit, offset int) ([]RoleLine, int, error) {
+func (t *Tx) RoleLines(ctx context.Context, limit, offset int) ([]danvan.RoleLine, int, error) {
 	var total int
 	if err := t.tx.QueryRow(ctx, `SELECT count(*) FROM roles`).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count roles: %w", err)
@@ -57,10 +47,10 @@ func (t *Tx) RoleLines(ctx context.Context, limit, offset int) ([]RoleLine, int,
 }
 
 // RoleLine returns the role with this id, or danvan.ErrNotFound.
-func (t *Tx) RoleLine(ctx context.Context, id int64) (RoleLine, error) {
+func (t *Tx) RoleLine(ctx context.Context, id int64) (danvan.RoleLine, error) {
 	rows, err := t.tx.Query(ctx, roleLineQuery+` WHERE r.id = $1`, id)
 	if err != nil {
-		return RoleLine{}, fmt.Errorf("store: role %d: %w", id, err)
+		return danvan.RoleLine{}, fmt.Errorf("store: role %d: %w", id, err)
 	}
 	l, err := pgx.CollectExactlyOneRow(rows, scanRoleLine)
 	if err != nil {
@@ -145,7 +135,7 @@ func scanUnit(r pgx.CollectableRow) (danvan.Unit, error) {
 // no longer listed. Roles from the setup file or the chat are not touched:
 // someone who is an admin there stays one. It returns the roles added and
 // removed, for the audit trail.
-func (t *Tx) SyncEnvAdmins(ctx context.Context, telegramIDs []int64) (added, removed []RoleLine, err error) {
+func (t *Tx) SyncEnvAdmins(ctx context.Context, telegramIDs []int64) (added, removed []danvan.RoleLine, err error) {
 	if telegramIDs == nil {
 		telegramIDs = []int64{}
 	}
@@ -178,7 +168,7 @@ func (t *Tx) SyncEnvAdmins(ctx context.Context, telegramIDs []int64) (added, rem
 			return nil, nil, err
 		}
 		if ok {
-			added = append(added, RoleLine{ID: id, Person: p, Grant: danvan.Grant{Role: danvan.RoleAdmin}, Source: "env"})
+			added = append(added, danvan.RoleLine{ID: id, Person: p, Grant: danvan.Grant{Role: danvan.RoleAdmin}, Source: "env"})
 		}
 	}
 	return added, removed, nil

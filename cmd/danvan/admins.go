@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/danvan/danvan"
 	"github.com/danvan/danvan/store"
 )
 
@@ -36,7 +37,7 @@ func applyAdmins(ctx context.Context, db *store.DB, ids []int64) error {
 	return nil
 }
 
-func envAdminAudit(l store.RoleLine) map[string]any {
+func envAdminAudit(l danvan.RoleLine) map[string]any {
 	return map[string]any{"person_id": l.Person.ID, "person": l.Person.Name, "telegram_id": l.Person.TelegramID,
 		"role": l.Grant.Role, "source": l.Source}
 }
