@@ -44,6 +44,8 @@ const (
 	msgActionClosed
 	msgActionAccepted
 	msgActionRejected
+	msgActionReceived
+	msgActionReported
 	msgCmdHistory
 )
 
@@ -88,6 +90,8 @@ func init() {
 		msgActionClosed:      {"đóng", "closed"},
 		msgActionAccepted:    {"chấp nhận", "accepted"},
 		msgActionRejected:    {"từ chối", "rejected"},
+		msgActionReceived:    {"nhận thêm", "received"},
+		msgActionReported:    {"báo cáo", "reported"},
 		msgCmdHistory:        {"Lịch sử thay đổi của một chiến dịch", "A campaign's history"},
 	})
 }
@@ -100,6 +104,7 @@ var entityMessages = map[string]msg{
 var actionMessages = map[string]msg{
 	"created": msgActionCreated, "changed": msgActionChanged, "cancelled": msgActionCancelled, "reversed": msgActionReversed,
 	"removed": msgActionRemoved, "used": msgActionUsed, "closed": msgActionClosed, "accepted": msgActionAccepted, "rejected": msgActionRejected,
+	"received": msgActionReceived, "reported": msgActionReported,
 }
 
 func (tr *turn) history(args string) error {
@@ -263,6 +268,21 @@ func auditFields(raw []byte) map[string]any {
 	for k, val := range obj {
 		fs[normKey(k)] = val
 	}
+	// Entries often wrap the record they are about ({"pledge": p, "household":
+	// …}, {"reversal": r}): its fields are what a reader wants, so they are
+	// lifted up one level rather than shown as JSON.
+	for k, val := range obj {
+		inner, ok := val.(map[string]any)
+		if !ok {
+			continue
+		}
+		delete(fs, normKey(k))
+		for ik, iv := range inner {
+			if _, taken := fs[normKey(ik)]; !taken {
+				fs[normKey(ik)] = iv
+			}
+		}
+	}
 	return fs
 }
 
@@ -271,7 +291,11 @@ func normKey(k string) string { return strings.ToLower(strings.ReplaceAll(k, "_"
 // auditHidden are fields that say nothing to a reader: identifiers and
 // bookkeeping times, and the code, shown next to the entity.
 func auditHidden(k string) bool {
-	return k == "code" || k == "id" || strings.HasSuffix(k, "id") || k == "createdat" || k == "updatedat" || k == "at"
+	switch k {
+	case "code", "id", "createdat", "updatedat", "recordedat", "reportedat", "at", "recordedby", "reportedby", "pledge", "cancelled":
+		return true
+	}
+	return strings.HasSuffix(k, "id")
 }
 
 // auditKeys are the fields worth showing, in a stable order: quantities

@@ -253,7 +253,7 @@ func (tr *turn) recordReceipt(pc pledgeCase, q danvan.Quantity) (danvan.Receipt,
 		return r, err
 	}
 	if err := tr.st.Audit(tr.ctx, tr.person.ID, "pledge", pc.p.ID, pc.c.ID, "received",
-		map[string]any{"received": pc.p.Received}, map[string]any{"received": after.Received, "receipt": r.ID}); err != nil {
+		map[string]any{"received": pc.p.Received}, map[string]any{"received": after.Received, "receipt": r.ID, "code": pc.p.Code, "target_id": pc.p.TargetID}); err != nil {
 		return r, err
 	}
 	status := t(tr.lang, statusMessages[after.Status(tr.today())])
@@ -565,7 +565,7 @@ func (tr *turn) typedReason(s string) error {
 		return err
 	}
 	if err := tr.st.Audit(tr.ctx, tr.person.ID, "pledge", pc.p.ID, pc.c.ID, "received",
-		map[string]any{"received": pc.p.Received}, map[string]any{"received": received, "receipt": rev.ID}); err != nil {
+		map[string]any{"received": pc.p.Received}, map[string]any{"received": received, "receipt": rev.ID, "code": pc.p.Code, "target_id": pc.p.TargetID}); err != nil {
 		return err
 	}
 	tr.state.reset()

@@ -207,11 +207,11 @@ func TestCadresStory(t *testing.T) {
 		}
 	}
 	an.send("/cuatoi")
-	if m := an.expect("#" + a); !strings.Contains(m.PlainText, "2.000.000 ₫ — đã nhận 1.500.000 ₫ · đã nộp một phần") {
+	if m := an.expect("#" + a); !strings.Contains(m.PlainText, "2.000.000 ₫ · Tiền — đã nhận 1.500.000 ₫ · đã nộp một phần") {
 		t.Errorf("An's pledge is not partly received:\n%s", m.PlainText)
 	}
 	binh.send("/cuatoi")
-	if m := binh.expect("#" + b); !strings.Contains(m.PlainText, "1.500.000 ₫ — đã nhận 1.500.000 ₫ · đã nộp đủ") {
+	if m := binh.expect("#" + b); !strings.Contains(m.PlainText, "1.500.000 ₫ · Tiền — đã nhận 1.500.000 ₫ · đã nộp đủ") {
 		t.Errorf("Bình's pledge is not fulfilled:\n%s", m.PlainText)
 	}
 
@@ -269,22 +269,28 @@ func TestCadresStory(t *testing.T) {
 		t.Fatalf("the history did not turn to the older page: %v", err)
 	}
 	trail := page.PlainText + "\n" + older.PlainText
+	var missing []string
 	for _, want := range []string{
 		"Khoa\nChiến dịch tạo mới #" + code,
 		"Khoản ủng hộ tạo mới #" + a + ": quantity: 2.000.000 ₫",
 		"Khoản ủng hộ tạo mới #" + b + ": quantity: 1.500.000 ₫",
 		"Khoản ủng hộ tạo mới #" + c + ": quantity: 3 ngày công",
+		// The household's pledge, named by its code like the others.
 		"Trần Thị Hoa\nKhoản ủng hộ tạo mới #" + h,
+		household,
 		"Khoản đã nhận tạo mới: quantity: 500.000 ₫",
 		"Khoản đã nhận tạo mới: quantity: 1.500.000 ₫",
 		"Khoản đã nhận đảo bút toán",
-		reason,
+		reason, // the reversal's reason
 		"Báo đã nộp chấp nhận",
 		"Khoa\nTiến độ",
 	} {
 		if !strings.Contains(trail, want) {
-			t.Errorf("the history lacks %q:\n%s", want, trail)
+			missing = append(missing, want)
 		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("the history lacks %q:\n%s", missing, trail)
 	}
 	if n := strings.Count(trail, "Khoản đã nhận tạo mới"); n != 3 {
 		t.Errorf("the history shows %d receipts, want 3:\n%s", n, trail)
