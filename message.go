@@ -20,6 +20,9 @@ type Outgoing struct {
 	MessageID int64 `json:"message_id,omitempty"`
 	// CallbackID is the button press to answer (OutAnswer).
 	CallbackID string `json:"callback_id,omitempty"`
+	// Photo is a PNG or JPEG picture (OutPhoto), sent with Text as its
+	// caption (at most 1024 characters).
+	Photo []byte `json:"photo,omitempty"`
 	// Broadcast marks a message nobody is waiting for (a reminder, a weekly
 	// summary): replies to people chatting now are sent before it.
 	Broadcast bool `json:"broadcast,omitempty"`
@@ -32,6 +35,7 @@ const (
 	OutSend   OutKind = "send"   // a new message
 	OutEdit   OutKind = "edit"   // replace the text and buttons of a message the bot sent
 	OutAnswer OutKind = "answer" // acknowledge a button press, with an optional short notice
+	OutPhoto  OutKind = "photo"  // a picture with a caption (a chart)
 )
 
 // Button is an inline button: a label and the opaque data sent back when it

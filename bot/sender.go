@@ -331,6 +331,15 @@ func deliver(api *tgbotapi.BotAPI, o danvan.Outgoing) error {
 	case danvan.OutAnswer:
 		_, err := api.Request(tgbotapi.NewCallback(o.CallbackID, o.Text))
 		return err
+	case danvan.OutPhoto:
+		photo := tgbotapi.NewPhoto(o.ChatID, tgbotapi.FileBytes{Name: "chart.png", Bytes: o.Photo})
+		photo.Caption = o.Text
+		photo.ParseMode = tgbotapi.ModeHTML
+		if len(o.Buttons) > 0 {
+			photo.ReplyMarkup = keyboard(o.Buttons)
+		}
+		_, err := api.Send(photo)
+		return err
 	}
 	return fmt.Errorf("bot: unknown outgoing kind %q", o.Kind)
 }

@@ -1,8 +1,11 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"log/slog"
 	"os"
@@ -238,5 +241,23 @@ func TestSenderKeepsRefusedMessageAndGoesOn(t *testing.T) {
 	}
 	if got := b.api.BotMessages(u.ID); len(got) != 1 || got[0].PlainText != "tiếp theo" {
 		t.Errorf("the chat received %v, want the next message", got)
+	}
+}
+
+// A chart goes out as a photo with its caption.
+func TestSenderSendsPhoto(t *testing.T) {
+	b := newBench(t, 1)
+	u := b.users[0]
+	img := image.NewRGBA(image.Rect(0, 0, 4, 4))
+	var pic bytes.Buffer
+	if err := png.Encode(&pic, img); err != nil {
+		t.Fatal(err)
+	}
+	b.enqueue(danvan.Outgoing{Kind: danvan.OutPhoto, ChatID: u.ID, Text: "<b>Biểu đồ</b> tuần", Photo: pic.Bytes()})
+	defer b.run()()
+	b.waitDrained(10 * time.Second)
+	got := b.api.BotMessages(u.ID)
+	if len(got) != 1 || got[0].Kind != "photo" || !bytes.Equal(got[0].Photo, pic.Bytes()) || got[0].PlainCaption != "Biểu đồ tuần" {
+		t.Fatalf("the chat received %+v, want the picture with its caption", got)
 	}
 }
