@@ -193,6 +193,14 @@ func eventOf(u tgbotapi.Update, botName string) (flows.Event, bool) {
 			ev.Text = m.Text
 		default:
 			ev.Kind = flows.EventOther
+			// A group upgraded to a supergroup: Telegram tells the old
+			// chat (migrate_to_chat_id) and the new one
+			// (migrate_from_chat_id).
+			if m.MigrateToChatID != 0 {
+				ev.MigratedFrom, ev.MigratedTo = m.Chat.ID, m.MigrateToChatID
+			} else if m.MigrateFromChatID != 0 {
+				ev.MigratedFrom, ev.MigratedTo = m.MigrateFromChatID, m.Chat.ID
+			}
 			if n := len(m.Photo); n > 0 {
 				ev.PhotoID = m.Photo[n-1].FileID // Telegram lists sizes smallest first
 				ev.Text = m.Caption
@@ -207,7 +215,7 @@ func eventOf(u tgbotapi.Update, botName string) (flows.Event, bool) {
 			kind = flows.EventLeft
 		}
 		return flows.Event{Kind: kind, ChatID: c.Chat.ID, Group: !c.Chat.IsPrivate(), UserID: c.From.ID,
-			UserName: fullName(&c.From), Lang: c.From.LanguageCode}, true
+			UserName: fullName(&c.From), Lang: c.From.LanguageCode, Title: c.Chat.Title}, true
 	case u.CallbackQuery != nil && u.CallbackQuery.Message != nil && u.CallbackQuery.From != nil:
 		q := u.CallbackQuery
 		return flows.Event{

@@ -223,8 +223,8 @@ var catalogue = map[msg][2]string{
 	msgCmdHelp:      {"Hướng dẫn", "Help"},
 	msgCmdCancel:    {"Dừng thao tác đang làm", "Stop what I am doing"},
 	msgHelpResidentMore: {
-		"\n/khoancuatoi MÃ — đổi số lượng, hạn nộp hoặc hủy khoản của bạn\n/danop MÃ — báo bạn đã nộp",
-		"\n/mypledge CODE — change the amount or due date of your pledge, or cancel it\n/paid CODE — say you have paid",
+		"\n/khoancuatoi MÃ — đổi số lượng, hạn nộp hoặc hủy khoản của bạn\n/danop MÃ — báo bạn đã nộp\n/nhacnho tat|bat — tắt hoặc bật tin nhắc hạn nộp",
+		"\n/mypledge CODE — change the amount or due date of your pledge, or cancel it\n/paid CODE — say you have paid\n/reminders off|on — turn due-date reminders off or on",
 	},
 	msgHelpHead: {
 		"\n\n<b>Trưởng khu:</b>\n/xacnhan [MÃ [SỐ]] — ghi nhận đã nhận (không ghi mã: chọn trong danh sách)\n/hogiadinh — ghi khoản ủng hộ cho hộ không có điện thoại\n/tang MÃ_CD SỐ TÊN — ghi khoản tặng không qua đăng ký\n/chapnhan SỐ, /tuchoi SỐ — xử lý báo nộp",
@@ -235,8 +235,8 @@ var catalogue = map[msg][2]string{
 		"\n\n<b>Treasurer:</b>\n/confirm [CODE [AMOUNT]] — record what was received\n/correct CODE — reverse a receipt, with a reason\n/gift CAMPAIGN AMOUNT NAME — record a gift without a pledge\n/accept N, /reject N — decide a payment claim",
 	},
 	msgHelpCadre: {
-		"\n\n<b>Cán bộ:</b>\n/taochiendich — tạo chiến dịch mới\n/suachiendich MÃ, /dongchiendich MÃ — sửa, kết thúc chiến dịch\n/tiendo MÃ — báo cáo tiến độ công trình\n/suakhoan MÃ — sửa hoặc hủy một khoản ủng hộ, có lý do\n/lichsu MÃ — nhật ký thay đổi của chiến dịch\n/moi — mời người nhận vai trò",
-		"\n\n<b>Cadre:</b>\n/newcampaign — create a campaign\n/editcampaign CODE, /closecampaign CODE — edit or close a campaign\n/progress CODE — report progress on the works\n/editpledge CODE — change or cancel a pledge, with a reason\n/history CODE — the campaign's trail of changes\n/invite — invite someone to a role",
+		"\n\n<b>Cán bộ:</b>\n/taochiendich — tạo chiến dịch mới\n/suachiendich MÃ, /dongchiendich MÃ — sửa, kết thúc chiến dịch\n/tiendo MÃ — báo cáo tiến độ công trình\n/suakhoan MÃ — sửa hoặc hủy một khoản ủng hộ, có lý do\n/lichsu MÃ — nhật ký thay đổi của chiến dịch\n/moi — mời người nhận vai trò\nTrong nhóm: /lienket — liên kết nhóm với địa bàn, đơn vị, chiến dịch; /lichtongket THỨ GIỜ — đổi lịch gửi tổng kết tuần",
+		"\n\n<b>Cadre:</b>\n/newcampaign — create a campaign\n/editcampaign CODE, /closecampaign CODE — edit or close a campaign\n/progress CODE — report progress on the works\n/editpledge CODE — change or cancel a pledge, with a reason\n/history CODE — the campaign's trail of changes\n/invite — invite someone to a role\nIn a group: /linkgroup — link the group to an area, a unit, campaigns; /schedule DAY HOUR — change when the weekly summary is sent",
 	},
 	msgHelpAdmin: {
 		"\n\n<b>Quản trị:</b>\n/vaitro — xem và gỡ vai trò\n/moi — mời người nhận bất kỳ vai trò nào",

@@ -121,7 +121,13 @@ func (tr *turn) grants() (danvan.Grants, error) {
 // Handle applies one event and returns what the bot answers.
 func (e *Engine) Handle(ctx context.Context, st Store, ev Event) ([]danvan.Outgoing, error) {
 	if ev.Kind == EventJoined || ev.Kind == EventLeft {
-		return nil, nil // delivery follows membership; nothing to say yet
+		// Delivery follows membership (the intake marks the chat
+		// reachable or not); a group is also recorded and greeted.
+		tr := &turn{ctx: ctx, e: e, st: st, ev: ev, lang: lang(ev.Lang)}
+		if err := tr.membership(); err != nil {
+			return nil, err
+		}
+		return tr.out, nil
 	}
 	if ev.Group && ev.Kind != EventCommand && ev.Kind != EventButton {
 		return nil, nil // people talk among themselves in groups

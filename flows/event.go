@@ -32,4 +32,9 @@ type Event struct {
 	Data       string
 	CallbackID string
 	MessageID  int64
+	// For EventJoined in a group: the group's title.
+	Title string
+	// A group upgraded to a supergroup (either of Telegram's two service
+	// messages about it): its old and new chat ids.
+	MigratedFrom, MigratedTo int64
 }

@@ -53,4 +53,32 @@ type cadreStore interface {
 	// PledgeToChange locks the pledge until the event's transaction ends.
 	PledgeToChange(ctx context.Context, code string) (danvan.PledgeLine, error)
 	UpdatePledgeTerms(ctx context.Context, p danvan.Pledge, reason string) error
+
+	// groups and reminders (engineer M)
+
+	// RecordGroup records that the bot is (again) in a group, keeping its
+	// links; an empty title keeps the stored one.
+	RecordGroup(ctx context.Context, chatID int64, title string) error
+	// DeactivateGroup records that the bot was removed from a group.
+	DeactivateGroup(ctx context.Context, chatID int64) error
+	// GroupLinks reads (and locks) what a group is linked to; found is
+	// false for a chat never recorded as a group.
+	GroupLinks(ctx context.Context, chatID int64) (areaID, unitID int64, campaignIDs []int64, found bool, err error)
+	SetGroupArea(ctx context.Context, chatID, areaID int64) error
+	SetGroupUnit(ctx context.Context, chatID, unitID int64) error
+	// ToggleGroupCampaign links or unlinks a campaign and reports whether
+	// it is linked now.
+	ToggleGroupCampaign(ctx context.Context, chatID, campaignID int64) (bool, error)
+	// LinkableCampaigns are the campaigns not closed of units (all: of
+	// every unit), by code, without targets.
+	LinkableCampaigns(ctx context.Context, units []int64, all bool) ([]danvan.Campaign, error)
+	// LinkableAreas are the areas of units and their zones (all: every
+	// area).
+	LinkableAreas(ctx context.Context, units []int64, all bool) ([]danvan.Area, error)
+	// GroupSchedule is the weekly summary's ISO weekday (1 Monday … 7) and
+	// hour.
+	GroupSchedule(ctx context.Context, chatID int64) (weekday, hour int, err error)
+	SetGroupSchedule(ctx context.Context, chatID int64, weekday, hour int) error
+	SetRemindersOff(ctx context.Context, personID int64, off bool) error
+	RemindersOff(ctx context.Context, personID int64) (bool, error)
 }

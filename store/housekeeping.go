@@ -11,7 +11,8 @@ const (
 	// Telegram keeps an unconfirmed update for 24 hours; a re-delivery can
 	// only come within that time.
 	keepUpdateIDs = 72 * time.Hour
-	// Sent messages are kept a while for operators to look into.
+	// Sent messages are kept a while for operators to look into, and so
+	// are job runs; catch-up needs only each job's latest.
 	keepSent = 30 * 24 * time.Hour
 )
 
@@ -27,5 +28,11 @@ func (db *DB) Prune(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("store: prune sent messages: %w", err)
 	}
-	return a.RowsAffected() + b.RowsAffected(), nil
+	c, err := db.Pool.Exec(ctx, `
+		DELETE FROM job_runs r WHERE r.slot < $1
+		AND r.slot < (SELECT max(slot) FROM job_runs l WHERE l.job = r.job)`, now.Add(-keepSent))
+	if err != nil {
+		return 0, fmt.Errorf("store: prune job runs: %w", err)
+	}
+	return a.RowsAffected() + b.RowsAffected() + c.RowsAffected(), nil
 }

@@ -134,10 +134,7 @@ func (db *DB) MoveChat(ctx context.Context, from, to int64) error {
 			WHERE chat_id = $1 AND sent_at IS NULL AND failed_at IS NULL`, from, to, tx.now); err != nil {
 			return fmt.Errorf("store: move messages of chat %d to %d: %w", from, to, err)
 		}
-		if _, err := tx.tx.Exec(ctx, `UPDATE groups SET chat_id = $2 WHERE chat_id = $1 AND NOT EXISTS (SELECT 1 FROM groups WHERE chat_id = $2)`, from, to); err != nil {
-			return fmt.Errorf("store: move group %d to %d: %w", from, to, err)
-		}
-		return nil
+		return tx.MoveGroup(ctx, from, to)
 	})
 }
 

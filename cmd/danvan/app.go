@@ -89,8 +89,9 @@ func (m *Main) Close() {
 
 // Serve runs the bot until ctx ends: intake (long polling, or a webhook
 // when configured), the sender draining the outbox when this process holds
-// the lead, housekeeping, and the HTTP server for health, metrics and the
-// webhook.
+// the lead, the scheduled jobs (each slot claimed in the database, so every
+// process may run the scheduler), housekeeping, and the HTTP server for
+// health, metrics and the webhook.
 func (m *Main) Serve(ctx context.Context) error {
 	if err := applyAdmins(ctx, m.DB, m.Config.Admins); err != nil {
 		return err
@@ -123,7 +124,12 @@ func (m *Main) Serve(ctx context.Context) error {
 
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	parts := []func(context.Context) error{sender.Run, m.housekeep}
+	sched, err := m.newScheduler()
+	if err != nil {
+		return err
+	}
+	sched.Wake = sender.Wake
+	parts := []func(context.Context) error{sender.Run, sched.Run, m.housekeep}
 	var intakeAlive func() (string, bool)
 	if m.Config.WebhookURL != "" {
 		name, err := bot.SetWebhook(ctx, m.Config.TelegramToken, m.Config.TelegramAPIURL, m.Config.WebhookURL, m.Config.WebhookSecret)
@@ -315,6 +321,12 @@ func (h *intake) followMembership(ctx context.Context, tx *store.Tx, ev flows.Ev
 			reason = "the bot was removed from the group"
 		}
 		return tx.MarkUnreachable(ctx, ev.ChatID, reason)
+	}
+	if ev.MigratedTo != 0 {
+		// The group keeps its links and schedule under its new id.
+		if err := tx.MoveGroup(ctx, ev.MigratedFrom, ev.MigratedTo); err != nil {
+			return err
+		}
 	}
 	return tx.MarkReachable(ctx, ev.ChatID)
 }

@@ -1,6 +1,6 @@
 // Command danvan is the danvan bot: a Telegram bot for "skilful mass
 // mobilisation" campaigns in Vietnamese wards. Subcommands: serve, migrate,
-// setup.
+// setup, outbox, jobs.
 package main
 
 import (
@@ -22,6 +22,8 @@ Usage:
   danvan migrate            bring the database schema up to date
   danvan setup FILE.yaml    load areas, units, people, campaigns and groups; run it again after editing
   danvan outbox failed      list the messages Telegram refused for good
+  danvan jobs list          the scheduled jobs: schedule, next run, last run
+  danvan jobs run NAME      run a job now, outside its schedule (weekly_summary: to every group)
 
 Configuration is by environment variable: DATABASE_URL (unset: a private
 PostgreSQL under DANVAN_DATA_DIR, default ./data), TELEGRAM_TOKEN,
@@ -95,6 +97,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 		defer m.Close()
 		return m.ListFailed(ctx, stdout)
+	case "jobs":
+		switch {
+		case len(args) == 2 && args[1] == "list":
+		case len(args) == 3 && args[1] == "run":
+		default:
+			return fmt.Errorf("jobs takes list, or run NAME: %w", errUsage)
+		}
+		if err := m.Open(ctx); err != nil {
+			return err
+		}
+		defer m.Close()
+		if args[1] == "list" {
+			return m.ListJobs(ctx, stdout)
+		}
+		return m.RunJob(ctx, args[2], stdout)
 	}
 	return fmt.Errorf("%q: %w", args[0], errUsage)
 }

@@ -1,0 +1,621 @@
+package flows
+
+import (
+	"errors"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/danvan/danvan"
+)
+
+// Groups: the bot added to a committee's group chat introduces itself and
+// records the group; a cadre or admin links it to an area, a unit or
+// campaigns (/linkgroup, with buttons) and sets the day and hour of its
+// weekly summary (/schedule). Removed, the group is marked inactive; its
+// links stay, so adding the bot back resumes the summaries.
+//
+// In a group the conversation state belongs to (chat, person), so the
+// buttons of /linkgroup answer only the person who asked: anyone else's
+// press finds no conversation and is refused as out of date. Authority is
+// read from the database at every press.
+
+const (
+	stepLinkMenu      = "l_menu"  // choosing what to link
+	stepLinkArea      = "l_area"  // choosing the area
+	stepLinkUnit      = "l_unit"  // choosing the unit
+	stepLinkCampaigns = "l_camps" // toggling campaigns
+)
+
+// What the menu's buttons open (the argument of "lm").
+const (
+	linkDone      = 0
+	linkArea      = 1
+	linkUnit      = 2
+	linkCampaigns = 3
+)
+
+func init() {
+	registerCommands(
+		&command{names: []string{"linkgroup", "lienket"}, private: groupOnly, group: (*turn).linkGroup},
+		&command{names: []string{"schedule", "lichtongket"}, private: groupOnly, group: (*turn).schedule},
+	)
+	registerActions(map[string]func(*turn, int64) error{
+		"lm": (*turn).linkMenuChoice,
+		"la": (*turn).linkArea,
+		"lu": (*turn).linkUnit,
+		"lt": (*turn).toggleCampaign,
+		"lb": func(tr *turn, _ int64) error { return tr.showLinkMenu(true) },
+	})
+}
+
+func groupOnly(tr *turn, _ string) error {
+	tr.say(t(tr.lang, msgLGroupOnly))
+	return nil
+}
+
+// membership follows the bot's membership of a group: added, it records
+// the group and introduces itself; removed, it marks the group inactive
+// (the sender already stops writing there). Private chats (a person
+// blocking or unblocking the bot) need nothing here.
+func (tr *turn) membership() error {
+	if !tr.ev.Group {
+		return nil
+	}
+	switch tr.ev.Kind {
+	case EventJoined:
+		return tr.joined()
+	case EventLeft:
+		return tr.st.DeactivateGroup(tr.ctx, tr.ev.ChatID)
+	}
+	return nil
+}
+
+// joined records the group the bot was added to and tells its members what
+// the bot does there and how a cadre links it.
+func (tr *turn) joined() error {
+	if !tr.ev.Group {
+		return nil
+	}
+	if err := tr.st.RecordGroup(tr.ctx, tr.ev.ChatID, tr.chatTitle()); err != nil {
+		return err
+	}
+	day, hour, err := tr.st.GroupSchedule(tr.ctx, tr.ev.ChatID)
+	if err != nil {
+		return err
+	}
+	tr.say(t(tr.lang, msgLIntro, tr.scheduleName(day, hour)))
+	return nil
+}
+
+// chatTitle is the group's title as the platform names it.
+func (tr *turn) chatTitle() string { return tr.ev.Title }
+
+// groupGrants are the roles of a person acting on a group: ok is false,
+// and they were told, when they are neither a cadre nor an admin.
+func (tr *turn) groupGrants(refusal msg) (danvan.Grants, bool, error) {
+	gs, err := tr.grants()
+	if err != nil {
+		return nil, false, err
+	}
+	if !gs.Admin() && len(gs.Units(danvan.RoleCadre)) == 0 {
+		tr.state.reset()
+		tr.say(t(tr.lang, refusal))
+		return gs, false, nil
+	}
+	return gs, true, nil
+}
+
+// groupLinks reads the group's links, recording the group first if the
+// bot never was told it was added (it was added before it kept groups, or
+// the setup file does not name it).
+func (tr *turn) groupLinks() (areaID, unitID int64, campaigns []int64, err error) {
+	areaID, unitID, campaigns, found, err := tr.st.GroupLinks(tr.ctx, tr.ev.ChatID)
+	if err != nil || found {
+		return areaID, unitID, campaigns, err
+	}
+	if err := tr.st.RecordGroup(tr.ctx, tr.ev.ChatID, tr.chatTitle()); err != nil {
+		return 0, 0, nil, err
+	}
+	return 0, 0, nil, nil
+}
+
+// linkGroup is /linkgroup in a group.
+func (tr *turn) linkGroup(string) error {
+	if _, ok, err := tr.groupGrants(msgLNotAllowed); err != nil || !ok {
+		return err
+	}
+	tr.state.reset()
+	return tr.showLinkMenu(false)
+}
+
+// showLinkMenu shows what the group is linked to with buttons to change
+// it, as a new message or (edit) in place of the pressed one.
+func (tr *turn) showLinkMenu(edit bool) error {
+	if edit && tr.state.Step == "" {
+		return tr.staleButton()
+	}
+	text, err := tr.linkState()
+	if err != nil {
+		return err
+	}
+	text += t(tr.lang, msgLMenuAsk)
+	rows := func(seq int) [][]danvan.Button {
+		return [][]danvan.Button{
+			{{Text: t(tr.lang, msgLAreaButton), Data: buttonData(seq, "lm", linkArea)},
+				{Text: t(tr.lang, msgLUnitButton), Data: buttonData(seq, "lm", linkUnit)}},
+			{{Text: t(tr.lang, msgLCampaignsButton), Data: buttonData(seq, "lm", linkCampaigns)}},
+			{{Text: t(tr.lang, msgLDoneButton), Data: buttonData(seq, "lm", linkDone)}},
+		}
+	}
+	if edit {
+		tr.redrawLink(stepLinkMenu, text, rows)
+		return nil
+	}
+	tr.ask(stepLinkMenu, text, rows)
+	return nil
+}
+
+// redraw replaces the pressed message's text and buttons, keeping the
+// conversation's sequence: the message stays the one to press.
+func (tr *turn) redrawLink(step, text string, rows func(seq int) [][]danvan.Button) {
+	tr.state.Step = step
+	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutEdit, ChatID: tr.ev.ChatID, MessageID: tr.ev.MessageID,
+		Text: text, Buttons: rows(tr.state.Seq)})
+}
+
+// linkState describes the group's links.
+func (tr *turn) linkState() (string, error) {
+	areaID, unitID, campaigns, err := tr.groupLinks()
+	if err != nil {
+		return "", err
+	}
+	none := t(tr.lang, msgLNone)
+	area, unit, codes := none, none, none
+	if areaID != 0 {
+		a, err := tr.st.Area(tr.ctx, areaID)
+		if err != nil {
+			return "", err
+		}
+		area = esc(a.Name)
+	}
+	if unitID != 0 {
+		u, err := tr.st.ScopeUnit(tr.ctx, unitID)
+		if err != nil {
+			return "", err
+		}
+		unit = esc(u.Name)
+	}
+	if len(campaigns) > 0 {
+		var cs []string
+		for _, id := range campaigns {
+			c, err := tr.st.Campaign(tr.ctx, id)
+			if err != nil {
+				return "", err
+			}
+			cs = append(cs, "<code>"+esc(c.Code)+"</code>")
+		}
+		codes = strings.Join(cs, ", ")
+	}
+	return t(tr.lang, msgLState, area, unit, codes), nil
+}
+
+func (tr *turn) linkMenuChoice(what int64) error {
+	if tr.state.Step != stepLinkMenu {
+		return tr.staleButton()
+	}
+	gs, ok, err := tr.groupGrants(msgLNotAllowed)
+	if err != nil || !ok {
+		return err
+	}
+	back := []danvan.Button{{Text: t(tr.lang, msgLBackButton), Data: buttonData(tr.state.Seq, "lb", 0)}}
+	switch what {
+	case linkDone:
+		text, err := tr.linkState()
+		if err != nil {
+			return err
+		}
+		tr.state.reset()
+		tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutEdit, ChatID: tr.ev.ChatID, MessageID: tr.ev.MessageID,
+			Text: text + t(tr.lang, msgLDone)})
+		return nil
+	case linkArea:
+		areas, err := tr.st.LinkableAreas(tr.ctx, gs.Units(danvan.RoleCadre), gs.Admin())
+		if err != nil {
+			return err
+		}
+		bs := make([]danvan.Button, 0, len(areas)+1)
+		for _, a := range areas {
+			bs = append(bs, danvan.Button{Text: a.Name, Data: buttonData(tr.state.Seq, "la", a.ID)})
+		}
+		bs = append(bs, danvan.Button{Text: t(tr.lang, msgLNoneButton), Data: buttonData(tr.state.Seq, "la", 0)})
+		tr.redrawLink(stepLinkArea, t(tr.lang, msgLAskArea), func(int) [][]danvan.Button { return append(grid(bs, 2), back) })
+	case linkUnit:
+		units, err := tr.cadreUnits(gs)
+		if err != nil {
+			return err
+		}
+		bs := make([]danvan.Button, 0, len(units)+1)
+		for _, u := range units {
+			bs = append(bs, danvan.Button{Text: u.Code, Data: buttonData(tr.state.Seq, "lu", u.ID)})
+		}
+		bs = append(bs, danvan.Button{Text: t(tr.lang, msgLNoneButton), Data: buttonData(tr.state.Seq, "lu", 0)})
+		tr.redrawLink(stepLinkUnit, t(tr.lang, msgLAskUnit), func(int) [][]danvan.Button { return append(grid(bs, 2), back) })
+	case linkCampaigns:
+		return tr.showCampaignToggles(gs)
+	default:
+		return tr.staleButton()
+	}
+	return nil
+}
+
+// cadreUnits are the units the person may link a group to.
+func (tr *turn) cadreUnits(gs danvan.Grants) ([]danvan.Unit, error) {
+	all, err := tr.st.ScopeUnits(tr.ctx)
+	if err != nil {
+		return nil, err
+	}
+	if gs.Admin() {
+		return all, nil
+	}
+	var us []danvan.Unit
+	for _, u := range all {
+		if gs.CadreOf(u.ID) {
+			us = append(us, u)
+		}
+	}
+	return us, nil
+}
+
+// showCampaignToggles lists the campaigns the person may link, ticked when
+// linked, each button linking or unlinking it.
+func (tr *turn) showCampaignToggles(gs danvan.Grants) error {
+	_, _, linked, err := tr.groupLinks()
+	if err != nil {
+		return err
+	}
+	cs, err := tr.st.LinkableCampaigns(tr.ctx, gs.Units(danvan.RoleCadre), gs.Admin())
+	if err != nil {
+		return err
+	}
+	// Campaigns linked already are shown too (closed ones, another
+	// unit's), so that they can be unlinked by whoever may.
+	for _, id := range linked {
+		if slices.ContainsFunc(cs, func(c danvan.Campaign) bool { return c.ID == id }) {
+			continue
+		}
+		c, err := tr.st.Campaign(tr.ctx, id)
+		if err != nil {
+			return err
+		}
+		cs = append(cs, c)
+	}
+	bs := make([]danvan.Button, 0, len(cs))
+	for _, c := range cs {
+		mark := "⬜ "
+		if slices.Contains(linked, c.ID) {
+			mark = "✅ "
+		}
+		bs = append(bs, danvan.Button{Text: mark + c.Code, Data: buttonData(tr.state.Seq, "lt", c.ID)})
+	}
+	text, err := tr.linkState()
+	if err != nil {
+		return err
+	}
+	if len(cs) == 0 {
+		text += t(tr.lang, msgLNoCampaigns)
+	} else {
+		text += t(tr.lang, msgLAskCampaigns)
+	}
+	tr.redrawLink(stepLinkCampaigns, text, func(seq int) [][]danvan.Button {
+		return append(grid(bs, 2), []danvan.Button{{Text: t(tr.lang, msgLBackButton), Data: buttonData(seq, "lb", 0)}})
+	})
+	return nil
+}
+
+func (tr *turn) linkArea(id int64) error {
+	if tr.state.Step != stepLinkArea {
+		return tr.staleButton()
+	}
+	gs, ok, err := tr.groupGrants(msgLNotAllowed)
+	if err != nil || !ok {
+		return err
+	}
+	if id != 0 {
+		areas, err := tr.st.LinkableAreas(tr.ctx, gs.Units(danvan.RoleCadre), gs.Admin())
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(areas, func(a danvan.Area) bool { return a.ID == id }) {
+			tr.notice(t(tr.lang, msgLNotYours))
+			return nil
+		}
+	}
+	if err := tr.st.SetGroupArea(tr.ctx, tr.ev.ChatID, id); err != nil {
+		return err
+	}
+	return tr.showLinkMenu(true)
+}
+
+func (tr *turn) linkUnit(id int64) error {
+	if tr.state.Step != stepLinkUnit {
+		return tr.staleButton()
+	}
+	gs, ok, err := tr.groupGrants(msgLNotAllowed)
+	if err != nil || !ok {
+		return err
+	}
+	_, current, _, err := tr.groupLinks()
+	if err != nil {
+		return err
+	}
+	// Changing or removing the unit the group follows takes authority over
+	// it too, not only over the new one.
+	if id != 0 && !gs.CadreOf(id) || current != 0 && current != id && !gs.CadreOf(current) {
+		tr.notice(t(tr.lang, msgLNotYours))
+		return nil
+	}
+	if err := tr.st.SetGroupUnit(tr.ctx, tr.ev.ChatID, id); err != nil {
+		return err
+	}
+	return tr.showLinkMenu(true)
+}
+
+func (tr *turn) toggleCampaign(id int64) error {
+	if tr.state.Step != stepLinkCampaigns {
+		return tr.staleButton()
+	}
+	gs, ok, err := tr.groupGrants(msgLNotAllowed)
+	if err != nil || !ok {
+		return err
+	}
+	c, err := tr.st.Campaign(tr.ctx, id)
+	if errors.Is(err, danvan.ErrNotFound) {
+		return tr.staleButton()
+	}
+	if err != nil {
+		return err
+	}
+	if !gs.CadreOf(c.UnitID) {
+		tr.notice(t(tr.lang, msgLNotYours))
+		return nil
+	}
+	_, _, linked, err := tr.groupLinks()
+	if err != nil {
+		return err
+	}
+	if c.Status == danvan.CampaignClosed && !slices.Contains(linked, id) {
+		// A closed campaign can be unlinked, not linked anew.
+		tr.notice(t(tr.lang, msgLClosed))
+		return nil
+	}
+	if _, err := tr.st.ToggleGroupCampaign(tr.ctx, tr.ev.ChatID, id); err != nil {
+		return err
+	}
+	return tr.showCampaignToggles(gs)
+}
+
+// schedule is /schedule [DAY HOUR] in a group: without arguments it shows
+// the current schedule.
+func (tr *turn) schedule(args string) error {
+	if _, _, _, err := tr.groupLinks(); err != nil {
+		return err
+	}
+	day, hour, err := tr.st.GroupSchedule(tr.ctx, tr.ev.ChatID)
+	if err != nil {
+		return err
+	}
+	current := tr.scheduleName(day, hour)
+	if strings.TrimSpace(args) == "" {
+		tr.say(t(tr.lang, msgSCurrent, current) + t(tr.lang, msgSUsage))
+		return nil
+	}
+	ok, err := tr.mayScheduleGroup()
+	if err != nil || !ok {
+		return err
+	}
+	newDay, newHour, problem := parseSchedule(args)
+	if problem != 0 {
+		tr.say(t(tr.lang, problem, esc(truncate(strings.TrimSpace(args), 30))) + t(tr.lang, msgSUsage) + t(tr.lang, msgSKept, current))
+		return nil
+	}
+	if err := tr.st.SetGroupSchedule(tr.ctx, tr.ev.ChatID, newDay, newHour); err != nil {
+		return err
+	}
+	tr.say(t(tr.lang, msgSChanged, tr.scheduleName(newDay, newHour)))
+	return nil
+}
+
+// mayScheduleGroup: an admin, a cadre of the unit the group is linked to
+// or of a linked campaign's unit, or any cadre for a group linked to
+// nothing of a unit yet. Others are told.
+func (tr *turn) mayScheduleGroup() (bool, error) {
+	gs, ok, err := tr.groupGrants(msgSNotAllowed)
+	if err != nil || !ok || gs.Admin() {
+		return ok, err
+	}
+	_, unitID, campaigns, err := tr.groupLinks()
+	if err != nil {
+		return false, err
+	}
+	owned := unitID == 0 && len(campaigns) == 0
+	if unitID != 0 && gs.CadreOf(unitID) {
+		owned = true
+	}
+	for _, id := range campaigns {
+		c, err := tr.st.Campaign(tr.ctx, id)
+		if err != nil {
+			return false, err
+		}
+		if gs.CadreOf(c.UnitID) {
+			owned = true
+		}
+	}
+	if !owned {
+		tr.say(t(tr.lang, msgSNotAllowed))
+	}
+	return owned, nil
+}
+
+// scheduleName writes a schedule the way people say it: "thứ Hai 8:00".
+func (tr *turn) scheduleName(day, hour int) string {
+	return t(tr.lang, msgSWhen, t(tr.lang, weekdayNames[(day+6)%7]), hour)
+}
+
+var weekdayNames = [7]msg{msgSMonday, msgSTuesday, msgSWednesday, msgSThursday, msgSFriday, msgSSaturday, msgSSunday}
+
+// weekdays reads the ways people write a day of the week, once lowercased
+// and stripped of spaces and diacritics: thu2, t2, thứ hai, CN, chủ nhật,
+// Monday, mon…
+var weekdays = map[string]int{
+	"thu2": 1, "t2": 1, "thuhai": 1, "mon": 1, "monday": 1,
+	"thu3": 2, "t3": 2, "thuba": 2, "tue": 2, "tuesday": 2,
+	"thu4": 3, "t4": 3, "thutu": 3, "wed": 3, "wednesday": 3,
+	"thu5": 4, "t5": 4, "thunam": 4, "thu": 4, "thursday": 4,
+	"thu6": 5, "t6": 5, "thusau": 5, "fri": 5, "friday": 5,
+	"thu7": 6, "t7": 6, "thubay": 6, "sat": 6, "saturday": 6,
+	"cn": 7, "chunhat": 7, "sun": 7, "sunday": 7,
+}
+
+var unaccent = strings.NewReplacer("ứ", "u", "ư", "u", "ủ", "u", "ă", "a", "á", "a", "ả", "a", "ậ", "a", " ", "", "-", "")
+
+var hourPattern = regexp.MustCompile(`^(\d{1,2})(?:h|g|giờ|gio|:00|h00|g00)?$`)
+
+// parseSchedule reads "DAY HOUR" (e.g. "thu2 8", "CN 20h", "thứ 7 19:00");
+// problem names what is wrong, 0 when nothing.
+func parseSchedule(s string) (weekday, hour int, problem msg) {
+	fields := strings.Fields(strings.ToLower(s))
+	if len(fields) < 2 {
+		return 0, 0, msgSNeedBoth
+	}
+	day, ok := weekdays[unaccent.Replace(strings.Join(fields[:len(fields)-1], ""))]
+	if !ok {
+		return 0, 0, msgSBadDay
+	}
+	m := hourPattern.FindStringSubmatch(fields[len(fields)-1])
+	if m == nil {
+		return 0, 0, msgSBadHour
+	}
+	h, err := strconv.Atoi(m[1])
+	if err != nil || h > 23 {
+		return 0, 0, msgSBadHour
+	}
+	return day, h, 0
+}
+
+const (
+	msgLGroupOnly msg = 4000 + iota
+	msgLIntro
+	msgLNotAllowed
+	msgLState
+	msgLNone
+	msgLMenuAsk
+	msgLAreaButton
+	msgLUnitButton
+	msgLCampaignsButton
+	msgLDoneButton
+	msgLBackButton
+	msgLNoneButton
+	msgLAskArea
+	msgLAskUnit
+	msgLAskCampaigns
+	msgLNoCampaigns
+	msgLNotYours
+	msgLClosed
+	msgLDone
+	msgSCurrent
+	msgSUsage
+	msgSKept
+	msgSChanged
+	msgSNotAllowed
+	msgSNeedBoth
+	msgSBadDay
+	msgSBadHour
+	msgSWhen
+	msgSMonday
+	msgSTuesday
+	msgSWednesday
+	msgSThursday
+	msgSFriday
+	msgSSaturday
+	msgSSunday
+)
+
+func init() {
+	registerTexts(map[msg][2]string{
+		msgLGroupOnly: {
+			"Lệnh này dùng trong nhóm chat của ban vận động: thêm bot vào nhóm rồi gõ lệnh ở đó.",
+			"This command works in a committee's group chat: add me to the group and send it there.",
+		},
+		msgLIntro: {
+			"👋 Xin chào cả nhóm! Tôi là bot <b>Dân vận khéo</b>. Trong nhóm này tôi sẽ:\n" +
+				"• gửi tổng kết tuần của các chiến dịch (%s)\n" +
+				"• báo tin khi một chiến dịch nhận được 50%% và 100%% mục tiêu\n" +
+				"• trả lời <code>/tongket MÃ</code> cho mọi người.\n\n" +
+				"Cán bộ, quản trị: gõ /lienket để liên kết nhóm với khu vực, đơn vị hoặc chiến dịch; /lichtongket để đổi lịch tổng kết.",
+			"👋 Hello everyone! I am the <b>Skilful Mass Mobilisation</b> bot. In this group I will:\n" +
+				"• send a weekly summary of the campaigns (%s)\n" +
+				"• announce when a campaign has received 50%% and 100%% of its goal\n" +
+				"• answer <code>/summary CODE</code> for anyone.\n\n" +
+				"Cadres and admins: send /linkgroup to link this group to an area, a unit or campaigns; /schedule to change the summary's day and hour.",
+		},
+		msgLNotAllowed: {
+			"Chỉ cán bộ hoặc quản trị mới liên kết được nhóm.",
+			"Only cadres and admins can link this group.",
+		},
+		msgLState: {
+			"🔗 <b>Liên kết của nhóm</b>\nKhu vực: %s\nĐơn vị: %s\nChiến dịch: %s",
+			"🔗 <b>This group's links</b>\nArea: %s\nUnit: %s\nCampaigns: %s",
+		},
+		msgLNone:            {"chưa có", "none"},
+		msgLMenuAsk:         {"\n\nChọn mục muốn đổi:", "\n\nChoose what to change:"},
+		msgLAreaButton:      {"🏘 Khu vực", "🏘 Area"},
+		msgLUnitButton:      {"🏢 Đơn vị", "🏢 Unit"},
+		msgLCampaignsButton: {"📋 Chiến dịch", "📋 Campaigns"},
+		msgLDoneButton:      {"✔ Xong", "✔ Done"},
+		msgLBackButton:      {"« Quay lại", "« Back"},
+		msgLNoneButton:      {"Không liên kết", "None"},
+		msgLAskArea:         {"Liên kết nhóm với khu vực nào?", "Which area should this group follow?"},
+		msgLAskUnit:         {"Liên kết nhóm với đơn vị nào?", "Which unit should this group follow?"},
+		msgLAskCampaigns: {
+			"\n\nBấm để liên kết (✅) hoặc bỏ liên kết (⬜) từng chiến dịch:",
+			"\n\nPress to link (✅) or unlink (⬜) each campaign:",
+		},
+		msgLNoCampaigns: {"\n\nĐơn vị của bạn chưa có chiến dịch nào.", "\n\nYour units have no campaigns yet."},
+		msgLNotYours:    {"Bạn không phụ trách mục này.", "This is not yours to link."},
+		msgLClosed:      {"Chiến dịch này đã kết thúc.", "This campaign is closed."},
+		msgLDone: {
+			"\n\n✔ Đã lưu. Nhóm sẽ nhận tổng kết tuần của các chiến dịch này; gõ /lichtongket để xem hoặc đổi lịch.",
+			"\n\n✔ Saved. This group will get the weekly summary of these campaigns; send /schedule to see or change when.",
+		},
+		msgSCurrent: {"🗓 Lịch tổng kết tuần của nhóm: <b>%s</b>.", "🗓 This group's weekly summary: <b>%s</b>."},
+		msgSUsage: {
+			"\nĐổi lịch: <code>/lichtongket thu2 8</code> (thứ Hai 8:00) hoặc <code>/lichtongket CN 20</code> (Chủ nhật 20:00).",
+			"\nTo change it: <code>/schedule mon 8</code> (Monday 8:00) or <code>/schedule sun 20</code> (Sunday 20:00).",
+		},
+		msgSKept:       {"\nLịch cũ vẫn giữ nguyên: <b>%s</b>.", "\nThe schedule stays as it was: <b>%s</b>."},
+		msgSChanged:    {"🗓 Đã đổi lịch tổng kết tuần của nhóm: <b>%s</b>.", "🗓 This group's weekly summary is now on <b>%s</b>."},
+		msgSNotAllowed: {"Chỉ cán bộ phụ trách nhóm hoặc quản trị mới đổi được lịch tổng kết.", "Only the group's cadres and admins can change its schedule."},
+		msgSNeedBoth: {
+			"Lịch <code>%s</code> chưa đủ: cần cả ngày trong tuần và giờ.",
+			"The schedule <code>%s</code> is incomplete: it needs a day of the week and an hour.",
+		},
+		msgSBadDay: {
+			"Bot không hiểu ngày trong <code>%s</code>: hãy gõ thu2 … thu7 hoặc CN.",
+			"I can't read the day in <code>%s</code>: use mon … sun.",
+		},
+		msgSBadHour: {
+			"Giờ trong <code>%s</code> không hợp lệ: hãy gõ một giờ tròn từ 0 đến 23, ví dụ <code>8</code> hoặc <code>20h</code>.",
+			"The hour in <code>%s</code> is not valid: use a whole hour from 0 to 23, e.g. <code>8</code> or <code>20h</code>.",
+		},
+		msgSWhen:      {"%s %d:00", "%s %d:00"},
+		msgSMonday:    {"thứ Hai", "Monday"},
+		msgSTuesday:   {"thứ Ba", "Tuesday"},
+		msgSWednesday: {"thứ Tư", "Wednesday"},
+		msgSThursday:  {"thứ Năm", "Thursday"},
+		msgSFriday:    {"thứ Sáu", "Friday"},
+		msgSSaturday:  {"thứ Bảy", "Saturday"},
+		msgSSunday:    {"Chủ nhật", "Sunday"},
+	})
+}

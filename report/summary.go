@@ -1,0 +1,331 @@
+// Package report writes what groups receive on a schedule: the weekly
+// summary of the campaigns they follow, as text and as a chart picture, and
+// the notices of money milestones. It produces outgoing messages; the caller
+// writes them to the outbox in the transaction that claimed the job's slot,
+// so a summary and the snapshot it is compared with next week are committed
+// together or not at all.
+package report
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf16"
+
+	"github.com/danvan/danvan"
+)
+
+const (
+	// maxText is Telegram's limit on a message's text. It counts the text
+	// after the HTML is parsed; counting the HTML itself errs on the safe
+	// side.
+	maxText = 4096
+	// honourShown bounds the honour board of one campaign, so that a
+	// popular campaign does not drown the others.
+	honourShown = 30
+	// groupLang is the language groups are spoken to in: committees are
+	// Vietnamese.
+	groupLang = "vi"
+)
+
+// WeeklySummaries builds the weekly summary of every active group whose
+// schedule (ISO weekday and hour in loc) is slot, or of every active group
+// when force is set (`danvan jobs run`): one or more text messages and one
+// chart picture per group, all broadcasts. It records, through st, what each
+// group was told (for next week's "since last time") and which closed
+// campaigns had their final summary, so st must be the transaction that
+// also enqueues the messages.
+func WeeklySummaries(ctx context.Context, st Store, slot time.Time, loc *time.Location, force bool) ([]danvan.Outgoing, error) {
+	local := slot.In(loc)
+	weekday := int(local.Weekday())
+	if weekday == 0 {
+		weekday = 7 // ISO: Sunday is the seventh day
+	}
+	chats, err := st.SummaryChats(ctx, weekday, local.Hour(), force)
+	if err != nil {
+		return nil, err
+	}
+	var out []danvan.Outgoing
+	for _, chat := range chats {
+		msgs, err := groupSummary(ctx, st, chat, local, groupLang)
+		if err != nil {
+			return nil, fmt.Errorf("report: summary for group %d: %w", chat, err)
+		}
+		out = append(out, msgs...)
+	}
+	return out, nil
+}
+
+// groupSummary is one group's summary: nothing when it follows no campaign.
+func groupSummary(ctx context.Context, st Store, chatID int64, day time.Time, lang string) ([]danvan.Outgoing, error) {
+	cs, err := st.SummaryCampaigns(ctx, chatID)
+	if err != nil || len(cs) == 0 {
+		return nil, err
+	}
+	ids := make([]int64, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	all, err := st.SummaryProgress(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	progress := map[int64][]danvan.Progress{}
+	for _, p := range all {
+		progress[p.Target.CampaignID] = append(progress[p.Target.CampaignID], p)
+	}
+	before, err := st.SummarySnapshots(ctx, chatID)
+	if err != nil {
+		return nil, err
+	}
+
+	lines := []string{t(lang, msgHeader, day.Format("02/01/2006"))}
+	var sent []danvan.Progress
+	var bars []Bar
+	for _, c := range cs {
+		ls, snaps, err := campaignLines(ctx, st, c, progress[c.ID], before, day, lang)
+		if err != nil {
+			return nil, err
+		}
+		lines = append(lines, "")
+		lines = append(lines, ls...)
+		sent = append(sent, snaps...)
+		if bar, ok := moneyBar(c, progress[c.ID]); ok {
+			bars = append(bars, bar)
+		}
+		if c.Status == danvan.CampaignClosed {
+			if err := st.FinishSummaries(ctx, chatID, c.ID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := st.SaveSummarySnapshots(ctx, chatID, sent); err != nil {
+		return nil, err
+	}
+
+	var out []danvan.Outgoing
+	for _, text := range split(lines, maxText) {
+		out = append(out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: chatID, Text: text, Broadcast: true})
+	}
+	if len(bars) > 0 {
+		png, err := Chart(bars, day, lang)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, danvan.Outgoing{Kind: danvan.OutPhoto, ChatID: chatID, Photo: png,
+			Text: t(lang, msgChartCaption), Broadcast: true})
+	}
+	return out, nil
+}
+
+// campaignLines writes one campaign's part of a summary and returns the
+// figures to remember for next time. Every line stands alone in HTML (a
+// tag opened on a line is closed on it), so the text can be split between
+// any two lines.
+func campaignLines(ctx context.Context, st Store, c danvan.Campaign, ps []danvan.Progress, before map[int64]danvan.Progress, day time.Time, lang string) ([]string, []danvan.Progress, error) {
+	lines := []string{t(lang, msgCampaign, esc(c.Title), esc(c.Code))}
+	if c.Status == danvan.CampaignClosed {
+		lines = append(lines, t(lang, msgFinal))
+	}
+	zones := map[int64][]string{}
+	err := st.ZoneTotals(ctx, c.ID, func(targetID int64, zone danvan.Area, pledged, received danvan.Quantity) {
+		tg := targetOf(ps, targetID)
+		name := zone.Name
+		if zone.ID == 0 {
+			name = t(lang, msgNoZone)
+		}
+		zones[targetID] = append(zones[targetID], t(lang, msgZoneLine, esc(name),
+			esc(quantity(lang, tg, pledged)), esc(quantity(lang, tg, received))))
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+
+	var snaps []danvan.Progress
+	for _, p := range ps {
+		tg := p.Target
+		last, seen := before[tg.ID]
+		if !tg.Kind.Pledgeable() {
+			ls, now, err := measuredLines(ctx, st, p, last, seen, day, lang)
+			if err != nil {
+				return nil, nil, err
+			}
+			lines = append(lines, ls...)
+			snaps = append(snaps, now)
+			continue
+		}
+		lines = append(lines,
+			t(lang, msgTarget, esc(targetName(lang, tg)), esc(quantity(lang, tg, p.Received)), esc(quantity(lang, tg, tg.Goal)), p.Percent()),
+			progressBar(p.Percent()))
+		if p.Pledges == 0 {
+			lines = append(lines, t(lang, msgNoPledges))
+		} else {
+			lines = append(lines, t(lang, msgPledged, esc(quantity(lang, tg, p.Pledged)), p.Pledges))
+		}
+		if seen {
+			lines = append(lines, t(lang, msgChange,
+				esc(signed(lang, tg, p.Pledged-last.Pledged)), esc(signed(lang, tg, p.Received-last.Received))))
+		}
+		if zs := zones[tg.ID]; len(zs) > 0 {
+			lines = append(lines, t(lang, msgZones))
+			lines = append(lines, zs...)
+		}
+		snaps = append(snaps, p)
+	}
+
+	if c.HonourBoard {
+		ls, err := honourLines(ctx, st, c, ps, lang)
+		if err != nil {
+			return nil, nil, err
+		}
+		lines = append(lines, ls...)
+	}
+	return lines, snaps, nil
+}
+
+// measuredLines shows a measure or percent target's latest progress
+// report; the snapshot keeps the reported value as "received".
+func measuredLines(ctx context.Context, st Store, p danvan.Progress, last danvan.Progress, seen bool, day time.Time, lang string) ([]string, danvan.Progress, error) {
+	tg := p.Target
+	rs, err := st.ProgressReports(ctx, tg.ID, 1)
+	if err != nil {
+		return nil, p, err
+	}
+	if len(rs) == 0 {
+		return []string{t(lang, msgMeasureNone, esc(targetName(lang, tg)), esc(quantity(lang, tg, tg.Goal)))},
+			danvan.Progress{Target: tg}, nil
+	}
+	r := rs[0]
+	var pct int64
+	if tg.Goal > 0 {
+		pct = int64(r.Value) * 100 / int64(tg.Goal)
+	}
+	lines := []string{
+		t(lang, msgMeasure, esc(targetName(lang, tg)), esc(quantity(lang, tg, r.Value)), esc(quantity(lang, tg, tg.Goal)), pct),
+		progressBar(pct),
+		t(lang, msgMeasureUpdated, r.ReportedAt.In(day.Location()).Format("02/01/2006")),
+	}
+	if seen {
+		lines = append(lines, t(lang, msgChangeMeasure, esc(signed(lang, tg, r.Value-last.Received))))
+	}
+	return lines, danvan.Progress{Target: tg, Received: r.Value}, nil
+}
+
+// honourLines is a campaign's honour board: one line per named person with
+// what they pledged publicly, in the order they first pledged.
+func honourLines(ctx context.Context, st Store, c danvan.Campaign, ps []danvan.Progress, lang string) ([]string, error) {
+	type entry struct {
+		name  string
+		gifts []string
+	}
+	var order []int64
+	people := map[int64]*entry{}
+	total, err := st.HonourBoard(ctx, c.ID, honourShown, func(personID int64, name string, targetID int64, pledged danvan.Quantity) {
+		e, ok := people[personID]
+		if !ok {
+			e = &entry{name: name}
+			people[personID] = e
+			order = append(order, personID)
+		}
+		e.gifts = append(e.gifts, quantity(lang, targetOf(ps, targetID), pledged))
+	})
+	if err != nil || len(order) == 0 {
+		return nil, err
+	}
+	lines := []string{t(lang, msgHonour)}
+	for _, id := range order {
+		e := people[id]
+		lines = append(lines, t(lang, msgHonourLine, esc(e.name), esc(strings.Join(e.gifts, ", "))))
+	}
+	if more := total - len(order); more > 0 {
+		lines = append(lines, t(lang, msgHonourMore, more))
+	}
+	return lines, nil
+}
+
+func targetOf(ps []danvan.Progress, id int64) danvan.Target {
+	i := slices.IndexFunc(ps, func(p danvan.Progress) bool { return p.Target.ID == id })
+	if i < 0 {
+		return danvan.Target{ID: id, Kind: danvan.KindMoney}
+	}
+	return ps[i].Target
+}
+
+// moneyBar sums a campaign's money targets for the chart; campaigns with
+// no money goal are not drawn.
+func moneyBar(c danvan.Campaign, ps []danvan.Progress) (Bar, bool) {
+	b := Bar{Label: c.Code}
+	ok := false
+	for _, p := range ps {
+		if p.Target.Kind == danvan.KindMoney {
+			b.Goal += p.Target.Goal
+			b.Pledged += p.Pledged
+			b.Received += p.Received
+			ok = true
+		}
+	}
+	return b, ok
+}
+
+// split joins lines into texts of at most max UTF-16 code units (how
+// Telegram counts), breaking only between lines and dropping blank lines at
+// the edges of each text. A single line longer than max, which the
+// summary never writes, is cut.
+func split(lines []string, max int) []string {
+	var texts []string
+	var cur []string
+	size := 0
+	flush := func() {
+		for len(cur) > 0 && cur[len(cur)-1] == "" {
+			cur = cur[:len(cur)-1]
+		}
+		if len(cur) > 0 {
+			texts = append(texts, strings.Join(cur, "\n"))
+		}
+		cur, size = nil, 0
+	}
+	for _, l := range lines {
+		n := utf16Len(l)
+		if n > max {
+			l = cut(l, max)
+			n = utf16Len(l)
+		}
+		if len(cur) > 0 && size+1+n > max {
+			flush()
+		}
+		if len(cur) == 0 && l == "" {
+			continue
+		}
+		if len(cur) > 0 {
+			size++ // the newline
+		}
+		cur = append(cur, l)
+		size += n
+	}
+	flush()
+	return texts
+}
+
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// cut shortens s to at most max UTF-16 code units, on a rune boundary.
+func cut(s string, max int) string {
+	n := 0
+	for i, r := range s {
+		if n+utf16.RuneLen(r) > max-1 {
+			return s[:i] + "…"
+		}
+		n += utf16.RuneLen(r)
+	}
+	return s
+}
+
+func esc(s string) string { return danvan.EscapeHTML(s) }
