@@ -120,30 +120,5 @@ func (t *Tx) loadTargets(ctx context.Context, cs []danvan.Campaign) error {
 
 // Progress returns the totals of every target of a campaign, in order.
 func (t *Tx) Progress(ctx context.Context, campaignID int64) ([]danvan.Progress, error) {
-	rows, err := t.tx.Query(ctx, `
-		SELECT t.id, t.campaign_id, t.position, t.kind, t.label, t.unit_label, t.goal,
-			COALESCE(p.pledged, 0), COALESCE(p.n, 0),
-			COALESCE((SELECT sum(r.quantity) FROM receipts r WHERE r.target_id = t.id), 0)
-		FROM targets t
-		LEFT JOIN (
-			SELECT target_id, sum(quantity) AS pledged, count(*) AS n
-			FROM pledges WHERE campaign_id = $1 AND cancelled_at IS NULL
-			GROUP BY target_id
-		) p ON p.target_id = t.id
-		WHERE t.campaign_id = $1
-		ORDER BY t.position`, campaignID)
-	if err != nil {
-		return nil, fmt.Errorf("store: progress of campaign %d: %w", campaignID, err)
-	}
-	ps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (danvan.Progress, error) {
-		var p danvan.Progress
-		tg := &p.Target
-		err := r.Scan(&tg.ID, &tg.CampaignID, &tg.Position, &tg.Kind, &tg.Label, &tg.Unit, &tg.Goal,
-			&p.Pledged, &p.Pledges, &p.Received)
-		return p, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: progress of campaign %d: %w", campaignID, err)
-	}
-	return ps, nil
+	return t.SummaryProgress(ctx, []int64{campaignID})
 }

@@ -88,8 +88,8 @@ func (t *Tx) CampaignChats(ctx context.Context, campaignID int64) ([]int64, erro
 }
 
 // SummaryProgress returns the totals of every target of the campaigns, by
-// campaign id and position. Unlike Progress it reaches the pledges through
-// their target index, which keeps a summary of one campaign among a
+// campaign id and position. It reaches the pledges and receipts through
+// their target indexes, which keeps a summary of one campaign among a
 // million pledges to a few index lookups.
 func (t *Tx) SummaryProgress(ctx context.Context, campaignIDs []int64) ([]danvan.Progress, error) {
 	rows, err := t.tx.Query(ctx, `

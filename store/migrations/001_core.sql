@@ -102,7 +102,6 @@ CREATE TABLE pledges (
 );
 CREATE INDEX pledges_person ON pledges (person_id, created_at);
 CREATE INDEX pledges_target ON pledges (target_id) WHERE cancelled_at IS NULL;
-CREATE INDEX pledges_campaign ON pledges (campaign_id) WHERE cancelled_at IS NULL;
 
 CREATE TABLE receipts (
     id            BIGSERIAL PRIMARY KEY,
