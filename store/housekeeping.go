@@ -36,3 +36,13 @@ func (db *DB) Prune(ctx context.Context) (int64, error) {
 	}
 	return a.RowsAffected() + b.RowsAffected() + c.RowsAffected(), nil
 }
+
+// LastUpdateID is the highest update id applied and still remembered, 0
+// when none: a local Bot API that restarts must number after it.
+func (db *DB) LastUpdateID(ctx context.Context) (int64, error) {
+	var id int64
+	if err := db.Pool.QueryRow(ctx, `SELECT coalesce(max(update_id), 0) FROM processed_updates`).Scan(&id); err != nil {
+		return 0, fmt.Errorf("store: last update id: %w", err)
+	}
+	return id, nil
+}

@@ -356,6 +356,11 @@ func (m *Main) Setup(ctx context.Context, path string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	return m.SetupData(ctx, path, data, stdout)
+}
+
+// SetupData loads a setup file's contents; path names it in errors.
+func (m *Main) SetupData(ctx context.Context, path string, data []byte, stdout io.Writer) error {
 	f, err := setup.Parse(filepath.Base(path), data)
 	if err != nil {
 		return err

@@ -1,6 +1,6 @@
 // Command danvan is the danvan bot: a Telegram bot for "skilful mass
 // mobilisation" campaigns in Vietnamese wards. Subcommands: serve, migrate,
-// setup, outbox, jobs.
+// setup, outbox, jobs, demo.
 package main
 
 import (
@@ -24,6 +24,10 @@ Usage:
   danvan outbox failed      list the messages Telegram refused for good
   danvan jobs list          the scheduled jobs: schedule, next run, last run
   danvan jobs run NAME      run a job now, outside its schedule (weekly_summary: to every group)
+  danvan demo [--fresh]     try it all on this machine: the example ward, a local Bot API and a web
+                            page at DANVAN_HTTP_ADDR (default 127.0.0.1:8080) to chat as several
+                            people; --fresh starts from an empty database (DANVAN_DATA_DIR/demo);
+                            a non-loopback address needs --listen-anywhere
 
 Configuration is by environment variable: DATABASE_URL (unset: a private
 PostgreSQL under DANVAN_DATA_DIR, default ./data), TELEGRAM_TOKEN,
@@ -112,6 +116,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return m.ListJobs(ctx, stdout)
 		}
 		return m.RunJob(ctx, args[2], stdout)
+	case "demo":
+		o, err := parseDemoArgs(args[1:])
+		if err != nil {
+			return err
+		}
+		return m.Demo(ctx, o, stdout)
 	}
 	return fmt.Errorf("%q: %w", args[0], errUsage)
 }

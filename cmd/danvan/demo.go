@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/demo"
+	"github.com/danvan/danvan/examples"
+)
+
+// demoToken is the local Bot API's token; it never leaves this machine.
+const demoToken = "424242:danvan-demo-local-token"
+
+type demoOptions struct {
+	fresh          bool // remove the demo's private PostgreSQL first
+	listenAnywhere bool // allow a non-loopback page address
+}
+
+func parseDemoArgs(args []string) (demoOptions, error) {
+	var o demoOptions
+	for _, a := range args {
+		switch a {
+		case "--fresh", "-fresh":
+			o.fresh = true
+		case "--listen-anywhere", "-listen-anywhere":
+			o.listenAnywhere = true
+		default:
+			return o, fmt.Errorf("demo: unknown flag %q (it takes --fresh and --listen-anywhere): %w", a, errUsage)
+		}
+	}
+	return o, nil
+}
+
+// checkLoopback refuses a page address other people could reach: the page
+// lets whoever opens it act as anyone of the example ward.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("DANVAN_HTTP_ADDR %q: %w", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("the demo page lets anyone who opens it write as every person of the example; %s is not a loopback address (use 127.0.0.1:PORT, or pass --listen-anywhere if you mean it)", addr)
+}
+
+// Demo runs everything on this machine: the database (the private
+// PostgreSQL under DANVAN_DATA_DIR/demo unless DATABASE_URL is set) loaded
+// with the example, a local Bot API, the real bot with its scheduler, and
+// the web page on DANVAN_HTTP_ADDR, until ctx ends.
+func (m *Main) Demo(ctx context.Context, o demoOptions, stdout io.Writer) error {
+	pageAddr := m.Config.HTTPAddr
+	if !o.listenAnywhere {
+		if err := checkLoopback(pageAddr); err != nil {
+			return err
+		}
+	}
+	if m.Config.DatabaseURL == "" {
+		m.Config.DataDir = filepath.Join(m.Config.DataDir, "demo")
+		if o.fresh {
+			if err := os.RemoveAll(m.Config.DataDir); err != nil {
+				return fmt.Errorf("demo --fresh: %w", err)
+			}
+			m.Log.Info("removed the demo database", "dir", m.Config.DataDir)
+		}
+	} else if o.fresh {
+		return errors.New("demo --fresh removes the demo's private PostgreSQL; with DATABASE_URL set, drop that database yourself")
+	}
+	ln, err := net.Listen("tcp", pageAddr)
+	if err != nil {
+		return fmt.Errorf("demo page on DANVAN_HTTP_ADDR %s: %w", pageAddr, err)
+	}
+	defer ln.Close()
+
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	defer m.Close()
+	if err := m.SetupData(ctx, "examples/quang-yen.yaml", examples.QuangYen, io.Discard); err != nil {
+		return err
+	}
+
+	// The database remembers the update ids it applied (exactly once); a
+	// new local Bot API must not hand out ids an earlier demo run used, or
+	// the bot would take them for repeats and drop them.
+	lastUpdate, err := m.DB.LastUpdateID(ctx)
+	if err != nil {
+		return err
+	}
+	api, err := localapi.New(demoToken, localapi.WithClock(now), localapi.WithFirstUpdateID(lastUpdate+1))
+	if err != nil {
+		return err
+	}
+	defer api.Close()
+	m.Config.TelegramToken = demoToken
+	m.Config.TelegramAPIURL = api.Endpoint()
+	m.Config.WebhookURL, m.Config.WebhookSecret = "", ""
+	m.Config.HTTPAddr = "127.0.0.1:0" // health and metrics; the demo's address is the page's
+
+	personas := demo.DefaultPersonas()
+	for _, p := range personas {
+		if p.Group {
+			api.AddBotToGroup(p.Chat, p.User)
+		}
+	}
+	sched, err := m.newScheduler()
+	if err != nil {
+		return err
+	}
+	var jobs []string
+	for _, j := range sched.Jobs() {
+		jobs = append(jobs, j.Name)
+	}
+	var jobMu sync.Mutex // one jump in time at a time
+	page := demo.Handler(demo.Config{
+		API:      api,
+		Personas: personas,
+		Jobs:     jobs,
+		RunJob: func(ctx context.Context, name string) (string, error) {
+			jobMu.Lock()
+			defer jobMu.Unlock()
+			var out strings.Builder
+			err := m.RunJob(ctx, name, &out)
+			return strings.TrimSpace(out.String()), err
+		},
+	})
+	srv := &http.Server{Handler: page, ReadHeaderTimeout: 10 * time.Second}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	serveDone := make(chan error, 1)
+	go func() {
+		err := m.Serve(ctx)
+		cancel()
+		serveDone <- err
+	}()
+	pageDone := make(chan error, 1)
+	go func() {
+		err := srv.Serve(ln)
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		cancel()
+		pageDone <- err
+	}()
+	fmt.Fprintf(stdout, "danvan demo: open http://%s/ in a browser (Ctrl-C to stop)\n", ln.Addr())
+
+	<-ctx.Done()
+	shutdownCtx, stop := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer stop()
+	srv.Shutdown(shutdownCtx) // the event streams end with the context of their requests
+	srv.Close()
+	api.Close()
+	return errors.Join(<-serveDone, <-pageDone)
+}

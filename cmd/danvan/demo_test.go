@@ -1,0 +1,273 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/danvan/danvan/demo"
+	"github.com/danvan/danvan/internal/logbuf"
+	"github.com/danvan/danvan/store/pgtest"
+)
+
+// lockedBuffer is stdout shared between the demo and the test.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+var demoAddrRE = regexp.MustCompile(`open (http://\S+)/ in a browser`)
+
+// startDemo runs `danvan demo` in-process on a test database and returns
+// the page's base URL.
+func startDemo(t *testing.T) string {
+	t.Helper()
+	dbURL := pgtest.NewDB(t)
+	getenv := func(k string) string {
+		switch k {
+		case "DATABASE_URL":
+			return dbURL
+		case "DANVAN_HTTP_ADDR":
+			return "127.0.0.1:0"
+		case "DANVAN_RATE_CHAT":
+			return "50"
+		}
+		return ""
+	}
+	logs := &logbuf.Buffer{}
+	var out lockedBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"demo"}, getenv, &out, slogTo(logs)) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("demo: %v", err)
+			}
+		case <-time.After(60 * time.Second):
+			t.Error("demo did not stop within a minute")
+		}
+	})
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if sm := demoAddrRE.FindStringSubmatch(out.String()); sm != nil {
+			return sm[1]
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("demo ended before it was ready: %v\n%s", err, logs.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	t.Fatalf("demo printed no address within a minute:\n%s", logs.String())
+	return ""
+}
+
+func postJSON(t *testing.T, url string, body any) map[string]any {
+	t.Helper()
+	data, _ := json.Marshal(body)
+	resp, err := http.Post(url, "application/json", bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var v map[string]any
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST %s: %s %s", url, resp.Status, raw)
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatalf("POST %s: %v in %s", url, err, raw)
+	}
+	return v
+}
+
+type demoChat struct {
+	Messages []demo.ChatMessage `json:"messages"`
+}
+
+func getChat(t *testing.T, base, persona string) []demo.ChatMessage {
+	t.Helper()
+	resp, err := http.Get(base + "/api/chats/" + persona)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET chat %s: %s", persona, resp.Status)
+	}
+	var c demoChat
+	if err := json.NewDecoder(resp.Body).Decode(&c); err != nil {
+		t.Fatal(err)
+	}
+	return c.Messages
+}
+
+// waitBot waits for a bot message of the persona's chat, after the first
+// skip messages, whose text contains want.
+func waitBot(t *testing.T, base, persona string, skip int, want string) (demo.ChatMessage, int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	var msgs []demo.ChatMessage
+	for time.Now().Before(deadline) {
+		msgs = getChat(t, base, persona)
+		for i := skip; i < len(msgs); i++ {
+			if msgs[i].FromBot && strings.Contains(msgs[i].Text, want) {
+				return msgs[i], i + 1
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s: no bot message with %q; chat: %+v", persona, want, msgs)
+	return demo.ChatMessage{}, 0
+}
+
+var demoPledgeRE = regexp.MustCompile(`#([A-Z0-9]+)`)
+
+// The whole story through the page's API: a resident joins, pledges,
+// opens the pledge with buttons; the head confirms the receipt; a jump in
+// time brings the weekly summary to the group.
+func TestDemoPage(t *testing.T) {
+	base := startDemo(t)
+
+	resp, err := http.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(page), "app.js") || resp.Header.Get("Content-Security-Policy") == "" {
+		t.Fatalf("page: %s %q", resp.Status, page)
+	}
+
+	postJSON(t, base+"/api/send", map[string]any{"persona": "resident1", "text": "/start z_YG-K1"})
+	_, seen := waitBot(t, base, "resident1", 0, "Đã lưu")
+	postJSON(t, base+"/api/send", map[string]any{"persona": "resident1", "text": "/ungho DIEUHOA 500k"})
+	thanks, seen := waitBot(t, base, "resident1", seen, "Đã ghi nhận")
+	sm := demoPledgeRE.FindStringSubmatch(thanks.Text)
+	if sm == nil {
+		t.Fatalf("no pledge code in %q", thanks.Text)
+	}
+	code := sm[1]
+
+	// Buttons come through and can be pressed.
+	postJSON(t, base+"/api/send", map[string]any{"persona": "resident1", "text": "/khoancuatoi " + code})
+	menu, seen := waitBot(t, base, "resident1", seen, "Bạn muốn làm gì?")
+	if len(menu.Buttons) == 0 {
+		t.Fatalf("no buttons on %+v", menu)
+	}
+	first := menu.Buttons[0][0]
+	postJSON(t, base+"/api/press", map[string]any{"persona": "resident1", "messageId": menu.ID, "data": first.Data})
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		msgs := getChat(t, base, "resident1")
+		if len(msgs) > seen || msgs[seen-1].Text != menu.Text {
+			break // a new message, or the menu edited
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pressing %q changed nothing", first.Text)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// A forged press is refused.
+	data, _ := json.Marshal(map[string]any{"persona": "resident1", "messageId": menu.ID, "data": "forged"})
+	resp, err = http.Post(base+"/api/press", "application/json", bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("forged press: %s, want 404", resp.Status)
+	}
+
+	// The head of Khu 1 records the receipt.
+	postJSON(t, base+"/api/send", map[string]any{"persona": "head", "text": "/xacnhan " + code})
+	waitBot(t, base, "head", 0, code)
+
+	// What a resident types comes back as text, never as markup.
+	postJSON(t, base+"/api/send", map[string]any{"persona": "resident3", "text": `<script>alert("x")</script> <b>hi</b>`})
+	msgs := getChat(t, base, "resident3")
+	if len(msgs) == 0 || !msgs[0].Mine || strings.Contains(msgs[0].HTML, "<") ||
+		!strings.Contains(msgs[0].HTML, "&lt;script&gt;") {
+		t.Fatalf("resident's message not escaped: %+v", msgs)
+	}
+
+	// A jump in time: the weekly summary reaches the group.
+	out := postJSON(t, base+"/api/jobs/weekly_summary", nil)
+	if !strings.Contains(fmt.Sprint(out["output"]), "messages queued") {
+		t.Fatalf("job output %v", out)
+	}
+	waitBot(t, base, "group", 0, "đã nhận 500.000 ₫") // the receipt counts in the total
+
+	// The live stream names a chat when it changes.
+	req, _ := http.NewRequest("GET", base+"/api/events", nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	resp, err = http.DefaultClient.Do(req.WithContext(ctx))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	postJSON(t, base+"/api/send", map[string]any{"persona": "cadre", "text": "/start"})
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if sc.Text() == "data: 100003" {
+			return
+		}
+	}
+	t.Fatalf("no event for the cadre's chat: %v", sc.Err())
+}
+
+func TestDemoRefusesNonLoopback(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:8080", ":8080", "192.168.1.5:8080"} {
+		getenv := func(k string) string {
+			if k == "DANVAN_HTTP_ADDR" {
+				return addr
+			}
+			return ""
+		}
+		err := run(context.Background(), []string{"demo"}, getenv, io.Discard, slogTo(&logbuf.Buffer{}))
+		if err == nil || !strings.Contains(err.Error(), "--listen-anywhere") {
+			t.Errorf("%s: %v, want a refusal naming --listen-anywhere", addr, err)
+		}
+	}
+	for _, addr := range []string{"127.0.0.1:0", "localhost:8080", "[::1]:80"} {
+		if err := checkLoopback(addr); err != nil {
+			t.Errorf("%s: %v", addr, err)
+		}
+	}
+	if _, err := parseDemoArgs([]string{"--frsh"}); err == nil {
+		t.Error("an unknown flag was accepted")
+	}
+	if o, err := parseDemoArgs([]string{"--fresh", "--listen-anywhere"}); err != nil || !o.fresh || !o.listenAnywhere {
+		t.Errorf("flags: %+v %v", o, err)
+	}
+}
+
+func slogTo(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}

@@ -1,0 +1,367 @@
+// Package demo is the web page of `danvan demo`: one phone-sized chat
+// column per persona, talking to the bot through the local Bot API
+// (bot/localapi) as those people would through Telegram.
+//
+// The page is plain HTML, CSS and JavaScript embedded in the binary; it
+// makes no request outside this server. The bot's messages are rendered
+// from Telegram's HTML on the Go side (RenderHTML) so that the page never
+// inserts markup it did not build itself.
+package demo
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"io/fs"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/danvan/danvan/bot/localapi"
+)
+
+//go:embed static
+var static embed.FS
+
+// Persona is one column of the page: a person in their private chat with
+// the bot, or a person writing in a group.
+type Persona struct {
+	Key     string        `json:"key"`
+	TitleVI string        `json:"titleVi"`
+	TitleEN string        `json:"titleEn"`
+	HintVI  string        `json:"hintVi"`
+	HintEN  string        `json:"hintEn"`
+	ChatID  int64         `json:"chatId"`
+	Group   bool          `json:"group"`
+	User    localapi.User `json:"-"`
+	Chat    localapi.Chat `json:"-"` // the group; zero for the private chat
+}
+
+// GroupChat is the committee group of examples/quang-yen.yaml.
+var GroupChat = localapi.Chat{ID: -1001234567890, Type: "supergroup", Title: "Ban vận động phường Yên Giang"}
+
+// DefaultPersonas are the people of examples/quang-yen.yaml the page
+// shows, with Vietnamese names whole in FirstName (family name first, as
+// Vietnamese Telegram users usually write them). Trần Thị Hoa (100001) is both head of Khu 1 and treasurer of
+// MTTQ-YG, so one column serves both roles.
+func DefaultPersonas() []Persona {
+	hoa := localapi.User{ID: 100001, FirstName: "Trần Thị Hoa", LanguageCode: "vi"}
+	ps := []Persona{
+		{Key: "resident1", TitleVI: "Cư dân Khu 1 (Nguyễn Thị Cúc)", TitleEN: "Resident of Khu 1 (Nguyễn Thị Cúc)",
+			HintVI: "Thử: /start z_YG-K1 rồi /ungho DIEUHOA 500k", HintEN: "Try: /start z_YG-K1 then /ungho DIEUHOA 500k",
+			User: localapi.User{ID: 300001, FirstName: "Nguyễn Thị Cúc", LanguageCode: "vi"}},
+		{Key: "resident3", TitleVI: "Cư dân Khu 3 (Lê Văn Đức)", TitleEN: "Resident of Khu 3 (Lê Văn Đức)",
+			HintVI: "Thử: /start z_YG-K3", HintEN: "Try: /start z_YG-K3",
+			User: localapi.User{ID: 300002, FirstName: "Lê Văn Đức", LanguageCode: "vi"}},
+		{Key: "head", TitleVI: "Trưởng Khu 1 và thủ quỹ MTTQ (Trần Thị Hoa)", TitleEN: "Head of Khu 1 and MTTQ treasurer (Trần Thị Hoa)",
+			HintVI: "Thử: /xacnhan MÃ khi nhận tiền", HintEN: "Try: /xacnhan CODE on receiving money",
+			User: hoa},
+		{Key: "cadre", TitleVI: "Cán bộ MTTQ (Phạm Thị Lan)", TitleEN: "MTTQ cadre (Phạm Thị Lan)",
+			HintVI: "Thử: /start", HintEN: "Try: /start",
+			User: localapi.User{ID: 100003, FirstName: "Phạm Thị Lan", LanguageCode: "vi"}},
+		{Key: "group", TitleVI: "Nhóm " + GroupChat.Title, TitleEN: "Group " + GroupChat.Title,
+			HintVI: "Bạn viết với tư cách Trần Thị Hoa", HintEN: "You write as Trần Thị Hoa",
+			Group: true, User: hoa, Chat: GroupChat},
+	}
+	for i := range ps {
+		ps[i].ChatID = ps[i].User.ID
+		if ps[i].Group {
+			ps[i].ChatID = ps[i].Chat.ID
+		}
+	}
+	return ps
+}
+
+// Config is what the page works with.
+type Config struct {
+	API      *localapi.Server
+	Personas []Persona
+	// Jobs are the scheduled jobs the page offers to run now ("jump in
+	// time"); RunJob runs one and says what it did.
+	Jobs   []string
+	RunJob func(ctx context.Context, name string) (string, error)
+}
+
+type handler struct {
+	Config
+	static http.Handler
+}
+
+// Handler serves the page, its files and its JSON API:
+//
+//	GET  /api/personas         the columns
+//	GET  /api/chats/{persona}  the persona's chat history
+//	GET  /api/photo/{chat}/{message}
+//	POST /api/send             {"persona", "text"}
+//	POST /api/press            {"persona", "messageId", "data"}
+//	POST /api/jobs/{name}      run a scheduled job now
+//	GET  /api/events           Server-Sent Events: a chat id whenever it changed
+func Handler(c Config) http.Handler {
+	sub, err := fs.Sub(static, "static")
+	if err != nil {
+		panic(err)
+	}
+	h := &handler{Config: c, static: http.FileServerFS(sub)}
+	mux := http.NewServeMux()
+	mux.Handle("GET /", h.static)
+	mux.HandleFunc("GET /api/personas", h.personas)
+	mux.HandleFunc("GET /api/chats/{persona}", h.chat)
+	mux.HandleFunc("GET /api/photo/{chat}/{message}", h.photo)
+	mux.HandleFunc("POST /api/send", h.send)
+	mux.HandleFunc("POST /api/press", h.press)
+	mux.HandleFunc("POST /api/jobs/{name}", h.job)
+	mux.HandleFunc("GET /api/events", h.events)
+	return headers(mux)
+}
+
+func headers(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (h *handler) persona(key string) (Persona, bool) {
+	i := slices.IndexFunc(h.Personas, func(p Persona) bool { return p.Key == key })
+	if i < 0 {
+		return Persona{}, false
+	}
+	return h.Personas[i], true
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func fail(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+// readJSON decodes a small JSON body. Requiring the JSON content type
+// keeps other sites' plain forms from posting here.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		fail(w, http.StatusUnsupportedMediaType, "send application/json")
+		return false
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		fail(w, http.StatusBadRequest, "bad JSON: "+err.Error())
+		return false
+	}
+	return true
+}
+
+func (h *handler) personas(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"personas": h.Personas, "jobs": h.Jobs})
+}
+
+// ChatButton is an inline button as the page shows it.
+type ChatButton struct {
+	Text string `json:"text"`
+	Data string `json:"data,omitempty"`
+	URL  string `json:"url,omitempty"`
+}
+
+// ChatMessage is one message as the page shows it. HTML is safe to insert.
+type ChatMessage struct {
+	ID       int64          `json:"id"`
+	FromBot  bool           `json:"fromBot"`
+	Mine     bool           `json:"mine"`
+	From     string         `json:"from"`
+	HTML     string         `json:"html"`
+	Text     string         `json:"text"` // as the resident reads it
+	Photo    string         `json:"photo,omitempty"`
+	FileName string         `json:"fileName,omitempty"`
+	Buttons  [][]ChatButton `json:"buttons,omitempty"`
+	Edited   bool           `json:"edited,omitempty"`
+	Time     string         `json:"time"`
+}
+
+// Messages is the persona's chat as the page shows it.
+func Messages(api *localapi.Server, p Persona) []ChatMessage {
+	out := []ChatMessage{}
+	for _, m := range api.Messages(p.ChatID) {
+		cm := ChatMessage{ID: m.ID, FromBot: m.FromBot, Mine: !m.FromBot && m.From.ID == p.User.ID,
+			From: strings.TrimSpace(m.From.FirstName + " " + m.From.LastName), Edited: m.Edited > 0,
+			Time: m.Date.Format(time.RFC3339)}
+		body, plain := m.Text, m.PlainText
+		if m.Kind == "photo" || m.Kind == "document" {
+			body, plain = m.Caption, m.PlainCaption
+		}
+		if m.ParseMode == "HTML" {
+			cm.HTML = RenderHTML(body)
+		} else {
+			cm.HTML = EscapeText(body)
+		}
+		cm.Text = plain
+		if m.Kind == "photo" && len(m.Photo) > 0 {
+			cm.Photo = "/api/photo/" + strconv.FormatInt(m.ChatID, 10) + "/" + strconv.FormatInt(m.ID, 10)
+		}
+		if m.Kind == "document" {
+			cm.FileName = m.FileName
+		}
+		for _, row := range m.Buttons {
+			var r []ChatButton
+			for _, b := range row {
+				r = append(r, ChatButton{Text: b.Text, Data: b.Data, URL: safeHref(`href="` + b.URL + `"`)})
+			}
+			cm.Buttons = append(cm.Buttons, r)
+		}
+		out = append(out, cm)
+	}
+	return out
+}
+
+func (h *handler) chat(w http.ResponseWriter, r *http.Request) {
+	p, ok := h.persona(r.PathValue("persona"))
+	if !ok {
+		fail(w, http.StatusNotFound, "no such persona")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"persona": p, "messages": Messages(h.API, p)})
+}
+
+func (h *handler) photo(w http.ResponseWriter, r *http.Request) {
+	chat, err1 := strconv.ParseInt(r.PathValue("chat"), 10, 64)
+	id, err2 := strconv.ParseInt(r.PathValue("message"), 10, 64)
+	if err1 != nil || err2 != nil || !slices.ContainsFunc(h.Personas, func(p Persona) bool { return p.ChatID == chat }) {
+		http.NotFound(w, r)
+		return
+	}
+	for _, m := range h.API.Messages(chat) {
+		if m.ID == id && len(m.Photo) > 0 {
+			ct := http.DetectContentType(m.Photo)
+			if !strings.HasPrefix(ct, "image/") {
+				ct = "application/octet-stream"
+			}
+			w.Header().Set("Content-Type", ct)
+			w.Header().Set("Cache-Control", "private, max-age=3600")
+			w.Write(m.Photo)
+			return
+		}
+	}
+	http.NotFound(w, r)
+}
+
+func (h *handler) send(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Persona string `json:"persona"`
+		Text    string `json:"text"`
+	}
+	if !readJSON(w, r, &req) {
+		return
+	}
+	p, ok := h.persona(req.Persona)
+	if !ok {
+		fail(w, http.StatusNotFound, "no such persona")
+		return
+	}
+	text := strings.TrimSpace(req.Text)
+	if text == "" || !utf8.ValidString(text) || utf8.RuneCountInString(text) > 4096 {
+		fail(w, http.StatusBadRequest, "a message is 1 to 4096 characters")
+		return
+	}
+	var update int64
+	if p.Group {
+		update = h.API.SendGroupText(p.Chat, p.User, text)
+	} else {
+		update = h.API.SendText(p.User, text)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "update": update})
+}
+
+func (h *handler) press(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Persona   string `json:"persona"`
+		MessageID int64  `json:"messageId"`
+		Data      string `json:"data"`
+	}
+	if !readJSON(w, r, &req) {
+		return
+	}
+	p, ok := h.persona(req.Persona)
+	if !ok {
+		fail(w, http.StatusNotFound, "no such persona")
+		return
+	}
+	// Only a button that is on the message, as in Telegram.
+	found := false
+	for _, m := range h.API.Messages(p.ChatID) {
+		if m.ID != req.MessageID {
+			continue
+		}
+		for _, row := range m.Buttons {
+			for _, b := range row {
+				found = found || (b.Data != "" && b.Data == req.Data)
+			}
+		}
+	}
+	if !found {
+		fail(w, http.StatusNotFound, "no such button on that message")
+		return
+	}
+	update, query := h.API.PressButton(p.User, p.ChatID, req.MessageID, req.Data)
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "update": update, "callback": query})
+}
+
+func (h *handler) job(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	if !slices.Contains(h.Jobs, name) || h.RunJob == nil {
+		fail(w, http.StatusNotFound, "no such job")
+		return
+	}
+	out, err := h.RunJob(r.Context(), name)
+	if err != nil {
+		fail(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "output": out})
+}
+
+// events streams the id of each chat that changed; the page re-reads it.
+func (h *handler) events(w http.ResponseWriter, r *http.Request) {
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		fail(w, http.StatusInternalServerError, "streaming unsupported")
+		return
+	}
+	ch, stop := h.API.Subscribe()
+	defer stop()
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	w.Write([]byte("retry: 2000\n\n"))
+	flusher.Flush()
+	keepalive := time.NewTicker(15 * time.Second)
+	defer keepalive.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-keepalive.C:
+			w.Write([]byte(": keepalive\n\n"))
+		case ev, ok := <-ch:
+			if !ok {
+				return
+			}
+			switch ev.Kind {
+			case localapi.EventMessage, localapi.EventEdit, localapi.EventDelete:
+			default:
+				continue
+			}
+			w.Write([]byte("data: " + strconv.FormatInt(ev.ChatID, 10) + "\n\n"))
+		}
+		flusher.Flush()
+	}
+}
