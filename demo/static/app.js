@@ -139,7 +139,7 @@ function renderMessage(p, m) {
     box.append(bs);
   }
   const time = new Date(m.time);
-  let meta = time.toLocaleTimeString(lang === "vi" ? "vi-VN" : "en-GB", { hour: "2-digit", minute: "2-digit" });
+  let meta = time.toLocaleTimeString(lang === "vi" ? "vi-VN" : "en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Ho_Chi_Minh" });
   if (m.edited) meta = T[lang].edited + " " + meta;
   box.append(el("div", "meta", meta));
   return box;
