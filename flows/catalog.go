@@ -1,6 +1,10 @@
 package flows
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/danvan/danvan/internal/catalog"
+)
 
 // msg names a text the bot says. Every text lives in the catalogue below, in
 // Vietnamese first and English second; code never writes user-facing words.
@@ -266,16 +270,5 @@ func lang(code string) string {
 
 // t renders a catalogue text in lang.
 func t(lang string, m msg, args ...any) string {
-	pair, ok := catalogue[m]
-	if !ok {
-		panic(fmt.Sprintf("flows: message %d missing from the catalogue", m))
-	}
-	s := pair[0]
-	if lang == "en" {
-		s = pair[1]
-	}
-	if len(args) == 0 {
-		return s
-	}
-	return fmt.Sprintf(s, args...)
+	return catalog.Text("flows", catalogue, lang, m, args...)
 }

@@ -47,19 +47,13 @@ func (tr *turn) decideClaimButton(id int64, accept bool) error {
 // paid is /paid CODE [QUANTITY]: the quantity defaults to what is still
 // open.
 func (tr *turn) paid(args string) error {
-	codeArg, qty, _ := strings.Cut(args, " ")
-	code, valid := cleanCode(codeArg)
-	if !valid {
-		tr.say(t(tr.lang, msgClaimUsage))
-		return nil
-	}
-	pc, ok, err := tr.lockPledge(0, code)
+	pc, qty, ok, err := tr.pledgeFromArgs(args, msgClaimUsage)
 	if err != nil || !ok {
 		return err
 	}
 	if pc.p.PersonID != tr.person.ID {
 		// Someone else's pledge is answered as if it did not exist.
-		tr.say(t(tr.lang, msgRcUnknownPledge, esc(code)))
+		tr.say(t(tr.lang, msgRcUnknownPledge, esc(pc.p.Code)))
 		return nil
 	}
 	switch {

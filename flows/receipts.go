@@ -80,6 +80,20 @@ type pledgeCase struct {
 
 func (pc pledgeCase) open() danvan.Quantity { return pc.p.Quantity - pc.p.Received }
 
+// pledgeFromArgs reads "CODE rest…", telling the person the usage when the
+// code is missing or malformed, and locks the pledge it names; ok is false
+// when the person was told why not.
+func (tr *turn) pledgeFromArgs(args string, usage msg) (pc pledgeCase, rest string, ok bool, err error) {
+	codeArg, rest, _ := strings.Cut(args, " ")
+	code, valid := cleanCode(codeArg)
+	if !valid {
+		tr.say(t(tr.lang, usage))
+		return pc, rest, false, nil
+	}
+	pc, ok, err = tr.lockPledge(0, code)
+	return pc, rest, ok, err
+}
+
 // lockPledge reads and locks a pledge by id or code with its campaign and
 // target; ok is false, and the person was told, when there is no such
 // pledge.
@@ -426,13 +440,7 @@ func (tr *turn) correctReceipt(args string) error {
 		tr.say(t(tr.lang, msgRcNotTreasurer))
 		return nil
 	}
-	codeArg, _, _ := strings.Cut(args, " ")
-	code, valid := cleanCode(codeArg)
-	if !valid {
-		tr.say(t(tr.lang, msgRcCorrectUsage))
-		return nil
-	}
-	pc, ok, err := tr.lockPledge(0, code)
+	pc, _, ok, err := tr.pledgeFromArgs(args, msgRcCorrectUsage)
 	if err != nil || !ok {
 		return err
 	}

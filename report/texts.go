@@ -1,10 +1,10 @@
 package report
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/danvan/danvan"
+	"github.com/danvan/danvan/internal/catalog"
 )
 
 // The report package speaks to groups without going through flows, so it
@@ -90,18 +90,7 @@ var catalogue = map[msg][2]string{
 // t looks a message up in lang ("en" for English, anything else
 // Vietnamese) and fills in args.
 func t(lang string, m msg, args ...any) string {
-	pair, ok := catalogue[m]
-	if !ok {
-		panic(fmt.Sprintf("report: message %d missing from the catalogue", m))
-	}
-	s := pair[0]
-	if lang == "en" {
-		s = pair[1]
-	}
-	if len(args) == 0 {
-		return s
-	}
-	return fmt.Sprintf(s, args...)
+	return catalog.Text("report", catalogue, lang, m, args...)
 }
 
 var kindMessages = map[danvan.Kind]msg{

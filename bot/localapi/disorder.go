@@ -59,16 +59,7 @@ func shuffle[T any](rng *rand.Rand, xs []T) {
 // its sends fail with "Forbidden: bot was kicked from the group chat" (or
 // "supergroup chat").
 func (s *Server) KickBotFromGroup(chat Chat, by User) int64 {
-	if chat.Type == "" {
-		chat.Type = "group"
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.users[by.ID] = by
-	cs := s.chatLocked(chat)
-	old := cs.status
-	cs.status = "kicked"
-	return s.myChatMemberLocked(cs, by, old, "kicked")
+	return s.setGroupStatus(chat, by, func(Chat) string { return "kicked" })
 }
 
 // updateChat finds the chat an update body belongs to, for ordering webhook

@@ -201,6 +201,18 @@ func (s *Server) AddBotToGroup(chat Chat, by User) int64 {
 // RemoveBotFromGroup is a resident removing the bot: "left" in a group,
 // "kicked" in a supergroup, as Telegram reports them. Later sends get 403.
 func (s *Server) RemoveBotFromGroup(chat Chat, by User) int64 {
+	return s.setGroupStatus(chat, by, func(c Chat) string {
+		if c.Type == "supergroup" {
+			return "kicked"
+		}
+		return "left"
+	})
+}
+
+// setGroupStatus changes the bot's membership of a group (Type defaults to
+// "group") to what status gives for the chat as known, and queues the
+// my_chat_member update that tells the bot.
+func (s *Server) setGroupStatus(chat Chat, by User, status func(Chat) string) int64 {
 	if chat.Type == "" {
 		chat.Type = "group"
 	}
@@ -209,10 +221,7 @@ func (s *Server) RemoveBotFromGroup(chat Chat, by User) int64 {
 	s.users[by.ID] = by
 	cs := s.chatLocked(chat)
 	old := cs.status
-	cs.status = "left"
-	if cs.chat.Type == "supergroup" {
-		cs.status = "kicked"
-	}
+	cs.status = status(cs.chat)
 	return s.myChatMemberLocked(cs, by, old, cs.status)
 }
 

@@ -1,0 +1,28 @@
+package catalog
+
+import "testing"
+
+func TestText(t *testing.T) {
+	cat := map[int][2]string{1: {"Xin chào %s", "Hello %s"}, 2: {"Tạm biệt", "Goodbye"}}
+	for _, c := range []struct {
+		lang string
+		m    int
+		args []any
+		want string
+	}{
+		{"vi", 1, []any{"Lan"}, "Xin chào Lan"},
+		{"en", 1, []any{"Lan"}, "Hello Lan"},
+		{"", 2, nil, "Tạm biệt"},
+		{"fr", 2, nil, "Tạm biệt"},
+	} {
+		if got := Text("test", cat, c.lang, c.m, c.args...); got != c.want {
+			t.Errorf("Text(%q, %d) = %q, want %q", c.lang, c.m, got, c.want)
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("a missing message did not panic")
+		}
+	}()
+	Text("test", cat, "vi", 3)
+}
