@@ -23,6 +23,10 @@ type Outgoing struct {
 	// Photo is a PNG or JPEG picture (OutPhoto), sent with Text as its
 	// caption (at most 1024 characters).
 	Photo []byte `json:"photo,omitempty"`
+	// Document is a file (OutDocument) named FileName, sent with Text as
+	// its caption: an export, a report.
+	Document []byte `json:"document,omitempty"`
+	FileName string `json:"file_name,omitempty"`
 	// Broadcast marks a message nobody is waiting for (a reminder, a weekly
 	// summary): replies to people chatting now are sent before it.
 	Broadcast bool `json:"broadcast,omitempty"`
@@ -32,10 +36,11 @@ type Outgoing struct {
 type OutKind string
 
 const (
-	OutSend   OutKind = "send"   // a new message
-	OutEdit   OutKind = "edit"   // replace the text and buttons of a message the bot sent
-	OutAnswer OutKind = "answer" // acknowledge a button press, with an optional short notice
-	OutPhoto  OutKind = "photo"  // a picture with a caption (a chart)
+	OutSend     OutKind = "send"     // a new message
+	OutEdit     OutKind = "edit"     // replace the text and buttons of a message the bot sent
+	OutAnswer   OutKind = "answer"   // acknowledge a button press, with an optional short notice
+	OutPhoto    OutKind = "photo"    // a picture with a caption (a chart)
+	OutDocument OutKind = "document" // a file with a caption (an export)
 )
 
 // Button is an inline button: a label and the opaque data sent back when it

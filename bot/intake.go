@@ -45,6 +45,7 @@ type Poller struct {
 	Handler  Handler
 	Log      *slog.Logger
 	Metrics  *Metrics
+	Files    *Files // fetches documents people send; nil: their content is not read
 
 	alive atomic.Int64 // unix nanoseconds of the last poll answered
 }
@@ -96,7 +97,7 @@ func (p *Poller) Run(ctx context.Context) error {
 		backoff.reset()
 		p.alive.Store(time.Now().UnixNano())
 		for _, u := range updates {
-			if !handleUpdate(ctx, p.Handler, p.Metrics, p.Log, api.Self.UserName, u) {
+			if !handleUpdate(ctx, p.Handler, p.Files, p.Metrics, p.Log, api.Self.UserName, u) {
 				break // shutting down with this update not applied
 			}
 			offset = u.UpdateID + 1
@@ -113,12 +114,13 @@ func (p *Poller) Run(ctx context.Context) error {
 // database is away it waits as long as it takes; an update that fails
 // again and again with the database up is given up with an apology. It
 // reports false when ctx ended before the update was applied.
-func handleUpdate(ctx context.Context, h Handler, m *Metrics, log *slog.Logger, botName string, u tgbotapi.Update) bool {
+func handleUpdate(ctx context.Context, h Handler, files *Files, m *Metrics, log *slog.Logger, botName string, u tgbotapi.Update) bool {
 	ev, ok := eventOf(u, botName)
 	if !ok {
 		m.Updates.WithLabelValues("other", "ignored").Inc()
 		return true // nothing danvan acts on
 	}
+	files.fetchDocument(ctx, log, &ev)
 	kind := eventKind(ev)
 	work := context.WithoutCancel(ctx)
 	backoff := newBackoff(200*time.Millisecond, 30*time.Second)
@@ -203,6 +205,10 @@ func eventOf(u tgbotapi.Update, botName string) (flows.Event, bool) {
 			}
 			if n := len(m.Photo); n > 0 {
 				ev.PhotoID = m.Photo[n-1].FileID // Telegram lists sizes smallest first
+				ev.Text = m.Caption
+			}
+			if d := m.Document; d != nil {
+				ev.Document = &flows.Document{FileID: d.FileID, Name: d.FileName, MIME: d.MimeType, Size: int64(d.FileSize)}
 				ev.Text = m.Caption
 			}
 		}

@@ -340,6 +340,15 @@ func deliver(api *tgbotapi.BotAPI, o danvan.Outgoing) error {
 		}
 		_, err := api.Send(photo)
 		return err
+	case danvan.OutDocument:
+		doc := tgbotapi.NewDocument(o.ChatID, tgbotapi.FileBytes{Name: o.FileName, Bytes: o.Document})
+		doc.Caption = o.Text
+		doc.ParseMode = tgbotapi.ModeHTML
+		if len(o.Buttons) > 0 {
+			doc.ReplyMarkup = keyboard(o.Buttons)
+		}
+		_, err := api.Send(doc)
+		return err
 	}
 	return fmt.Errorf("bot: unknown outgoing kind %q", o.Kind)
 }

@@ -27,6 +27,7 @@ type Webhook struct {
 	Handler Handler
 	Log     *slog.Logger
 	Metrics *Metrics
+	Files   *Files // fetches documents people send; nil: their content is not read
 
 	mu       sync.Mutex
 	failures map[int]int // failed attempts of updates that failed with the database up
@@ -74,6 +75,7 @@ func (w *Webhook) serve(r *http.Request) int {
 	kind := eventKind(ev)
 	// The transaction runs to its end even if Telegram hangs up.
 	ctx := context.WithoutCancel(r.Context())
+	w.Files.fetchDocument(ctx, w.Log, &ev)
 	start := time.Now()
 	applied, err := w.Handler.HandleUpdate(ctx, int64(u.UpdateID), ev)
 	if err == nil {

@@ -12,9 +12,11 @@ import (
 	"context"
 	"embed"
 	"encoding/json"
+	"io"
 	"io/fs"
 	"mime"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -96,7 +98,9 @@ type handler struct {
 //	GET  /api/personas         the columns
 //	GET  /api/chats/{persona}  the persona's chat history
 //	GET  /api/photo/{chat}/{message}
+//	GET  /api/file/{chat}/{message}   a document the bot sent, as a download
 //	POST /api/send             {"persona", "text"}
+//	POST /api/send-file        multipart: persona, file (a bank statement)
 //	POST /api/press            {"persona", "messageId", "data"}
 //	POST /api/jobs/{name}      run a scheduled job now
 //	GET  /api/events           Server-Sent Events: a chat id whenever it changed
@@ -111,7 +115,9 @@ func Handler(c Config) http.Handler {
 	mux.HandleFunc("GET /api/personas", h.personas)
 	mux.HandleFunc("GET /api/chats/{persona}", h.chat)
 	mux.HandleFunc("GET /api/photo/{chat}/{message}", h.photo)
+	mux.HandleFunc("GET /api/file/{chat}/{message}", h.file)
 	mux.HandleFunc("POST /api/send", h.send)
+	mux.HandleFunc("POST /api/send-file", h.sendFile)
 	mux.HandleFunc("POST /api/press", h.press)
 	mux.HandleFunc("POST /api/jobs/{name}", h.job)
 	mux.HandleFunc("GET /api/events", h.events)
@@ -183,6 +189,7 @@ type ChatMessage struct {
 	Text     string         `json:"text"` // as the resident reads it
 	Photo    string         `json:"photo,omitempty"`
 	FileName string         `json:"fileName,omitempty"`
+	File     string         `json:"file,omitempty"` // where to download it
 	Buttons  [][]ChatButton `json:"buttons,omitempty"`
 	Edited   bool           `json:"edited,omitempty"`
 	Time     string         `json:"time"`
@@ -210,6 +217,7 @@ func Messages(api *localapi.Server, p Persona) []ChatMessage {
 		}
 		if m.Kind == "document" {
 			cm.FileName = m.FileName
+			cm.File = "/api/file/" + strconv.FormatInt(m.ChatID, 10) + "/" + strconv.FormatInt(m.ID, 10)
 		}
 		for _, row := range m.Buttons {
 			var r []ChatButton
@@ -252,6 +260,57 @@ func (h *handler) photo(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	http.NotFound(w, r)
+}
+
+// file serves a document of a persona's chat as a download, never inline:
+// an export is not to be rendered by the browser.
+func (h *handler) file(w http.ResponseWriter, r *http.Request) {
+	chat, err1 := strconv.ParseInt(r.PathValue("chat"), 10, 64)
+	id, err2 := strconv.ParseInt(r.PathValue("message"), 10, 64)
+	if err1 != nil || err2 != nil || !slices.ContainsFunc(h.Personas, func(p Persona) bool { return p.ChatID == chat }) {
+		http.NotFound(w, r)
+		return
+	}
+	for _, m := range h.API.Messages(chat) {
+		if m.ID == id && m.Kind == "document" {
+			w.Header().Set("Content-Type", "application/octet-stream")
+			w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": m.FileName}))
+			w.Write(m.Document)
+			return
+		}
+	}
+	http.NotFound(w, r)
+}
+
+// maxUpload bounds a file sent from the page; the bot itself refuses a
+// statement over 5 MB with a message, so a little more is let through.
+const maxUpload = 8 << 20
+
+// sendFile is a persona sending a file (a treasurer's bank statement).
+func (h *handler) sendFile(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+	if err := r.ParseMultipartForm(maxUpload); err != nil {
+		fail(w, http.StatusRequestEntityTooLarge, "a file is at most 8 MB here")
+		return
+	}
+	p, ok := h.persona(r.FormValue("persona"))
+	if !ok || p.Group {
+		fail(w, http.StatusNotFound, "no such private chat")
+		return
+	}
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		fail(w, http.StatusBadRequest, "no file")
+		return
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil || len(data) == 0 {
+		fail(w, http.StatusBadRequest, "an empty file")
+		return
+	}
+	update := h.API.SendDocument(p.User, filepath.Base(hdr.Filename), data, "")
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "update": update})
 }
 
 func (h *handler) send(w http.ResponseWriter, r *http.Request) {

@@ -47,6 +47,7 @@ const (
 	msgCancelButton
 	msgPledged
 	msgPledgedBank
+	msgPledgedQR
 	msgPledgeUsage
 	msgNotPledgeableTarget
 	msgWrongKind
@@ -168,6 +169,10 @@ var catalogue = map[msg][2]string{
 	msgPledgedBank: {
 		"\n\nChuyển khoản: %s, tài khoản <code>%s</code> (%s), nội dung <code>%s</code>.",
 		"\n\nBank transfer: %s, account <code>%s</code> (%s), memo <code>%s</code>.",
+	},
+	msgPledgedQR: {
+		"📷 Quét mã VietQR này bằng ứng dụng ngân hàng để chuyển %s cho %s; nội dung <code>%s</code> đã điền sẵn, xin giữ nguyên để thủ quỹ đối chiếu.",
+		"📷 Scan this VietQR code with your banking app to transfer %s to %s; the memo <code>%s</code> is filled in — please keep it so the treasurer can match your transfer.",
 	},
 	msgPledgeUsage: {
 		"Cú pháp: <code>/ungho MÃ SỐ_LƯỢNG</code>, ví dụ <code>/ungho DIEUHOA 500k</code>. Hoặc gõ /ungho để được hướng dẫn từng bước.",

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/danvan/danvan"
+	"github.com/danvan/danvan/statement"
 )
 
 // Store is what conversations need from storage, inside the transaction
@@ -34,6 +35,7 @@ type Store interface {
 	// campaign, progress, role, claim, invitation).
 	Audit(ctx context.Context, actorID int64, entity string, entityID, campaignID int64, action string, before, after any) error
 	cadreStore
+	statementStore
 }
 
 // Engine runs the conversations.
@@ -42,6 +44,9 @@ type Engine struct {
 	Location *time.Location // the ward's time zone, for "today"
 	// BotUsername makes links to the bot (https://t.me/NAME?start=…).
 	BotUsername string
+	// StatementLayouts are bank statement layouts configured for this
+	// ward, tried before the built-in ones.
+	StatementLayouts []statement.Layout
 }
 
 // NewEngine returns an engine with the default limits in the given time zone.
@@ -190,6 +195,9 @@ func (tr *turn) dispatch() error {
 	case EventText:
 		return tr.text()
 	default:
+		if tr.ev.Document != nil {
+			return tr.document()
+		}
 		if f, ok := photoSteps[tr.state.Step]; ok && tr.ev.PhotoID != "" {
 			return f(tr, tr.ev.PhotoID)
 		}

@@ -26,6 +26,8 @@ type Event struct {
 	Lang     string // the language the platform reports for the person, e.g. "vi", "en-US"
 	Text     string // the text typed, the command's arguments, or a photo's caption
 	PhotoID  string // for a photo: the platform's id of its largest size
+	// Document is a file sent as such (a bank statement), or nil.
+	Document *Document
 	Command  string // for EventCommand: lowercase name without "/" or "@bot"
 	// For EventButton: the button's data, the press to answer, and the
 	// message that carried the button.
@@ -37,4 +39,19 @@ type Event struct {
 	// A group upgraded to a supergroup (either of Telegram's two service
 	// messages about it): its old and new chat ids.
 	MigratedFrom, MigratedTo int64
+}
+
+// Document is a file someone sent. The platform side fetches small files
+// before the event is handled, so a conversation reads them without doing
+// network calls inside its transaction.
+type Document struct {
+	FileID string // the platform's id of the file
+	Name   string // the file name the sender's device gave it
+	MIME   string
+	Size   int64 // as the platform reports it
+	// Data is the file's content; nil when it was larger than the platform
+	// side fetches (TooLarge) or could not be fetched (Unavailable).
+	Data        []byte
+	TooLarge    bool
+	Unavailable bool
 }

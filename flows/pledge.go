@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/danvan/danvan"
+	"github.com/danvan/danvan/vietqr"
 )
 
 // deepLink is a /start payload: Telegram allows 64 characters of these.
@@ -524,10 +525,19 @@ func (tr *turn) record(c danvan.Campaign, tg danvan.Target, named bool) error {
 	}
 	tr.state.reset()
 	text := t(tr.lang, msgPledged, p.Code, esc(tr.quantity(tg, p.Quantity)), esc(c.Title))
-	if tg.Kind == danvan.KindMoney && c.Bank != nil {
-		text += t(tr.lang, msgPledgedBank, esc(c.Bank.BIN), esc(c.Bank.Account), esc(c.Bank.Name), p.Code)
+	if tg.Kind != danvan.KindMoney || c.Bank == nil {
+		tr.say(text)
+		return nil
 	}
+	png, memo, err := vietqr.ForPledge(*c.Bank, c.Code, p.Code, int64(p.Quantity))
+	text += t(tr.lang, msgPledgedBank, esc(vietqr.BankName(c.Bank.BIN)), esc(c.Bank.Account), esc(c.Bank.Name), esc(memo))
 	tr.say(text)
+	if err == nil {
+		// A bank account the setup file got wrong leaves the typed
+		// details above, which are still right to copy by hand.
+		tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutPhoto, ChatID: tr.ev.ChatID, Photo: png,
+			Text: t(tr.lang, msgPledgedQR, esc(danvan.FormatMoney(p.Quantity)), esc(c.Bank.Name), esc(memo))})
+	}
 	return nil
 }
 

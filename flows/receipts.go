@@ -256,30 +256,40 @@ func (tr *turn) receiveOver(int64) error {
 // recordReceipt appends a receipt of q against the locked pledge, tells the
 // pledger, and offers to attach a photo.
 func (tr *turn) recordReceipt(pc pledgeCase, q danvan.Quantity) (danvan.Receipt, error) {
-	r := danvan.Receipt{PledgeID: pc.p.ID, CampaignID: pc.c.ID, TargetID: pc.tg.ID, Quantity: q,
-		Method: danvan.DefaultMethod(pc.tg.Kind), RecordedBy: tr.person.ID}
-	if err := tr.st.AddReceipt(tr.ctx, &r); err != nil {
-		return r, err
-	}
-	after := pc.p
-	after.Received += q
-	if err := tr.st.Audit(tr.ctx, tr.person.ID, "receipt", r.ID, pc.c.ID, "created", nil, r); err != nil {
-		return r, err
-	}
-	if err := tr.st.Audit(tr.ctx, tr.person.ID, "pledge", pc.p.ID, pc.c.ID, "received",
-		map[string]any{"received": pc.p.Received}, map[string]any{"received": after.Received, "receipt": r.ID, "code": pc.p.Code, "target_id": pc.p.TargetID}); err != nil {
+	r, after, err := tr.appendReceipt(pc, q, danvan.DefaultMethod(pc.tg.Kind))
+	if err != nil {
 		return r, err
 	}
 	status := t(tr.lang, statusMessages[after.Status(tr.today())])
 	text := t(tr.lang, msgRcRecorded, esc(tr.quantity(pc.tg, q)), esc(pc.p.Code), esc(pc.who.Name),
 		esc(tr.quantity(pc.tg, after.Received)), esc(tr.quantity(pc.tg, after.Quantity)), status)
+	tr.askPhoto(r.ID, text)
+	return r, nil
+}
+
+// appendReceipt appends a receipt of q against the locked pledge, with its
+// audit entries, and thanks the pledger; after is the pledge with it.
+func (tr *turn) appendReceipt(pc pledgeCase, q danvan.Quantity, method danvan.ReceiptMethod) (r danvan.Receipt, after danvan.Pledge, err error) {
+	r = danvan.Receipt{PledgeID: pc.p.ID, CampaignID: pc.c.ID, TargetID: pc.tg.ID, Quantity: q,
+		Method: method, RecordedBy: tr.person.ID}
+	if err := tr.st.AddReceipt(tr.ctx, &r); err != nil {
+		return r, after, err
+	}
+	after = pc.p
+	after.Received += q
+	if err := tr.st.Audit(tr.ctx, tr.person.ID, "receipt", r.ID, pc.c.ID, "created", nil, r); err != nil {
+		return r, after, err
+	}
+	if err := tr.st.Audit(tr.ctx, tr.person.ID, "pledge", pc.p.ID, pc.c.ID, "received",
+		map[string]any{"received": pc.p.Received}, map[string]any{"received": after.Received, "receipt": r.ID, "code": pc.p.Code, "target_id": pc.p.TargetID}); err != nil {
+		return r, after, err
+	}
 	if pc.who.TelegramID != 0 && pc.who.ID != tr.person.ID {
 		l := lang(pc.who.Lang)
 		tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: pc.who.TelegramID,
 			Text: t(l, msgRcThanks, esc(quantityIn(l, pc.tg, q)), esc(pc.p.Code), esc(pc.c.Title))})
 	}
-	tr.askPhoto(r.ID, text)
-	return r, nil
+	return r, after, nil
 }
 
 // askPhoto ends a recording with an offer to attach a photo of the receipt.

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/danvan/danvan"
+	"github.com/danvan/danvan/vietqr"
 )
 
 // Reminders: a daily digest to each zone head of the open pledges of their
@@ -60,6 +61,7 @@ const (
 	msgRemResidentHeader
 	msgRemResidentLine
 	msgRemResidentFooter
+	msgRemQR
 )
 
 func init() {
@@ -85,6 +87,10 @@ func init() {
 		msgRemResidentLine: {
 			"\n\n<b>#%s</b> · %s\nCòn %s chưa nộp · %s",
 			"\n\n<b>#%s</b> · %s\n%s still open · %s",
+		},
+		msgRemQR: {
+			"📷 #%s: quét mã để chuyển %s cho %s (nội dung <code>%s</code>).",
+			"📷 #%s: scan to transfer %s to %s (memo <code>%s</code>).",
 		},
 		msgRemResidentFooter: {
 			"\n\nKhi đã nộp, gõ <code>/danop MÃ</code> để trưởng khu, thủ quỹ xác nhận. Cảm ơn bạn!\nKhông muốn nhận nhắc nhở? Gõ /nhacnho tat.",
@@ -179,14 +185,25 @@ func ResidentReminders(ctx context.Context, st Store, slot time.Time, loc *time.
 		who := pledgers[i]
 		lang := reminderLang(who.Lang)
 		var items []reminderItem
+		var codes []danvan.Outgoing
 		for ; i < len(pledgers) && pledgers[i].ID == who.ID; i++ {
 			l := lines[i]
 			open := l.Pledge.Quantity - l.Pledge.Received
 			items = append(items, reminderItem{text: t(lang, msgRemResidentLine, danvan.EscapeHTML(l.Pledge.Code),
 				danvan.EscapeHTML(l.CampaignTitle), danvan.EscapeHTML(quantity(lang, l.Target, open)), dueWhen(lang, l.Pledge.Due, today))})
 			ids = append(ids, l.Pledge.ID)
+			if l.Target.Kind == danvan.KindMoney && open > 0 && len(codes) < qrPerReminder {
+				qr, err := pledgeQR(ctx, st, who.TelegramID, lang, l, open)
+				if err != nil {
+					return nil, err
+				}
+				if qr != nil {
+					codes = append(codes, *qr)
+				}
+			}
 		}
 		out = append(out, reminderMessages(who.TelegramID, t(lang, msgRemResidentHeader), items, t(lang, msgRemResidentFooter))...)
+		out = append(out, codes...)
 	}
 	if err := st.MarkReminded(ctx, ids, slot); err != nil {
 		return nil, err
@@ -248,4 +265,27 @@ func reminderRows(bs []danvan.Button) [][]danvan.Button {
 		bs = bs[k:]
 	}
 	return rows
+}
+
+// qrPerReminder bounds the transfer codes sent with one person's reminder.
+const qrPerReminder = 3
+
+// pledgeQR is the VietQR picture that pays what is open on a money pledge,
+// or nil when its campaign takes no transfers (or its account, from the
+// setup file, does not make a valid code: the reminder goes without).
+func pledgeQR(ctx context.Context, st Store, chatID int64, lang string, l danvan.PledgeLine, open danvan.Quantity) (*danvan.Outgoing, error) {
+	c, err := st.Campaign(ctx, l.Pledge.CampaignID)
+	if err != nil {
+		return nil, err
+	}
+	if c.Bank == nil {
+		return nil, nil
+	}
+	png, memo, err := vietqr.ForPledge(*c.Bank, c.Code, l.Pledge.Code, int64(open))
+	if err != nil {
+		return nil, nil
+	}
+	return &danvan.Outgoing{Kind: danvan.OutPhoto, ChatID: chatID, Photo: png, Broadcast: true,
+		Text: t(lang, msgRemQR, danvan.EscapeHTML(l.Pledge.Code), danvan.EscapeHTML(danvan.FormatMoney(open)),
+			danvan.EscapeHTML(c.Bank.Name), danvan.EscapeHTML(memo))}, nil
 }

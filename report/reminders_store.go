@@ -11,6 +11,8 @@ import (
 // (store/reminders.go). The root package has no type for "a pledge due,
 // for this head", so rows come back as parallel slices of domain types.
 type reminderStore interface {
+	// Campaign reads a campaign (for its bank account).
+	Campaign(ctx context.Context, id int64) (danvan.Campaign, error)
 	// HeadDuePledges lists, for every zone head with a reachable chat, the
 	// open pledges of people of their zones, in active campaigns, due on
 	// or before dueBy (a date; overdue ones included), by head and due

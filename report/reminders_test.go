@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"github.com/danvan/danvan/setup"
 	"github.com/danvan/danvan/store"
 	"github.com/danvan/danvan/store/pgtest"
+	"github.com/danvan/danvan/vietqr"
 )
 
 // remWard is the example ward (examples/quang-yen.yaml) in a database of
@@ -296,7 +298,9 @@ func (w *remWard) remindedOn(first, last time.Time, between func(day time.Time))
 			between(day)
 		}
 		for _, o := range w.residents(day) {
-			got[o.ChatID] = append(got[o.ChatID], day.Format("02/01"))
+			if o.Kind == danvan.OutSend { // the transfer codes go with the text
+				got[o.ChatID] = append(got[o.ChatID], day.Format("02/01"))
+			}
 		}
 	}
 	return got
@@ -310,8 +314,12 @@ func TestResidentRemindersStopAfterTheSetCount(t *testing.T) {
 	w.pledge(an, "THIETBI", 1_000_000, nil)                 // no due date: never reminded
 	w.pledge(lan, "THIETBI", 500_000, days(1))              // due 30/11: already within three days
 
-	first := w.residents(remToday)
-	if len(first) != 1 || first[0].ChatID != lan.TelegramID || !first[0].Broadcast {
+	all := w.residents(remToday)
+	if len(all) != 2 || all[1].Kind != danvan.OutPhoto || all[1].ChatID != lan.TelegramID {
+		t.Fatalf("first day: %d messages, want Lan's reminder and its transfer code", len(all))
+	}
+	first := all[:1]
+	if first[0].Kind != danvan.OutSend || first[0].ChatID != lan.TelegramID || !first[0].Broadcast {
 		t.Fatalf("first day: %+v, want one broadcast to Lan", first)
 	}
 	for _, want := range []string{"500.000 ₫ still open", "due tomorrow", "/reminders off"} {
@@ -344,6 +352,24 @@ func TestResidentRemindersTurnedOffAndOn(t *testing.T) {
 	texts, _ := byChat(first)
 	if len(texts) != 2 {
 		t.Fatalf("first reminders went to %d chats, want 2", len(texts))
+	}
+	// DIEUHOA takes transfers: each reminder carries the VietQR code that
+	// pays what is open, with the pledge code in its memo.
+	wantQR, memo, err := vietqr.ForPledge(danvan.BankAccount{BIN: "970436", Account: "0011001234567"}, "DIEUHOA", code, 2_000_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var qrs int
+	for _, o := range first {
+		if o.Kind == danvan.OutPhoto && o.ChatID == an.TelegramID {
+			qrs++
+			if !bytes.Equal(o.Photo, wantQR) || !strings.Contains(o.Text, memo) || !strings.Contains(o.Text, "2.000.000 ₫") {
+				t.Errorf("An's transfer code is not the one for 2.000.000 ₫ with memo %q: %q", memo, o.Text)
+			}
+		}
+	}
+	if qrs != 1 {
+		t.Errorf("An's reminder came with %d transfer codes, want 1", qrs)
 	}
 	for _, want := range []string{"#" + code, "2.000.000 ₫ chưa nộp", "/nhacnho tat"} {
 		if !strings.Contains(texts[an.TelegramID], want) {

@@ -85,6 +85,22 @@ func (s *Server) SendPhoto(from User, caption string) int64 {
 	return s.enqueueLocked("message", s.wireMessageLocked(cs, m, true))
 }
 
+// SendDocument is a person sending a file (a bank statement) in their
+// private chat, with an optional caption; the bot can getFile and download
+// it unless it is over the Bot API's 20 MB download limit.
+func (s *Server) SendDocument(from User, name string, data []byte, caption string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cs := s.startPrivateLocked(from)
+	f, aerr := s.newFileLocked("document", name, "", data)
+	if aerr != nil {
+		panic("localapi: " + aerr.desc)
+	}
+	m := &msgState{from: from, date: s.now(), kind: "document", file: f, caption: formatted{raw: caption, plain: caption}}
+	s.addMessageLocked(cs, m)
+	return s.enqueueLocked("message", s.wireMessageLocked(cs, m, true))
+}
+
 func samplePNG(w, h int) []byte {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for y := range h {

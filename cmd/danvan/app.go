@@ -72,6 +72,13 @@ func (m *Main) Open(ctx context.Context) error {
 	return nil
 }
 
+// engine is the conversations, configured for this ward.
+func (m *Main) engine() *flows.Engine {
+	e := flows.NewEngine(m.Config.Location)
+	e.StatementLayouts = m.Config.StatementLayouts
+	return e
+}
+
 // Close disconnects and stops the private PostgreSQL if this process
 // started it.
 func (m *Main) Close() {
@@ -101,7 +108,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	metrics := bot.NewMetrics(reg)
 	m.registerStoreMetrics(reg)
 
-	engine := flows.NewEngine(m.Config.Location)
+	engine := m.engine()
 	name, err := bot.Me(ctx, m.Config.TelegramToken, m.Config.TelegramAPIURL)
 	if err != nil {
 		return err
@@ -131,12 +138,13 @@ func (m *Main) Serve(ctx context.Context) error {
 	sched.Wake = sender.Wake
 	parts := []func(context.Context) error{sender.Run, sched.Run, m.housekeep}
 	var intakeAlive func() (string, bool)
+	files := &bot.Files{Token: m.Config.TelegramToken, Endpoint: m.Config.TelegramAPIURL}
 	if m.Config.WebhookURL != "" {
 		name, err := bot.SetWebhook(ctx, m.Config.TelegramToken, m.Config.TelegramAPIURL, m.Config.WebhookURL, m.Config.WebhookSecret)
 		if err != nil {
 			return err
 		}
-		hook := &bot.Webhook{Secret: m.Config.WebhookSecret, BotName: name, Handler: handler, Log: m.Log.With("part", "webhook"), Metrics: metrics}
+		hook := &bot.Webhook{Secret: m.Config.WebhookSecret, BotName: name, Handler: handler, Log: m.Log.With("part", "webhook"), Metrics: metrics, Files: files}
 		mux.Handle(webhookPath(m.Config.WebhookURL), hook)
 		m.Log.Info("receiving updates by webhook", "path", webhookPath(m.Config.WebhookURL))
 		intakeAlive = func() (string, bool) { return "webhook", true }
@@ -147,6 +155,7 @@ func (m *Main) Serve(ctx context.Context) error {
 			Handler:  handler,
 			Log:      m.Log.With("part", "intake"),
 			Metrics:  metrics,
+			Files:    files,
 		}
 		parts = append(parts, poller.Run)
 		intakeAlive = func() (string, bool) {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/danvan/danvan/bot"
+	"github.com/danvan/danvan/statement"
 )
 
 // Config is danvan's configuration, read from the environment (SPEC §6).
@@ -24,6 +26,9 @@ type Config struct {
 	WebhookURL     string         // DANVAN_WEBHOOK_URL
 	WebhookSecret  string         // DANVAN_WEBHOOK_SECRET
 	Limits         bot.Limits     // DANVAN_RATE_GLOBAL, DANVAN_RATE_CHAT, DANVAN_RATE_GROUP
+	// StatementLayouts are the bank statement layouts of the YAML file
+	// DANVAN_STATEMENT_LAYOUTS names, tried before the built-in ones.
+	StatementLayouts []statement.Layout
 }
 
 // configFromEnv reads the configuration; getenv is os.Getenv outside tests.
@@ -88,6 +93,15 @@ func configFromEnv(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("%s: %q is not a rate between 0 and 1000", r.name, v)
 		}
 		*r.into = f
+	}
+	if path := getenv("DANVAN_STATEMENT_LAYOUTS"); path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return c, fmt.Errorf("DANVAN_STATEMENT_LAYOUTS: %w", err)
+		}
+		if c.StatementLayouts, err = statement.ParseLayouts(data); err != nil {
+			return c, fmt.Errorf("DANVAN_STATEMENT_LAYOUTS %s: %w", path, err)
+		}
 	}
 	abs, err := filepath.Abs(c.DataDir)
 	if err != nil {

@@ -24,6 +24,10 @@ Usage:
   danvan outbox failed      list the messages Telegram refused for good
   danvan jobs list          the scheduled jobs: schedule, next run, last run
   danvan jobs run NAME      run a job now, outside its schedule (weekly_summary: to every group)
+  danvan reconcile [--as TELEGRAM_ID] [--apply] STATEMENT.csv
+                            read a bank statement as that treasurer (default: the first of
+                            DANVAN_ADMINS): print the report, queue it to their chat with its
+                            buttons; --apply also records the transfers that match a pledge
   danvan demo [--fresh]     try it all on this machine: the example ward, a local Bot API and a web
                             page at DANVAN_HTTP_ADDR (default 127.0.0.1:8080) to chat as several
                             people; --fresh starts from an empty database (DANVAN_DATA_DIR/demo);
@@ -33,7 +37,8 @@ Configuration is by environment variable: DATABASE_URL (unset: a private
 PostgreSQL under DANVAN_DATA_DIR, default ./data), TELEGRAM_TOKEN,
 TELEGRAM_API_URL, DANVAN_ADMINS, DANVAN_TIMEZONE, DANVAN_HTTP_ADDR,
 DANVAN_WEBHOOK_URL and DANVAN_WEBHOOK_SECRET (webhook mode), DANVAN_RATE_GLOBAL,
-DANVAN_RATE_CHAT, DANVAN_RATE_GROUP (sending limits).
+DANVAN_RATE_CHAT, DANVAN_RATE_GROUP (sending limits), DANVAN_STATEMENT_LAYOUTS
+(a YAML file of bank statement layouts beyond the built-in ones).
 `
 
 func main() {
@@ -116,6 +121,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return m.ListJobs(ctx, stdout)
 		}
 		return m.RunJob(ctx, args[2], stdout)
+	case "reconcile":
+		a, err := parseReconcileArgs(args[1:], cfg.Admins)
+		if err != nil {
+			return err
+		}
+		if err := m.Open(ctx); err != nil {
+			return err
+		}
+		defer m.Close()
+		return m.Reconcile(ctx, a, stdout)
 	case "demo":
 		o, err := parseDemoArgs(args[1:])
 		if err != nil {

@@ -5,10 +5,10 @@
 
 const T = {
   vi: { title: "Dân vận khéo — bản chạy thử", jump: "Nhảy thời gian:", lang: "English", send: "Gửi",
-        placeholder: "Nhắn tin…", edited: "đã sửa", ran: "Đã chạy", failed: "Lỗi",
+        placeholder: "Nhắn tin…", attach: "Gửi tệp (sao kê ngân hàng CSV)", edited: "đã sửa", ran: "Đã chạy", failed: "Lỗi",
         jobs: { weekly_summary: "Tổng kết tuần", milestones: "Mốc chiến dịch", head_reminders: "Nhắc trưởng khu", resident_reminders: "Nhắc cư dân" } },
   en: { title: "Skilful mass mobilisation — demo", jump: "Jump in time:", lang: "Tiếng Việt", send: "Send",
-        placeholder: "Message…", edited: "edited", ran: "Ran", failed: "Error",
+        placeholder: "Message…", attach: "Send a file (a bank statement as CSV)", edited: "edited", ran: "Ran", failed: "Error",
         jobs: { weekly_summary: "Weekly summary", milestones: "Milestones", head_reminders: "Remind heads", resident_reminders: "Remind residents" } },
 };
 let lang = localStorage.getItem("danvan-demo-lang") || "vi";
@@ -25,7 +25,9 @@ function el(tag, cls, text) {
 
 async function api(method, path, body) {
   const opts = { method, headers: {} };
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    opts.body = body; // the browser sets the multipart boundary
+  } else if (body !== undefined) {
     opts.headers["Content-Type"] = "application/json";
     opts.body = JSON.stringify(body);
   }
@@ -83,6 +85,27 @@ function buildColumn(p) {
   const send = el("button");
   send.type = "submit";
   form.append(input, send);
+  if (!p.group) {
+    // A file from the computer, as a treasurer sends a bank statement.
+    const pick = el("input");
+    pick.type = "file";
+    pick.accept = ".csv,text/csv,text/plain";
+    pick.hidden = true;
+    const attach = el("button", "attach", "📎");
+    attach.type = "button";
+    attach.title = T[lang].attach;
+    attach.addEventListener("click", () => pick.click());
+    pick.addEventListener("change", async () => {
+      const f = pick.files[0];
+      if (!f) return;
+      const fd = new FormData();
+      fd.append("persona", p.key);
+      fd.append("file", f);
+      try { await api("POST", "/api/send-file", fd); } catch (e) { status(T[lang].failed + ": " + e.message); }
+      pick.value = "";
+    });
+    form.prepend(attach, pick);
+  }
   form.addEventListener("submit", async ev => {
     ev.preventDefault();
     const text = input.value.trim();
@@ -107,7 +130,12 @@ function renderMessage(p, m) {
     img.alt = "";
     box.append(img);
   }
-  if (m.fileName) box.append(el("div", "", "📎 " + m.fileName));
+  if (m.fileName && m.file) {
+    const a = el("a", "file", "📎 " + m.fileName);
+    a.href = m.file;
+    a.download = m.fileName;
+    box.append(a);
+  } else if (m.fileName) box.append(el("div", "", "📎 " + m.fileName));
   const body = el("div", "body");
   // m.html is built by the server from Telegram HTML: only b, i, u, s,
   // code, pre and a (http/https/tg) survive; everything else is escaped.

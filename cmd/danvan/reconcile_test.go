@@ -1,0 +1,200 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/danvan/danvan/bot/localapi"
+)
+
+// expectEdit waits until the bot's message id in the chat reads want.
+func (r *resident) expectEdit(id int64, want string) localapi.Message {
+	r.w.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	m, err := r.w.api.WaitFor(ctx, r.user.ID, func(m localapi.Message) bool {
+		return m.ID == id && strings.Contains(m.PlainText, want)
+	})
+	if err != nil {
+		r.w.t.Fatalf("%s: message %d never read %q", r.user.FirstName, id, want)
+	}
+	return m
+}
+
+// pledgeWithCode pledges as a new resident and gives the pledge the code a
+// committed statement's memos name (codes are random otherwise).
+func (w *world) pledgeWithCode(id int64, name, pledge, code string) *resident {
+	w.t.Helper()
+	r, got := w.rcPledger(id, name, "YG-K1", pledge)
+	if n := w.query(`WITH u AS (UPDATE pledges SET code = $1 WHERE code = $2 RETURNING 1) SELECT count(*) FROM u`, code, got); n != 1 {
+		w.t.Fatalf("recoding pledge %s as %s changed %d rows", got, code, n)
+	}
+	return r
+}
+
+// The treasurer sends the Vietcombank statement of DIEUHOA's account: the
+// matched transfer is recorded on confirmation and its pledger thanked,
+// the others are asked about one by one (a different amount, no code, two
+// codes) and each is settled by a button; the same statement sent again
+// changes nothing, and neither do old buttons, other people, or bad files.
+func TestReconcileStatementInChat(t *testing.T) {
+	w := newWorld(t)
+	lan := w.pledgeWithCode(300001, "Lan", "/ungho DIEUHOA 500k", "K7Q2")
+	w.pledgeWithCode(300002, "Tuấn", "/ungho DIEUHOA 1tr", "M4XP")
+	w.pledgeWithCode(300003, "Mai", "/ungho THIETBI 300k", "H8RT")
+	hoa := w.rcStaff(100001, "Hoa")
+	file, err := os.ReadFile("testdata/saoke-vietcombank.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	w.api.SendDocument(hoa.user, "saoke-vietcombank.csv", file, "")
+	report := hoa.expect("Sao kê Vietcombank")
+	for _, want := range []string{
+		"(saoke-vietcombank.csv): 6 giao dịch",
+		"Khớp mã cam kết: 1 khoản, 500.000 ₫",
+		"Số tiền khác cam kết: 1 khoản, 600.000 ₫",
+		"Không có mã cam kết: 2 khoản, 300.000 ₫",
+		"Có nhiều mã cam kết: 1 khoản, 300.000 ₫",
+		"Tiền chuyển đi (bỏ qua): 1 khoản, 15.000 ₫",
+		"1 dòng không đọc được", "dòng 12: dòng hỏng",
+		"Chưa ghi nhận gì",
+	} {
+		if !strings.Contains(report.PlainText, want) {
+			t.Errorf("the report lacks %q:\n%s", want, report.PlainText)
+		}
+	}
+	differs := hoa.expect("Dòng 8")
+	unmatched := hoa.expect("Dòng 9")
+	ambiguous := hoa.expect("Dòng 10")
+	unmatched2 := hoa.expect("Dòng 13")
+	if !strings.Contains(differs.PlainText, "Mã #M4XP (DIEUHOA): cam kết 1.000.000 ₫, đã nhận 0 ₫, còn 1.000.000 ₫") ||
+		!strings.Contains(ambiguous.PlainText, "#H8RT, #K7Q2") {
+		t.Errorf("line messages:\n%s\n%s", differs.PlainText, ambiguous.PlainText)
+	}
+	if n := w.query(`SELECT count(*) FROM receipts`); n != 0 {
+		t.Fatalf("%d receipts before the treasurer confirmed", n)
+	}
+
+	// Another unit's treasurer cannot act on Hoa's statement, even with
+	// its button's data forged into her own chat.
+	mai := w.rcStaff(100005, "Mai")
+	help := w.api.BotMessages(mai.user.ID)
+	w.api.PressButton(mai.user, mai.user.ID, help[len(help)-1].ID, report.Buttons[0][0].Data)
+	mai.expect("Sao kê này do thủ quỹ khác gửi")
+
+	hoa.press(report, "Ghi nhận 1 khoản khớp")
+	hoa.expectEdit(report.ID, "đã ghi nhận 1 khoản chuyển khoản, tổng 500.000 ₫")
+	lan.expect("Đã nhận 500.000 ₫ cho khoản #K7Q2")
+
+	hoa.press(differs, "Ghi nhận 600.000 ₫ cho #M4XP")
+	hoa.expectEdit(differs.ID, "Đã ghi nhận 600.000 ₫ cho #M4XP (chuyển khoản)")
+
+	hoa.press(unmatched, "Ghi là ủng hộ trực tiếp")
+	hoa.press(hoa.expect("là ủng hộ trực tiếp cho chiến dịch nào"), "DIEUHOA")
+	hoa.expect("Đã ghi nhận 200.000 ₫")
+
+	hoa.press(ambiguous, "Gán cho một khoản cam kết")
+	hoa.expect("Gõ mã")
+	hoa.send("KHONG0")
+	hoa.expect("Gõ mã cam kết")
+	hoa.send("#h8rt")
+	hoa.expect("Đã ghi nhận 300.000 ₫ cho #H8RT (chuyển khoản)")
+
+	hoa.press(unmatched2, "Bỏ qua")
+	hoa.expectEdit(unmatched2.ID, "Đã bỏ qua giao dịch này")
+
+	check := func(when string) {
+		t.Helper()
+		if n := w.query(`SELECT count(*) FROM receipts WHERE method = 'transfer'`); n != 4 {
+			t.Errorf("%s: %d transfer receipts, want 4", when, n)
+		}
+		// 500k (K7Q2) + 600k (M4XP) + 200k (gift) on DIEUHOA, 300k on THIETBI.
+		if n := w.query(`SELECT sum(r.quantity) FROM receipts r JOIN campaigns c ON c.id = r.campaign_id WHERE c.code = 'DIEUHOA'`); n != 1_300_000 {
+			t.Errorf("%s: DIEUHOA received %d, want 1300000", when, n)
+		}
+		if n := w.query(`SELECT count(*) FROM bank_transactions`); n != 5 {
+			t.Errorf("%s: %d bank transactions handled, want 5", when, n)
+		}
+	}
+	check("after handling every line")
+
+	// The same statement again: everything was handled.
+	w.api.SendDocument(hoa.user, "saoke-vietcombank.csv", file, "")
+	again := hoa.expect("Sao kê Vietcombank")
+	if !strings.Contains(again.PlainText, "Đã xử lý trước đây: 5 khoản, 1.700.000 ₫") || len(again.Buttons) != 0 ||
+		strings.Contains(again.PlainText, "Khớp mã") {
+		t.Errorf("the statement sent again:\n%s (buttons %v)", again.PlainText, again.Buttons)
+	}
+	// Old buttons: the confirmation and a line's.
+	hoa.press(report, "Ghi nhận 1 khoản khớp")
+	hoa.expect("đã được ghi nhận rồi")
+	w.api.PressButton(hoa.user, differs.ChatID, differs.ID, "0:sd:"+strings.Split(differs.Buttons[0][0].Data, ":")[2])
+	hoa.expect("Giao dịch ở dòng 8 đã được xử lý rồi")
+	check("after the statement and the buttons again")
+
+	// A resident's file, and files that are no statement.
+	w.api.SendDocument(lan.user, "saoke.csv", file, "")
+	lan.expect("Tôi chỉ đọc tệp sao kê ngân hàng do thủ quỹ gửi")
+	w.api.SendDocument(hoa.user, "saoke.xlsx", []byte("PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00"+strings.Repeat("x", 200)), "")
+	hoa.expect("Đây không phải tệp CSV")
+	w.api.SendDocument(hoa.user, "list.csv", []byte("Họ tên,Số điện thoại\nAn,0912345678\n"), "")
+	hoa.expect("Tôi không nhận ra mẫu sao kê này")
+	w.api.SendDocument(hoa.user, "big.csv", bytes.Repeat([]byte("1,2,3\n"), 1_100_000), "")
+	hoa.expect("Tệp quá lớn (6.3 MB)")
+	if n := w.query(`SELECT count(*) FROM statements`); n != 2 {
+		t.Errorf("%d statements kept, want 2 (bad files keep nothing)", n)
+	}
+	check("after the bad files")
+}
+
+// `danvan reconcile --apply` reads a BIDV statement as the treasurer: the
+// transfer matching what is open is recorded; a second transfer for a
+// pledge already paid is left for the treasurer to decide, in the chat.
+func TestReconcileCommand(t *testing.T) {
+	w := newWorld(t)
+	w.pledgeWithCode(300002, "Tuấn", "/ungho DIEUHOA 400k", "M4XP")
+	lan := w.pledgeWithCode(300001, "Lan", "/ungho DIEUHOA 500k", "K7Q2")
+	hoa := w.rcStaff(100001, "Hoa")
+	hoa.send("/xacnhan K7Q2")
+	hoa.expect("Đã ghi nhận 500.000 ₫ cho khoản #K7Q2")
+	lan.expect("Đã nhận 500.000 ₫")
+
+	var out bytes.Buffer
+	args := []string{"reconcile", "--as", "100001", "--apply", "testdata/saoke-bidv.csv"}
+	if err := run(context.Background(), args, w.getenv, &out, w.logger()); err != nil {
+		t.Fatalf("reconcile: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{
+		"Sao kê BIDV (saoke-bidv.csv): 2 giao dịch",
+		"Khớp mã cam kết: 1 khoản, 400.000 ₫",
+		"Số tiền khác cam kết: 1 khoản, 500.000 ₫",
+		"Mã #K7Q2 (DIEUHOA): cam kết 500.000 ₫, đã nhận 500.000 ₫, còn 0 ₫",
+		"đã ghi nhận 1 khoản chuyển khoản, tổng 400.000 ₫",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("reconcile printed no %q:\n%s", want, out.String())
+		}
+	}
+	if n := w.query(`SELECT received FROM pledges WHERE code = 'M4XP'`); n != 400_000 {
+		t.Errorf("M4XP received %d, want 400000", n)
+	}
+	if n := w.query(`SELECT received FROM pledges WHERE code = 'K7Q2'`); n != 500_000 {
+		t.Errorf("K7Q2 received %d, want 500000 (the second transfer waits for the treasurer)", n)
+	}
+	// The report reaches the treasurer's chat with its buttons.
+	line := hoa.expect("Dòng 6")
+	hoa.press(line, "Bỏ qua")
+	hoa.expectEdit(line.ID, "Đã bỏ qua giao dịch này")
+
+	// Bad arguments say what is wrong.
+	for _, bad := range [][]string{{"reconcile"}, {"reconcile", "--as", "x", "f.csv"}, {"reconcile", "a.csv", "b.csv"}} {
+		if err := run(context.Background(), bad, w.getenv, &out, w.logger()); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}

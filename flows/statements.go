@@ -1,0 +1,807 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/danvan/danvan"
+	"github.com/danvan/danvan/reconcile"
+	"github.com/danvan/danvan/statement"
+)
+
+// Bank statements: a treasurer sends the campaign account's statement as a
+// file; transfers whose memo names a pledge become receipts once the
+// treasurer confirms, and the others are shown one by one with buttons to
+// assign them to a pledge, record them as a gift, or set them aside.
+// Nothing is applied before a press, so a statement read only in part
+// changes nothing by itself; every bank transaction is claimed in
+// bank_transactions before its receipt is written, so a statement sent
+// twice, or a button pressed twice, applies it once.
+
+// statementStore is what statements need from storage.
+type statementStore interface {
+	SaveStatement(ctx context.Context, s *danvan.Statement, lines []danvan.BankLine) error
+	LockStatement(ctx context.Context, id int64) (danvan.Statement, error)
+	DecideStatement(ctx context.Context, id int64, decision string) error
+	StatementLines(ctx context.Context, statementID int64) ([]danvan.BankLine, error)
+	StatementLine(ctx context.Context, id int64) (danvan.BankLine, error)
+	HandledTransactions(ctx context.Context, keys []string) (map[string]bool, error)
+	// HandleTransaction claims a bank transaction; false when it was
+	// handled before.
+	HandleTransaction(ctx context.Context, key string, lineID, by int64) (bool, error)
+	LinkTransactionReceipt(ctx context.Context, key string, receiptID int64) error
+	PledgesByCodes(ctx context.Context, codes []string) ([]danvan.PledgeLine, error)
+}
+
+// lineMessagesShown bounds the lines asked about one by one; the rest are
+// shown when the statement is sent again, the handled ones gone by then.
+const lineMessagesShown = 10
+
+// problemsShown bounds the unreadable lines listed in a statement's report.
+const problemsShown = 5
+
+const (
+	stepStatementPledge = "st_pledge" // typing the pledge code a transfer is for
+	stepStatementGift   = "st_gift"   // choosing the campaign a transfer is a gift to
+)
+
+func init() {
+	registerGlobalActions(map[string]func(*turn, int64) error{
+		"sa": (*turn).applyStatement,
+		"sx": (*turn).dropStatement,
+		"sd": (*turn).recordDiffering,
+		"sk": (*turn).setLineAside,
+		"sp": (*turn).assignLine,
+		"sg": (*turn).giftLine,
+	})
+	registerActions(map[string]func(*turn, int64) error{
+		"sgc": (*turn).giftLineTo,
+	})
+	registerTextStep(stepStatementPledge, (*turn).assignLineTo)
+}
+
+// treasurer reports whether the person keeps any unit's money, telling them
+// otherwise.
+func (tr *turn) treasurer() (danvan.Grants, bool, error) {
+	gs, err := tr.grants()
+	if err != nil {
+		return nil, false, err
+	}
+	if !gs.Admin() && len(gs.Units(danvan.RoleTreasurer)) == 0 {
+		tr.say(t(tr.lang, msgStNotTreasurer))
+		return gs, false, nil
+	}
+	return gs, true, nil
+}
+
+// document is a file someone sent: a treasurer's bank statement.
+func (tr *turn) document() error {
+	gs, ok, err := tr.treasurer()
+	if err != nil || !ok {
+		return err
+	}
+	d := tr.ev.Document
+	switch {
+	case d.TooLarge:
+		tr.say(t(tr.lang, msgStTooLarge, megabytes(d.Size), megabytes(statement.MaxSize)))
+		return nil
+	case d.Data == nil:
+		tr.say(t(tr.lang, msgStUnavailable))
+		return nil
+	}
+	read, err := statement.Parse(d.Data, tr.e.Layouts())
+	if err != nil {
+		tr.say(tr.statementError(err))
+		return nil
+	}
+	s := danvan.Statement{SentBy: tr.person.ID, FileName: truncate(d.Name, 100), Layout: read.Layout,
+		Bank: read.Bank, Account: read.Account, Problems: len(read.Problems)}
+	lines := BankLines(read)
+	if len(lines) == 0 {
+		tr.say(t(tr.lang, msgStNoLines, esc(s.FileName)) + tr.problemList(read.Problems))
+		return nil
+	}
+	if err := tr.st.SaveStatement(tr.ctx, &s, lines); err != nil {
+		return err
+	}
+	items, err := tr.classify(gs, lines)
+	if err != nil {
+		return err
+	}
+	tr.reportStatement(s, items, read.Problems)
+	return nil
+}
+
+// BankLines are a statement's transactions as the domain keeps them.
+func BankLines(s *statement.Statement) []danvan.BankLine {
+	lines := make([]danvan.BankLine, len(s.Lines))
+	for i, l := range s.Lines {
+		lines[i] = danvan.BankLine{Row: l.Row, Key: l.Key, Ref: l.Ref, Date: l.Date, Amount: l.Amount,
+			Currency: l.Currency, Memo: l.Memo}
+	}
+	return lines
+}
+
+// Layouts are the statement layouts tried: the ones configured first, then
+// the built-in ones.
+func (e *Engine) Layouts() []statement.Layout {
+	return append(append([]statement.Layout(nil), e.StatementLayouts...), statement.BuiltinLayouts()...)
+}
+
+func megabytes(n int64) string {
+	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64)
+}
+
+// statementError explains why a file could not be read as a statement.
+func (tr *turn) statementError(err error) string {
+	var unknown *statement.UnknownLayoutError
+	switch {
+	case errors.As(err, &unknown):
+		seen := make([]string, 0, 3)
+		for _, l := range unknown.Lines {
+			if len(seen) == 3 {
+				break
+			}
+			seen = append(seen, esc(truncate(l, 80)))
+		}
+		return t(tr.lang, msgStUnknownLayout, strings.Join(seen, "\n"))
+	case errors.Is(err, statement.ErrTooLarge):
+		return t(tr.lang, msgStTooLarge, "> "+megabytes(statement.MaxSize), megabytes(statement.MaxSize))
+	case errors.Is(err, statement.ErrNotCSV):
+		return t(tr.lang, msgStNotCSV)
+	case errors.Is(err, statement.ErrEmpty):
+		return t(tr.lang, msgStEmpty)
+	}
+	return t(tr.lang, msgStNotCSV)
+}
+
+// problemList names the first lines that could not be read.
+func (tr *turn) problemList(ps []statement.Problem) string {
+	if len(ps) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(t(tr.lang, msgStProblems, len(ps)))
+	for i, p := range ps {
+		if i == problemsShown {
+			b.WriteString(t(tr.lang, msgStMoreProblems, len(ps)-problemsShown))
+			break
+		}
+		b.WriteString(t(tr.lang, msgStProblemLine, p.Row, tr.problemReason(p.Reason), esc(truncate(p.Text, 60))))
+	}
+	return b.String()
+}
+
+var problemReasons = map[statement.Reason]msg{
+	statement.ReasonBrokenLine:      msgStReasonBroken,
+	statement.ReasonBadDate:         msgStReasonDate,
+	statement.ReasonBadAmount:       msgStReasonAmount,
+	statement.ReasonNoAmount:        msgStReasonNoAmount,
+	statement.ReasonBothSides:       msgStReasonBothSides,
+	statement.ReasonForeignCurrency: msgStReasonCurrency,
+}
+
+func (tr *turn) problemReason(r statement.Reason) string {
+	if m, ok := problemReasons[r]; ok {
+		return t(tr.lang, m)
+	}
+	return t(tr.lang, msgStReasonBroken)
+}
+
+// classify sorts lines against the pledges the person may record money for.
+func (tr *turn) classify(gs danvan.Grants, lines []danvan.BankLine) ([]reconcile.Item, error) {
+	keys := make([]string, len(lines))
+	var codes []string
+	for i, l := range lines {
+		keys[i] = l.Key
+		codes = append(codes, statement.CodeCandidates(l.Memo)...)
+	}
+	handled, err := tr.st.HandledTransactions(tr.ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	found, err := tr.st.PledgesByCodes(tr.ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	units := map[int64]int64{} // campaign → unit
+	byCode := map[string]*danvan.PledgeLine{}
+	for i := range found {
+		pl := &found[i]
+		if pl.Target.Kind != danvan.KindMoney {
+			continue
+		}
+		unit, ok := units[pl.Pledge.CampaignID]
+		if !ok {
+			c, err := tr.st.Campaign(tr.ctx, pl.Pledge.CampaignID)
+			if err != nil {
+				return nil, err
+			}
+			unit, units[pl.Pledge.CampaignID] = c.UnitID, c.UnitID
+		}
+		if gs.TreasurerOf(unit) {
+			byCode[pl.Pledge.Code] = pl
+		}
+	}
+	lookup := func(code string) (*danvan.PledgeLine, bool) { p, ok := byCode[code]; return p, ok }
+	return reconcile.Classify(lines, statement.CodeCandidates, lookup, handled), nil
+}
+
+// reportStatement tells the treasurer what the statement holds, offers to
+// apply the matched transfers, and asks about the others one by one.
+func (tr *turn) reportStatement(s danvan.Statement, items []reconcile.Item, problems []statement.Problem) {
+	sum := reconcile.Sum(items)
+	text := tr.statementSummary(s, sum) + tr.problemList(problems)
+	var buttons [][]danvan.Button
+	if n := sum.Count[reconcile.Matched]; n > 0 {
+		text += t(tr.lang, msgStNothingYet)
+		buttons = [][]danvan.Button{
+			{globalButton(t(tr.lang, msgStApplyButton, n), "sa", s.ID)},
+			{globalButton(t(tr.lang, msgStDropButton), "sx", s.ID)},
+		}
+	}
+	tr.say(text, buttons...)
+	shown := 0
+	for _, it := range items {
+		switch it.Outcome {
+		case reconcile.Differs, reconcile.Unmatched, reconcile.Ambiguous:
+		default:
+			continue
+		}
+		if shown == lineMessagesShown {
+			rest := sum.Count[reconcile.Differs] + sum.Count[reconcile.Unmatched] + sum.Count[reconcile.Ambiguous] - shown
+			tr.say(t(tr.lang, msgStMoreLines, rest))
+			break
+		}
+		shown++
+		tr.say(tr.lineText(it), tr.lineButtons(it)...)
+	}
+}
+
+func (tr *turn) statementSummary(s danvan.Statement, sum reconcile.Totals) string {
+	lines := 0
+	for _, n := range sum.Count {
+		lines += n
+	}
+	text := t(tr.lang, msgStHeader, esc(s.Bank), esc(s.FileName), lines)
+	for _, o := range []reconcile.Outcome{reconcile.Matched, reconcile.Differs, reconcile.Unmatched,
+		reconcile.Ambiguous, reconcile.Handled, reconcile.Outgoing} {
+		if n := sum.Count[o]; n > 0 {
+			amount := sum.Amount[o]
+			if amount < 0 {
+				amount = -amount
+			}
+			text += t(tr.lang, outcomeMessages[o], n, esc(danvan.FormatMoney(danvan.Quantity(amount))))
+		}
+	}
+	return text
+}
+
+// lineText shows one transaction and what its memo names.
+func (tr *turn) lineText(it reconcile.Item) string {
+	l := it.Line
+	text := t(tr.lang, msgStLine, l.Row, l.Date.Format("02/01/2006"), esc(danvan.FormatMoney(danvan.Quantity(l.Amount))), esc(truncate(l.Memo, 140)))
+	switch it.Outcome {
+	case reconcile.Differs:
+		p := it.Pledge.Pledge
+		text += t(tr.lang, msgStDiffers, esc(p.Code), esc(it.Pledge.CampaignCode),
+			esc(danvan.FormatMoney(p.Quantity)), esc(danvan.FormatMoney(p.Received)), esc(danvan.FormatMoney(max(it.Open(), 0))))
+		if p.Cancelled {
+			text += t(tr.lang, msgStCancelledPledge)
+		}
+	case reconcile.Ambiguous:
+		codes := make([]string, len(it.Codes))
+		for i, c := range it.Codes {
+			codes[i] = "#" + esc(c)
+		}
+		text += t(tr.lang, msgStAmbiguous, strings.Join(codes, ", "))
+	default:
+		text += t(tr.lang, msgStUnmatched)
+	}
+	return text
+}
+
+func (tr *turn) lineButtons(it reconcile.Item) [][]danvan.Button {
+	id := it.Line.ID
+	var rows [][]danvan.Button
+	if it.Outcome == reconcile.Differs && !it.Pledge.Pledge.Cancelled {
+		rows = append(rows, []danvan.Button{globalButton(t(tr.lang, msgStRecordButton,
+			danvan.FormatMoney(danvan.Quantity(it.Line.Amount)), it.Pledge.Pledge.Code), "sd", id)})
+	}
+	rows = append(rows,
+		[]danvan.Button{globalButton(t(tr.lang, msgStAssignButton), "sp", id)},
+		[]danvan.Button{globalButton(t(tr.lang, msgStGiftButton), "sg", id)},
+		[]danvan.Button{globalButton(t(tr.lang, msgStSkipButton), "sk", id)},
+	)
+	return rows
+}
+
+// ownStatement locks a statement for a button press and checks that the
+// person may act on it: the treasurer who sent it, or an admin, still in
+// that role. ok is false when they were told why not.
+func (tr *turn) ownStatement(id int64) (danvan.Statement, danvan.Grants, bool, error) {
+	gs, ok, err := tr.treasurer()
+	if err != nil || !ok {
+		return danvan.Statement{}, gs, false, err
+	}
+	s, err := tr.st.LockStatement(tr.ctx, id)
+	if errors.Is(err, danvan.ErrNotFound) {
+		return s, gs, false, tr.staleButton()
+	}
+	if err != nil {
+		return s, gs, false, err
+	}
+	if s.SentBy != tr.person.ID && !gs.Admin() {
+		tr.say(t(tr.lang, msgStNotYours))
+		return s, gs, false, nil
+	}
+	if s.Decision == "dropped" {
+		tr.say(t(tr.lang, msgStDropped, esc(s.FileName)))
+		return s, gs, false, nil
+	}
+	return s, gs, true, nil
+}
+
+// applyStatement records every transfer still matched when pressed: the
+// figures shown may have moved since (another statement, a receipt
+// recorded by hand), so each line is matched again.
+func (tr *turn) applyStatement(id int64) error {
+	s, gs, ok, err := tr.ownStatement(id)
+	if err != nil || !ok {
+		return err
+	}
+	if s.Decision == "applied" {
+		tr.say(t(tr.lang, msgStAlreadyApplied, esc(s.FileName)))
+		return nil
+	}
+	lines, err := tr.st.StatementLines(tr.ctx, s.ID)
+	if err != nil {
+		return err
+	}
+	items, err := tr.classify(gs, lines)
+	if err != nil {
+		return err
+	}
+	var n int
+	var total int64
+	for _, it := range items {
+		if it.Outcome != reconcile.Matched {
+			continue
+		}
+		done, err := tr.receiveTransfer(gs, it.Line, it.Pledge.Pledge.ID, true)
+		if err != nil {
+			return err
+		}
+		if done {
+			n++
+			total += it.Line.Amount
+		}
+	}
+	if err := tr.st.DecideStatement(tr.ctx, s.ID, "applied"); err != nil {
+		return err
+	}
+	if err := tr.st.Audit(tr.ctx, tr.person.ID, "statement", s.ID, 0, "applied", nil,
+		map[string]any{"file": s.FileName, "receipts": n, "amount": total}); err != nil {
+		return err
+	}
+	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutEdit, ChatID: tr.ev.ChatID, MessageID: tr.ev.MessageID,
+		Text: t(tr.lang, msgStApplied, esc(s.FileName), n, esc(danvan.FormatMoney(danvan.Quantity(total))))})
+	return nil
+}
+
+// receiveTransfer records line's amount as a transfer received on a pledge,
+// once: false when the bank transaction was handled before or the pledge
+// is not the person's to record (quiet: the caller reports).
+func (tr *turn) receiveTransfer(gs danvan.Grants, l danvan.BankLine, pledgeID int64, quiet bool) (bool, error) {
+	var pc pledgeCase
+	var ok bool
+	var err error
+	if quiet {
+		pc, ok, err = tr.lockPledge(pledgeID, "")
+		ok = ok && gs.TreasurerOf(pc.c.UnitID) && !pc.p.Cancelled && pc.tg.Kind == danvan.KindMoney
+	} else {
+		pc, ok, err = tr.lockForReceipt(pledgeID, "")
+		switch {
+		case !ok:
+		case !gs.TreasurerOf(pc.c.UnitID):
+			// The money is in the account of the treasurer's unit: a
+			// head's zone is no reason to book it to another unit.
+			tr.say(t(tr.lang, msgRcOutsideScope, esc(pc.p.Code)))
+			ok = false
+		case pc.tg.Kind != danvan.KindMoney:
+			tr.say(t(tr.lang, msgStNotMoney, esc(pc.p.Code)))
+			ok = false
+		}
+	}
+	if err != nil || !ok {
+		return false, err
+	}
+	won, err := tr.st.HandleTransaction(tr.ctx, l.Key, l.ID, tr.person.ID)
+	if err != nil || !won {
+		return false, err
+	}
+	r, _, err := tr.appendReceipt(pc, danvan.Quantity(l.Amount), danvan.MethodTransfer)
+	if err != nil {
+		return false, err
+	}
+	return true, tr.st.LinkTransactionReceipt(tr.ctx, l.Key, r.ID)
+}
+
+func (tr *turn) dropStatement(id int64) error {
+	s, _, ok, err := tr.ownStatement(id)
+	if err != nil || !ok {
+		return err
+	}
+	if s.Decision == "applied" {
+		tr.say(t(tr.lang, msgStAlreadyApplied, esc(s.FileName)))
+		return nil
+	}
+	if err := tr.st.DecideStatement(tr.ctx, s.ID, "dropped"); err != nil {
+		return err
+	}
+	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutEdit, ChatID: tr.ev.ChatID, MessageID: tr.ev.MessageID,
+		Text: t(tr.lang, msgStDropped, esc(s.FileName))})
+	return nil
+}
+
+// ownLine reads a statement line for a button and checks the person may
+// act on it and that it is still open; ok is false when they were told.
+func (tr *turn) ownLine(id int64) (danvan.BankLine, danvan.Grants, bool, error) {
+	l, err := tr.st.StatementLine(tr.ctx, id)
+	if errors.Is(err, danvan.ErrNotFound) {
+		return l, nil, false, tr.staleButton()
+	}
+	if err != nil {
+		return l, nil, false, err
+	}
+	_, gs, ok, err := tr.ownStatement(l.StatementID)
+	if err != nil || !ok {
+		return l, gs, false, err
+	}
+	handled, err := tr.st.HandledTransactions(tr.ctx, []string{l.Key})
+	if err != nil {
+		return l, gs, false, err
+	}
+	if handled[l.Key] || l.Amount <= 0 {
+		tr.say(t(tr.lang, msgStLineHandled, l.Row))
+		return l, gs, false, nil
+	}
+	return l, gs, true, nil
+}
+
+// settleLine replaces a line's message (whose button was pressed) by what
+// became of it.
+func (tr *turn) settleLine(l danvan.BankLine, outcome string) {
+	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutEdit, ChatID: tr.ev.ChatID, MessageID: tr.ev.MessageID,
+		Text: t(tr.lang, msgStLine, l.Row, l.Date.Format("02/01/2006"), esc(danvan.FormatMoney(danvan.Quantity(l.Amount))), esc(truncate(l.Memo, 140))) +
+			"\n" + outcome})
+}
+
+// recordDiffering records a transfer whose amount is not what was open on
+// the pledge its memo names, as the treasurer decided on seeing it.
+func (tr *turn) recordDiffering(id int64) error {
+	l, gs, ok, err := tr.ownLine(id)
+	if err != nil || !ok {
+		return err
+	}
+	items, err := tr.classify(gs, []danvan.BankLine{l})
+	if err != nil {
+		return err
+	}
+	if it := items[0]; it.Pledge == nil {
+		return tr.staleButton()
+	}
+	pl := items[0].Pledge
+	done, err := tr.receiveTransfer(gs, l, pl.Pledge.ID, false)
+	if err != nil || !done {
+		return err
+	}
+	tr.settleLine(l, t(tr.lang, msgStLineRecorded, esc(danvan.FormatMoney(danvan.Quantity(l.Amount))), esc(pl.Pledge.Code)))
+	return nil
+}
+
+// setLineAside marks a transfer as not for danvan (a fee refund, another
+// fund's money): later statements show it as handled.
+func (tr *turn) setLineAside(id int64) error {
+	l, _, ok, err := tr.ownLine(id)
+	if err != nil || !ok {
+		return err
+	}
+	won, err := tr.st.HandleTransaction(tr.ctx, l.Key, l.ID, tr.person.ID)
+	if err != nil || !won {
+		return err
+	}
+	if err := tr.st.Audit(tr.ctx, tr.person.ID, "statement", l.StatementID, 0, "set_aside", nil,
+		map[string]any{"row": l.Row, "amount": l.Amount, "memo": l.Memo}); err != nil {
+		return err
+	}
+	tr.settleLine(l, t(tr.lang, msgStLineSetAside))
+	return nil
+}
+
+// assignLine asks which pledge a transfer is for.
+func (tr *turn) assignLine(id int64) error {
+	l, _, ok, err := tr.ownLine(id)
+	if err != nil || !ok {
+		return err
+	}
+	tr.state = State{Seq: tr.state.Seq, Data: map[string]string{"line": strconv.FormatInt(l.ID, 10)}}
+	tr.ask(stepStatementPledge, t(tr.lang, msgStAskPledge, l.Row, esc(danvan.FormatMoney(danvan.Quantity(l.Amount)))),
+		func(seq int) [][]danvan.Button {
+			return [][]danvan.Button{{{Text: t(tr.lang, msgCancelButton), Data: buttonData(seq, "x", 0)}}}
+		})
+	return nil
+}
+
+// conversationLine is the statement line the conversation is about.
+func (tr *turn) conversationLine() (danvan.BankLine, danvan.Grants, bool, error) {
+	id, err := strconv.ParseInt(tr.state.Data["line"], 10, 64)
+	if err != nil {
+		tr.state.reset()
+		tr.say(t(tr.lang, msgNotUnderstood))
+		return danvan.BankLine{}, nil, false, nil
+	}
+	l, gs, ok, err := tr.ownLine(id)
+	if err == nil && !ok {
+		tr.state.reset()
+	}
+	return l, gs, ok, err
+}
+
+func (tr *turn) assignLineTo(text string) error {
+	code, valid := cleanCode(strings.TrimSpace(text))
+	if !valid {
+		tr.say(t(tr.lang, msgRcUnknownPledge, esc(truncate(text, 8))) + "\n" + t(tr.lang, msgStAskPledgeAgain))
+		return nil
+	}
+	l, gs, ok, err := tr.conversationLine()
+	if err != nil || !ok {
+		return err
+	}
+	asked := tr.state
+	pc, ok, err := tr.lockForReceipt(0, code)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		// Told why; another code may be typed.
+		tr.state = asked
+		tr.say(t(tr.lang, msgStAskPledgeAgain))
+		return nil
+	}
+	tr.state.reset()
+	done, err := tr.receiveTransfer(gs, l, pc.p.ID, false)
+	if err != nil || !done {
+		return err
+	}
+	tr.say(t(tr.lang, msgStLine, l.Row, l.Date.Format("02/01/2006"), esc(danvan.FormatMoney(danvan.Quantity(l.Amount))), esc(truncate(l.Memo, 140))) +
+		"\n" + t(tr.lang, msgStLineRecorded, esc(danvan.FormatMoney(danvan.Quantity(l.Amount))), esc(pc.p.Code)))
+	return nil
+}
+
+// giftLine asks which campaign a transfer without a pledge is a gift to.
+func (tr *turn) giftLine(id int64) error {
+	l, gs, ok, err := tr.ownLine(id)
+	if err != nil || !ok {
+		return err
+	}
+	cs, err := tr.st.LinkableCampaigns(tr.ctx, gs.Units(danvan.RoleTreasurer), gs.Admin())
+	if err != nil {
+		return err
+	}
+	var bs []danvan.Button
+	tr.state = State{Seq: tr.state.Seq + 1, Data: map[string]string{"line": strconv.FormatInt(l.ID, 10)}}
+	for _, c := range cs {
+		full, err := tr.st.Campaign(tr.ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		if hasKind(full.Targets, danvan.KindMoney) {
+			bs = append(bs, danvan.Button{Text: c.Code, Data: buttonData(tr.state.Seq, "sgc", c.ID)})
+		}
+	}
+	if len(bs) == 0 {
+		tr.state.reset()
+		tr.say(t(tr.lang, msgStNoCampaign))
+		return nil
+	}
+	tr.state.Step = stepStatementGift
+	bs = append(bs, danvan.Button{Text: t(tr.lang, msgCancelButton), Data: buttonData(tr.state.Seq, "x", 0)})
+	tr.say(t(tr.lang, msgStAskCampaign, l.Row, esc(danvan.FormatMoney(danvan.Quantity(l.Amount)))), grid(bs, 2)...)
+	return nil
+}
+
+func (tr *turn) giftLineTo(campaignID int64) error {
+	if tr.state.Step != stepStatementGift {
+		return tr.staleButton()
+	}
+	l, gs, ok, err := tr.conversationLine()
+	if err != nil || !ok {
+		return err
+	}
+	tr.state.reset()
+	c, err := tr.st.Campaign(tr.ctx, campaignID)
+	if err != nil {
+		return fmt.Errorf("flows: gift from statement: %w", err)
+	}
+	var money *danvan.Target
+	for i := range c.Targets {
+		if c.Targets[i].Kind == danvan.KindMoney {
+			money = &c.Targets[i]
+			break
+		}
+	}
+	if money == nil || !gs.TreasurerOf(c.UnitID) {
+		tr.say(t(tr.lang, msgRcGiftOutside, esc(c.Code)))
+		return nil
+	}
+	won, err := tr.st.HandleTransaction(tr.ctx, l.Key, l.ID, tr.person.ID)
+	if err != nil || !won {
+		return err
+	}
+	r := danvan.Receipt{CampaignID: c.ID, TargetID: money.ID, Quantity: danvan.Quantity(l.Amount),
+		Method: danvan.MethodTransfer, RecordedBy: tr.person.ID, DonorName: truncate(l.Memo, maxName)}
+	if err := tr.st.AddReceipt(tr.ctx, &r); err != nil {
+		return err
+	}
+	if err := tr.st.LinkTransactionReceipt(tr.ctx, l.Key, r.ID); err != nil {
+		return err
+	}
+	if err := tr.st.Audit(tr.ctx, tr.person.ID, "receipt", r.ID, c.ID, "created", nil, r); err != nil {
+		return err
+	}
+	tr.settle(t(tr.lang, msgStAskCampaign, l.Row, esc(danvan.FormatMoney(danvan.Quantity(l.Amount)))), c.Code)
+	tr.say(t(tr.lang, msgRcGiftRecorded, esc(danvan.FormatMoney(r.Quantity)), esc(r.DonorName), esc(c.Title), r.ID))
+	return nil
+}
+
+const (
+	msgStNotTreasurer msg = 5000 + iota
+	msgStTooLarge
+	msgStUnavailable
+	msgStUnknownLayout
+	msgStNotCSV
+	msgStEmpty
+	msgStNoLines
+	msgStProblems
+	msgStMoreProblems
+	msgStProblemLine
+	msgStReasonBroken
+	msgStReasonDate
+	msgStReasonAmount
+	msgStReasonCurrency
+	msgStReasonNoAmount
+	msgStReasonBothSides
+	msgStHeader
+	msgStMatched
+	msgStDiffersCount
+	msgStUnmatchedCount
+	msgStAmbiguousCount
+	msgStHandledCount
+	msgStOutgoingCount
+	msgStNothingYet
+	msgStApplyButton
+	msgStDropButton
+	msgStMoreLines
+	msgStLine
+	msgStDiffers
+	msgStCancelledPledge
+	msgStAmbiguous
+	msgStUnmatched
+	msgStRecordButton
+	msgStAssignButton
+	msgStGiftButton
+	msgStSkipButton
+	msgStNotYours
+	msgStDropped
+	msgStAlreadyApplied
+	msgStApplied
+	msgStNotMoney
+	msgStLineHandled
+	msgStLineRecorded
+	msgStLineSetAside
+	msgStAskPledge
+	msgStAskPledgeAgain
+	msgStNoCampaign
+	msgStAskCampaign
+)
+
+var outcomeMessages = map[reconcile.Outcome]msg{
+	reconcile.Matched:   msgStMatched,
+	reconcile.Differs:   msgStDiffersCount,
+	reconcile.Unmatched: msgStUnmatchedCount,
+	reconcile.Ambiguous: msgStAmbiguousCount,
+	reconcile.Handled:   msgStHandledCount,
+	reconcile.Outgoing:  msgStOutgoingCount,
+}
+
+func init() {
+	registerTexts(map[msg][2]string{
+		msgStNotTreasurer: {
+			"Tôi chỉ đọc tệp sao kê ngân hàng do thủ quỹ gửi. Bạn hãy gửi tin nhắn bằng chữ.",
+			"I only read bank statements sent by treasurers. Please send text.",
+		},
+		msgStTooLarge: {
+			"Tệp quá lớn (%s MB): sao kê chỉ được tối đa %s MB. Hãy xuất sao kê ngắn hơn (ví dụ từng tháng) rồi gửi lại.",
+			"The file is too large (%s MB): a statement may be at most %s MB. Export a shorter period (a month, say) and send it again.",
+		},
+		msgStUnavailable: {
+			"Tôi chưa tải được tệp này từ Telegram. Bạn gửi lại giúp tôi nhé.",
+			"I could not download this file from Telegram. Please send it again.",
+		},
+		msgStUnknownLayout: {
+			"Tôi không nhận ra mẫu sao kê này: không thấy dòng tiêu đề có cột ngày, số tiền và nội dung. Những dòng đầu tôi thấy:\n<pre>%s</pre>\nHãy xuất sao kê dạng CSV từ ngân hàng điện tử; nếu ngân hàng dùng mẫu khác, quản trị viên có thể khai báo mẫu (xem README).",
+			"I do not recognise this statement layout: no header row with date, amount and memo columns. The first lines I see:\n<pre>%s</pre>\nExport the statement as CSV from internet banking; for another bank's layout an admin can configure it (see the README).",
+		},
+		msgStNotCSV: {
+			"Đây không phải tệp CSV. Trong ngân hàng điện tử, hãy chọn xuất sao kê dạng CSV rồi gửi tệp đó.",
+			"This is not a CSV file. In internet banking, export the statement as CSV and send that file.",
+		},
+		msgStEmpty: {"Tệp trống, không có gì để đọc.", "The file is empty: nothing to read."},
+		msgStNoLines: {
+			"Trong tệp <b>%s</b> không có giao dịch nào đọc được; không có gì thay đổi.",
+			"No transaction could be read in <b>%s</b>; nothing changed.",
+		},
+		msgStProblems:     {"\n\n❗ %d dòng không đọc được (không ghi nhận):", "\n\n❗ %d lines could not be read (nothing recorded from them):"},
+		msgStMoreProblems: {"\n• … và %d dòng khác", "\n• … and %d more"},
+		msgStProblemLine:  {"\n• dòng %d: %s — <code>%s</code>", "\n• line %d: %s — <code>%s</code>"},
+		msgStReasonBroken: {"dòng hỏng", "broken line"},
+		msgStReasonDate:   {"ngày không đọc được", "unreadable date"},
+		msgStReasonAmount: {"số tiền không đọc được", "unreadable amount"},
+		msgStReasonCurrency: {
+			"ngoại tệ, không ghi nhận", "foreign currency, not recorded",
+		},
+		msgStReasonNoAmount:  {"không có số tiền", "no amount"},
+		msgStReasonBothSides: {"có cả ghi nợ và ghi có", "both debit and credit"},
+		msgStHeader:          {"📄 <b>Sao kê %s</b> (%s): %d giao dịch.\n", "📄 <b>%s statement</b> (%s): %d transactions.\n"},
+		msgStMatched:         {"\n✅ Khớp mã cam kết: %d khoản, %s", "\n✅ Match a pledge code: %d, %s"},
+		msgStDiffersCount:    {"\n⚠️ Số tiền khác cam kết: %d khoản, %s (hỏi từng khoản bên dưới)", "\n⚠️ Amount differs from the pledge: %d, %s (asked one by one below)"},
+		msgStUnmatchedCount:  {"\n❓ Không có mã cam kết: %d khoản, %s", "\n❓ No pledge code: %d, %s"},
+		msgStAmbiguousCount:  {"\n❓ Có nhiều mã cam kết: %d khoản, %s", "\n❓ Several pledge codes: %d, %s"},
+		msgStHandledCount:    {"\n🔁 Đã xử lý trước đây: %d khoản, %s", "\n🔁 Handled before: %d, %s"},
+		msgStOutgoingCount:   {"\n↗️ Tiền chuyển đi (bỏ qua): %d khoản, %s", "\n↗️ Money out (ignored): %d, %s"},
+		msgStNothingYet: {
+			"\n\nChưa ghi nhận gì. Bấm nút dưới đây để ghi nhận các khoản khớp.",
+			"\n\nNothing recorded yet. Press the button below to record the matched transfers.",
+		},
+		msgStApplyButton: {"✅ Ghi nhận %d khoản khớp", "✅ Record %d matched"},
+		msgStDropButton:  {"Bỏ sao kê này", "Drop this statement"},
+		msgStMoreLines: {
+			"… và %d giao dịch khác cần xem. Xử lý các giao dịch trên rồi gửi lại sao kê để xem tiếp (những khoản đã xử lý sẽ không lặp lại).",
+			"… and %d more transactions to look at. Handle those above, then send the statement again to see the rest (handled ones are not repeated).",
+		},
+		msgStLine:            {"<b>Dòng %d</b> · %s · %s\n<i>%s</i>", "<b>Line %d</b> · %s · %s\n<i>%s</i>"},
+		msgStDiffers:         {"\nMã #%s (%s): cam kết %s, đã nhận %s, còn %s.", "\nCode #%s (%s): pledged %s, received %s, open %s."},
+		msgStCancelledPledge: {"\nKhoản cam kết này đã hủy.", "\nThis pledge was cancelled."},
+		msgStAmbiguous:       {"\nNội dung có nhiều mã cam kết: %s.", "\nThe memo has several pledge codes: %s."},
+		msgStUnmatched:       {"\nNội dung không có mã cam kết nào.", "\nThe memo has no pledge code."},
+		msgStRecordButton:    {"Ghi nhận %s cho #%s", "Record %s for #%s"},
+		msgStAssignButton:    {"Gán cho một khoản cam kết…", "Assign to a pledge…"},
+		msgStGiftButton:      {"Ghi là ủng hộ trực tiếp…", "Record as a direct gift…"},
+		msgStSkipButton:      {"Bỏ qua giao dịch này", "Set this transaction aside"},
+		msgStNotYours: {
+			"Sao kê này do thủ quỹ khác gửi; chỉ người gửi hoặc quản trị viên xử lý được.",
+			"Another treasurer sent this statement; only they or an admin can act on it.",
+		},
+		msgStDropped:        {"Đã bỏ sao kê <b>%s</b>; không ghi nhận gì từ đó.", "Statement <b>%s</b> dropped; nothing recorded from it."},
+		msgStAlreadyApplied: {"Sao kê <b>%s</b> đã được ghi nhận rồi.", "Statement <b>%s</b> was already recorded."},
+		msgStApplied: {
+			"✅ Sao kê <b>%s</b>: đã ghi nhận %d khoản chuyển khoản, tổng %s. Người ủng hộ đã được báo.",
+			"✅ Statement <b>%s</b>: recorded %d transfers, %s in all. The pledgers were told.",
+		},
+		msgStNotMoney:     {"Khoản #%s không phải cam kết bằng tiền.", "Pledge #%s is not a money pledge."},
+		msgStLineHandled:  {"Giao dịch ở dòng %d đã được xử lý rồi.", "The transaction on line %d was handled already."},
+		msgStLineRecorded: {"✅ Đã ghi nhận %s cho #%s (chuyển khoản).", "✅ Recorded %s for #%s (transfer)."},
+		msgStLineSetAside: {"Đã bỏ qua giao dịch này.", "Set aside."},
+		msgStAskPledge: {
+			"Giao dịch dòng %d (%s) là cho khoản cam kết nào? Gõ mã, ví dụ <code>K7Q2</code>.",
+			"Which pledge is the transfer on line %d (%s) for? Type its code, e.g. <code>K7Q2</code>.",
+		},
+		msgStAskPledgeAgain: {"Gõ mã cam kết, ví dụ <code>K7Q2</code>, hoặc /huy.", "Type a pledge code, e.g. <code>K7Q2</code>, or /cancel."},
+		msgStNoCampaign:     {"Đơn vị của bạn không có chiến dịch nào nhận tiền.", "Your unit has no campaign that takes money."},
+		msgStAskCampaign:    {"Giao dịch dòng %d (%s) là ủng hộ trực tiếp cho chiến dịch nào?", "Which campaign is the transfer on line %d (%s) a gift to?"},
+	})
+}
