@@ -240,8 +240,8 @@ var catalogue = map[msg][2]string{
 		"\n\n<b>Zone head:</b>\n/confirm [CODE [AMOUNT]] — record what was received (no code: choose from a list)\n/household — pledge for a household without a phone\n/gift CAMPAIGN AMOUNT NAME — record a gift without a pledge\n/accept N, /reject N — decide a payment claim",
 	},
 	msgHelpTreasurer: {
-		"\n\n<b>Thủ quỹ:</b>\n/xacnhan [MÃ [SỐ]] — ghi nhận đã nhận\n/dieuchinh MÃ — điều chỉnh (bút toán đảo) một lần nhận, có lý do\n/tang MÃ_CD SỐ TÊN — ghi khoản tặng không qua đăng ký\n/chapnhan SỐ, /tuchoi SỐ — xử lý báo nộp",
-		"\n\n<b>Treasurer:</b>\n/confirm [CODE [AMOUNT]] — record what was received\n/correct CODE — reverse a receipt, with a reason\n/gift CAMPAIGN AMOUNT NAME — record a gift without a pledge\n/accept N, /reject N — decide a payment claim",
+		"\n\n<b>Thủ quỹ:</b>\n/xacnhan [MÃ [SỐ]] — ghi nhận đã nhận\n/dieuchinh MÃ — điều chỉnh (bút toán đảo) một lần nhận, có lý do\n/tang MÃ_CD SỐ TÊN — ghi khoản tặng không qua đăng ký\n/chapnhan SỐ, /tuchoi SỐ — xử lý báo nộp\n📄 Gửi tệp sao kê ngân hàng (CSV) — đối chiếu chuyển khoản theo mã cam kết",
+		"\n\n<b>Treasurer:</b>\n/confirm [CODE [AMOUNT]] — record what was received\n/correct CODE — reverse a receipt, with a reason\n/gift CAMPAIGN AMOUNT NAME — record a gift without a pledge\n/accept N, /reject N — decide a payment claim\n📄 Send the bank statement (CSV) — match transfers by pledge code",
 	},
 	msgHelpCadre: {
 		"\n\n<b>Cán bộ:</b>\n/taochiendich — tạo chiến dịch mới\n/suachiendich MÃ, /dongchiendich MÃ — sửa, kết thúc chiến dịch\n/tiendo MÃ — báo cáo tiến độ công trình\n/suakhoan MÃ — sửa hoặc hủy một khoản ủng hộ, có lý do\n/lichsu MÃ — nhật ký thay đổi của chiến dịch\n/moi — mời người nhận vai trò\nTrong nhóm: /lienket — liên kết nhóm với địa bàn, đơn vị, chiến dịch; /lichtongket THỨ GIỜ — đổi lịch gửi tổng kết tuần",
