@@ -36,6 +36,7 @@ type Store interface {
 	Audit(ctx context.Context, actorID int64, entity string, entityID, campaignID int64, action string, before, after any) error
 	cadreStore
 	statementStore
+	exportStore
 }
 
 // Engine runs the conversations.

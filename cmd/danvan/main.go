@@ -28,6 +28,12 @@ Usage:
                             read a bank statement as that treasurer (default: the first of
                             DANVAN_ADMINS): print the report, queue it to their chat with its
                             buttons; --apply also records the transfers that match a pledge
+  danvan export [--campaign CODE] [--unit CODE] [--area CODE] [--year YYYY]
+                [--format xlsx|zip|csv --table NAME] [--lang vi|en] [--out FILE|-]
+                            campaigns, targets, pledges and receipts as a workbook, a zip of
+                            CSV files, or one CSV table (campaigns, targets, pledges, receipts)
+  danvan export --annual --area CODE [--year YYYY]
+                            the area's annual report: units, campaigns, totals by kind
   danvan demo [--fresh]     try it all on this machine: the example ward, a local Bot API and a web
                             page at DANVAN_HTTP_ADDR (default 127.0.0.1:8080) to chat as several
                             people; --fresh starts from an empty database (DANVAN_DATA_DIR/demo);
@@ -131,6 +137,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 		defer m.Close()
 		return m.Reconcile(ctx, a, stdout)
+	case "export":
+		a, err := parseExportArgs(args[1:])
+		if err != nil {
+			return err
+		}
+		if err := m.Open(ctx); err != nil {
+			return err
+		}
+		defer m.Close()
+		return m.Export(ctx, a, stdout)
 	case "demo":
 		o, err := parseDemoArgs(args[1:])
 		if err != nil {
