@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -270,4 +272,63 @@ func TestDemoRefusesNonLoopback(t *testing.T) {
 
 func slogTo(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// Money on the page: a pledge's VietQR picture shows; the treasurer sends a
+// bank statement from the computer and gets its report; a cadre's export
+// arrives as a download.
+func TestDemoFiles(t *testing.T) {
+	base := startDemo(t)
+
+	postJSON(t, base+"/api/send", map[string]any{"persona": "resident1", "text": "/start z_YG-K1"})
+	_, seen := waitBot(t, base, "resident1", 0, "Đã lưu")
+	postJSON(t, base+"/api/send", map[string]any{"persona": "resident1", "text": "/ungho DIEUHOA 500k"})
+	qr, _ := waitBot(t, base, "resident1", seen, "Quét mã VietQR")
+	resp, err := http.Get(base + qr.Photo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	picture, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if qr.Photo == "" || resp.StatusCode != http.StatusOK || !bytes.HasPrefix(picture, []byte("\x89PNG")) {
+		t.Fatalf("the pledge's QR picture: %q %s", qr.Photo, resp.Status)
+	}
+
+	statement, err := os.ReadFile("testdata/saoke-vietcombank.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("persona", "head")
+	fw, _ := mw.CreateFormFile("file", "saoke.csv")
+	fw.Write(statement)
+	mw.Close()
+	resp, err = http.Post(base+"/api/send-file", mw.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("sending the statement: %s", resp.Status)
+	}
+	waitBot(t, base, "head", 0, "Sao kê Vietcombank (saoke.csv): 6 giao dịch")
+
+	postJSON(t, base+"/api/send", map[string]any{"persona": "cadre", "text": "/xuat DIEUHOA"})
+	doc, _ := waitBot(t, base, "cadre", 0, "1 chiến dịch, 1 khoản ủng hộ")
+	if doc.FileName != "danvan-DIEUHOA.xlsx" || doc.File == "" {
+		t.Fatalf("the export as shown: %+v", doc)
+	}
+	resp, err = http.Get(base + doc.File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	book, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Disposition"), `attachment; filename=danvan-DIEUHOA.xlsx`) {
+		t.Fatalf("download: %s %q", resp.Status, resp.Header.Get("Content-Disposition"))
+	}
+	if rows := sheetRows(t, book, "Khoản ủng hộ"); len(rows) != 2 {
+		t.Errorf("the downloaded workbook has %d pledge rows with the header, want 2", len(rows))
+	}
 }
