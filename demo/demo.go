@@ -241,45 +241,47 @@ func (h *handler) chat(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) photo(w http.ResponseWriter, r *http.Request) {
-	chat, err1 := strconv.ParseInt(r.PathValue("chat"), 10, 64)
-	id, err2 := strconv.ParseInt(r.PathValue("message"), 10, 64)
-	if err1 != nil || err2 != nil || !slices.ContainsFunc(h.Personas, func(p Persona) bool { return p.ChatID == chat }) {
+	m, ok := h.message(r)
+	if !ok || len(m.Photo) == 0 {
 		http.NotFound(w, r)
 		return
 	}
+	ct := http.DetectContentType(m.Photo)
+	if !strings.HasPrefix(ct, "image/") {
+		ct = "application/octet-stream"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	w.Write(m.Photo)
+}
+
+// message is the message a /api/photo or /api/file path names, if it is in
+// a persona's chat.
+func (h *handler) message(r *http.Request) (localapi.Message, bool) {
+	chat, err1 := strconv.ParseInt(r.PathValue("chat"), 10, 64)
+	id, err2 := strconv.ParseInt(r.PathValue("message"), 10, 64)
+	if err1 != nil || err2 != nil || !slices.ContainsFunc(h.Personas, func(p Persona) bool { return p.ChatID == chat }) {
+		return localapi.Message{}, false
+	}
 	for _, m := range h.API.Messages(chat) {
-		if m.ID == id && len(m.Photo) > 0 {
-			ct := http.DetectContentType(m.Photo)
-			if !strings.HasPrefix(ct, "image/") {
-				ct = "application/octet-stream"
-			}
-			w.Header().Set("Content-Type", ct)
-			w.Header().Set("Cache-Control", "private, max-age=3600")
-			w.Write(m.Photo)
-			return
+		if m.ID == id {
+			return m, true
 		}
 	}
-	http.NotFound(w, r)
+	return localapi.Message{}, false
 }
 
 // file serves a document of a persona's chat as a download, never inline:
 // an export is not to be rendered by the browser.
 func (h *handler) file(w http.ResponseWriter, r *http.Request) {
-	chat, err1 := strconv.ParseInt(r.PathValue("chat"), 10, 64)
-	id, err2 := strconv.ParseInt(r.PathValue("message"), 10, 64)
-	if err1 != nil || err2 != nil || !slices.ContainsFunc(h.Personas, func(p Persona) bool { return p.ChatID == chat }) {
+	m, ok := h.message(r)
+	if !ok || m.Kind != "document" {
 		http.NotFound(w, r)
 		return
 	}
-	for _, m := range h.API.Messages(chat) {
-		if m.ID == id && m.Kind == "document" {
-			w.Header().Set("Content-Type", "application/octet-stream")
-			w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": m.FileName}))
-			w.Write(m.Document)
-			return
-		}
-	}
-	http.NotFound(w, r)
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": m.FileName}))
+	w.Write(m.Document)
 }
 
 // maxUpload bounds a file sent from the page; the bot itself refuses a

@@ -72,13 +72,6 @@ const (
 	msgUnitLand
 	msgUnitPercent
 
-	msgKindMoney
-	msgKindLabour
-	msgKindLand
-	msgKindGoods
-	msgKindMeasure
-	msgKindPercent
-
 	msgStatusPledged
 	msgStatusPartial
 	msgStatusFulfilled
@@ -185,13 +178,6 @@ var catalogue = map[msg][2]string{
 	msgUnitLand:    {"m²", "m²"},
 	msgUnitPercent: {"%", "%"},
 
-	msgKindMoney:   {"Tiền", "Money"},
-	msgKindLabour:  {"Ngày công", "Labour days"},
-	msgKindLand:    {"Hiến đất", "Land"},
-	msgKindGoods:   {"Hiện vật", "Goods"},
-	msgKindMeasure: {"Khối lượng", "Measure"},
-	msgKindPercent: {"Chỉ tiêu", "Indicator"},
-
 	msgStatusPledged:   {"đã đăng ký", "pledged"},
 	msgStatusPartial:   {"đã nộp một phần", "partly received"},
 	msgStatusFulfilled: {"đã nộp đủ", "fulfilled"},
@@ -245,31 +231,11 @@ func t(lang string, m msg, args ...any) string {
 	return catalog.Text("export", catalogue, lang, m, args...)
 }
 
-var kindMessages = map[danvan.Kind]msg{
-	danvan.KindMoney:   msgKindMoney,
-	danvan.KindLabour:  msgKindLabour,
-	danvan.KindLand:    msgKindLand,
-	danvan.KindGoods:   msgKindGoods,
-	danvan.KindMeasure: msgKindMeasure,
-	danvan.KindPercent: msgKindPercent,
-}
-
-func kindName(lang string, k danvan.Kind) string {
-	if m, ok := kindMessages[k]; ok {
-		return t(lang, m)
-	}
-	return string(k)
-}
+func kindName(lang string, k danvan.Kind) string { return catalog.KindName(lang, k) }
 
 // targetName names a target as the chat does: its kind, and its label
 // when it has one ("Hiện vật: điều hòa").
-func targetName(lang string, tg danvan.Target) string {
-	name := kindName(lang, tg.Kind)
-	if tg.Label != "" {
-		name += ": " + tg.Label
-	}
-	return name
-}
+func targetName(lang string, tg danvan.Target) string { return catalog.TargetName(lang, tg) }
 
 // unitOf is what a target's quantities count, for the "unit of measure"
 // column next to bare numbers: the currency, labour days, m², the goods'

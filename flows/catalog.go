@@ -73,12 +73,6 @@ const (
 	msgStatusFulfilled
 	msgStatusCancelled
 	msgStatusOverdue
-	msgKindMoney
-	msgKindLabour
-	msgKindLand
-	msgKindGoods
-	msgKindMeasure
-	msgKindPercent
 	msgDue
 	msgApology
 	msgCmdCampaigns
@@ -214,12 +208,6 @@ var catalogue = map[msg][2]string{
 	msgStatusFulfilled: {"đã nộp đủ", "fulfilled"},
 	msgStatusCancelled: {"đã hủy", "cancelled"},
 	msgStatusOverdue:   {"quá hạn", "overdue"},
-	msgKindMoney:       {"Tiền", "Money"},
-	msgKindLabour:      {"Ngày công", "Labour days"},
-	msgKindLand:        {"Hiến đất", "Land"},
-	msgKindGoods:       {"Hiện vật", "Goods"},
-	msgKindMeasure:     {"Khối lượng", "Measure"},
-	msgKindPercent:     {"Chỉ tiêu", "Indicator"},
 	msgDue:             {" · hạn %s", " · due %s"},
 	msgApology: {
 		"Xin lỗi, bot gặp lỗi khi xử lý tin nhắn này. Bạn vui lòng thử lại sau ít phút.",

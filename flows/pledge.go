@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/danvan/danvan"
+	"github.com/danvan/danvan/internal/catalog"
 	"github.com/danvan/danvan/vietqr"
 )
 
@@ -551,29 +552,9 @@ func (tr *turn) quantity(tg danvan.Target, q danvan.Quantity) string {
 }
 
 // targetName names a target for a person, as plain text: its kind and label.
-func (tr *turn) targetName(tg danvan.Target) string {
-	name := tr.kindName(tg.Kind)
-	if tg.Label != "" {
-		name += ": " + tg.Label
-	}
-	return name
-}
+func (tr *turn) targetName(tg danvan.Target) string { return catalog.TargetName(tr.lang, tg) }
 
-var kindMessages = map[danvan.Kind]msg{
-	danvan.KindMoney:   msgKindMoney,
-	danvan.KindLabour:  msgKindLabour,
-	danvan.KindLand:    msgKindLand,
-	danvan.KindGoods:   msgKindGoods,
-	danvan.KindMeasure: msgKindMeasure,
-	danvan.KindPercent: msgKindPercent,
-}
-
-func (tr *turn) kindName(k danvan.Kind) string {
-	if m, ok := kindMessages[k]; ok {
-		return t(tr.lang, m)
-	}
-	return t(tr.lang, msgKindMoney)
-}
+func (tr *turn) kindName(k danvan.Kind) string { return catalog.KindName(tr.lang, k) }
 
 // esc escapes plain text for a message's HTML.
 func esc(s string) string { return danvan.EscapeHTML(s) }

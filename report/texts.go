@@ -39,12 +39,6 @@ const (
 	msgChartReceived
 	msgMilestone50
 	msgMilestone100
-	msgKindMoney
-	msgKindLabour
-	msgKindLand
-	msgKindGoods
-	msgKindMeasure
-	msgKindPercent
 )
 
 var catalogue = map[msg][2]string{
@@ -79,12 +73,6 @@ var catalogue = map[msg][2]string{
 		"🏆 <b>%s</b> (<code>%s</code>) đã đạt mục tiêu: %s / %s (%d%%). Xin chân thành cảm ơn bà con!",
 		"🏆 <b>%s</b> (<code>%s</code>) has reached its goal: %s of %s (%d%%). Heartfelt thanks to everyone!",
 	},
-	msgKindMoney:   {"Tiền", "Money"},
-	msgKindLabour:  {"Ngày công", "Labour days"},
-	msgKindLand:    {"Hiến đất", "Land"},
-	msgKindGoods:   {"Hiện vật", "Goods"},
-	msgKindMeasure: {"Khối lượng", "Measure"},
-	msgKindPercent: {"Chỉ tiêu", "Indicator"},
 }
 
 // t looks a message up in lang ("en" for English, anything else
@@ -93,28 +81,9 @@ func t(lang string, m msg, args ...any) string {
 	return catalog.Text("report", catalogue, lang, m, args...)
 }
 
-var kindMessages = map[danvan.Kind]msg{
-	danvan.KindMoney:   msgKindMoney,
-	danvan.KindLabour:  msgKindLabour,
-	danvan.KindLand:    msgKindLand,
-	danvan.KindGoods:   msgKindGoods,
-	danvan.KindMeasure: msgKindMeasure,
-	danvan.KindPercent: msgKindPercent,
-}
-
 // targetName names a target as plain text: its kind and label, as /summary
 // does.
-func targetName(lang string, tg danvan.Target) string {
-	m, ok := kindMessages[tg.Kind]
-	if !ok {
-		m = msgKindMoney
-	}
-	name := t(lang, m)
-	if tg.Label != "" {
-		name += ": " + tg.Label
-	}
-	return name
-}
+func targetName(lang string, tg danvan.Target) string { return catalog.TargetName(lang, tg) }
 
 // quantity writes q in the target's kind and unit, as plain text.
 func quantity(lang string, tg danvan.Target, q danvan.Quantity) string {

@@ -15,10 +15,16 @@ const campaignColumns = `c.id, c.code, c.title, c.description, c.unit_id, c.star
 
 func scanCampaign(r pgx.CollectableRow) (danvan.Campaign, error) {
 	var c danvan.Campaign
+	err := scanCampaignInto(r, &c)
+	return c, err
+}
+
+// scanCampaignInto reads campaignColumns into c, then extra columns.
+func scanCampaignInto(r pgx.Row, c *danvan.Campaign, extra ...any) error {
 	var starts, ends *time.Time
 	var bin, account, name *string
-	err := r.Scan(&c.ID, &c.Code, &c.Title, &c.Description, &c.UnitID, &starts, &ends, &c.Status,
-		&bin, &account, &name, &c.HonourBoard, &c.AreaIDs)
+	err := r.Scan(append([]any{&c.ID, &c.Code, &c.Title, &c.Description, &c.UnitID, &starts, &ends, &c.Status,
+		&bin, &account, &name, &c.HonourBoard, &c.AreaIDs}, extra...)...)
 	if starts != nil {
 		c.Starts = *starts
 	}
@@ -31,7 +37,7 @@ func scanCampaign(r pgx.CollectableRow) (danvan.Campaign, error) {
 			c.Bank.Name = *name
 		}
 	}
-	return c, err
+	return err
 }
 
 // OpenCampaigns returns the active campaigns not past their end date that

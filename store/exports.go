@@ -169,23 +169,7 @@ func (t *Tx) exportCampaigns(ctx context.Context, campaignID, unitID int64, loc 
 	}
 	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (danvan.ExportCampaign, error) {
 		var c danvan.ExportCampaign
-		var starts, ends *time.Time
-		var bin, account, name *string
-		err := r.Scan(&c.ID, &c.Code, &c.Title, &c.Description, &c.UnitID, &starts, &ends, &c.Status,
-			&bin, &account, &name, &c.HonourBoard, &c.AreaIDs,
-			&c.CreatedAt, &c.UnitCode, &c.UnitName, &c.UnitAreaID)
-		if starts != nil {
-			c.Starts = *starts
-		}
-		if ends != nil {
-			c.Ends = *ends
-		}
-		if bin != nil && account != nil {
-			c.Bank = &danvan.BankAccount{BIN: *bin, Account: *account}
-			if name != nil {
-				c.Bank.Name = *name
-			}
-		}
+		err := scanCampaignInto(r, &c.Campaign, &c.CreatedAt, &c.UnitCode, &c.UnitName, &c.UnitAreaID)
 		c.CreatedAt = c.CreatedAt.In(loc)
 		return c, err
 	})

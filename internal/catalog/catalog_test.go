@@ -1,6 +1,10 @@
 package catalog
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/danvan/danvan"
+)
 
 func TestText(t *testing.T) {
 	cat := map[int][2]string{1: {"Xin chào %s", "Hello %s"}, 2: {"Tạm biệt", "Goodbye"}}
@@ -25,4 +29,17 @@ func TestText(t *testing.T) {
 		}
 	}()
 	Text("test", cat, "vi", 3)
+}
+
+func TestKindNames(t *testing.T) {
+	tg := danvan.Target{Kind: danvan.KindGoods, Label: "điều hòa"}
+	if got := TargetName("vi", tg); got != "Hiện vật: điều hòa" {
+		t.Errorf("TargetName vi = %q", got)
+	}
+	if got := TargetName("en", danvan.Target{Kind: danvan.KindLabour}); got != "Labour days" {
+		t.Errorf("TargetName en = %q", got)
+	}
+	if got := KindName("vi", danvan.Kind("other")); got != "other" {
+		t.Errorf("an unknown kind: %q", got)
+	}
 }

@@ -1,0 +1,32 @@
+package catalog
+
+import "github.com/danvan/danvan"
+
+// kinds names the kinds of target the same way in the chat, the groups'
+// summaries and the exports, so a committee reads one word for one thing.
+var kinds = map[danvan.Kind][2]string{
+	danvan.KindMoney:   {"Tiền", "Money"},
+	danvan.KindLabour:  {"Ngày công", "Labour days"},
+	danvan.KindLand:    {"Hiến đất", "Land"},
+	danvan.KindGoods:   {"Hiện vật", "Goods"},
+	danvan.KindMeasure: {"Khối lượng", "Measure"},
+	danvan.KindPercent: {"Chỉ tiêu", "Indicator"},
+}
+
+// KindName names kind k in lang; an unknown kind is shown as it is stored.
+func KindName(lang string, k danvan.Kind) string {
+	if _, ok := kinds[k]; !ok {
+		return string(k)
+	}
+	return Text("catalog", kinds, lang, k)
+}
+
+// TargetName names a target as plain text: its kind, and its label when it
+// has one ("Hiện vật: điều hòa").
+func TargetName(lang string, tg danvan.Target) string {
+	name := KindName(lang, tg.Kind)
+	if tg.Label != "" {
+		name += ": " + tg.Label
+	}
+	return name
+}
