@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/danvan/danvan"
+	"github.com/danvan/danvan/internal/catalog"
 )
 
 // Table is one of the four tables of an export.
@@ -273,7 +274,7 @@ var pledgeColumns = []column[danvan.ExportPledge]{
 	{msgColUnitLabel, 12, func(x *env, p *danvan.ExportPledge) cell {
 		return text(unitOf(x.lang, x.target(p.TargetID, p.Kind)))
 	}},
-	{msgColStatus, 16, func(x *env, p *danvan.ExportPledge) cell { return text(named(x.lang, statusMessages, p.Status)) }},
+	{msgColStatus, 16, func(x *env, p *danvan.ExportPledge) cell { return text(catalog.StatusName(x.lang, p.Status)) }},
 	{msgColDue, 12, func(x *env, p *danvan.ExportPledge) cell { return date(p.Due) }},
 	{msgColPledgedAt, 17, func(x *env, p *danvan.ExportPledge) cell { return moment(p.CreatedAt) }},
 	{msgColRecordedFor, 24, func(x *env, p *danvan.ExportPledge) cell { return text(p.RecordedByName) }},

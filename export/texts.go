@@ -72,12 +72,6 @@ const (
 	msgUnitLand
 	msgUnitPercent
 
-	msgStatusPledged
-	msgStatusPartial
-	msgStatusFulfilled
-	msgStatusCancelled
-	msgStatusOverdue
-
 	msgCampaignDraft
 	msgCampaignActive
 	msgCampaignClosed
@@ -178,12 +172,6 @@ var catalogue = map[msg][2]string{
 	msgUnitLand:    {"m²", "m²"},
 	msgUnitPercent: {"%", "%"},
 
-	msgStatusPledged:   {"đã đăng ký", "pledged"},
-	msgStatusPartial:   {"đã nộp một phần", "partly received"},
-	msgStatusFulfilled: {"đã nộp đủ", "fulfilled"},
-	msgStatusCancelled: {"đã hủy", "cancelled"},
-	msgStatusOverdue:   {"quá hạn", "overdue"},
-
 	msgCampaignDraft:  {"nháp", "draft"},
 	msgCampaignActive: {"đang vận động", "active"},
 	msgCampaignClosed: {"đã kết thúc", "closed"},
@@ -256,14 +244,6 @@ func unitOf(lang string, tg danvan.Target) string {
 		}
 	}
 	return tg.Unit
-}
-
-var statusMessages = map[danvan.PledgeStatus]msg{
-	danvan.PledgePledged:   msgStatusPledged,
-	danvan.PledgePartial:   msgStatusPartial,
-	danvan.PledgeFulfilled: msgStatusFulfilled,
-	danvan.PledgeCancelled: msgStatusCancelled,
-	danvan.PledgeOverdue:   msgStatusOverdue,
 }
 
 var campaignStatusMessages = map[danvan.CampaignStatus]msg{

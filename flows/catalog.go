@@ -68,11 +68,6 @@ const (
 	msgSummaryTarget
 	msgSummaryPledged
 	msgSummaryNoPledges
-	msgStatusPledged
-	msgStatusPartial
-	msgStatusFulfilled
-	msgStatusCancelled
-	msgStatusOverdue
 	msgDue
 	msgApology
 	msgCmdCampaigns
@@ -203,12 +198,7 @@ var catalogue = map[msg][2]string{
 		"\nChưa có ai đăng ký.",
 		"\nNo pledges yet.",
 	},
-	msgStatusPledged:   {"đã đăng ký", "pledged"},
-	msgStatusPartial:   {"đã nộp một phần", "partly received"},
-	msgStatusFulfilled: {"đã nộp đủ", "fulfilled"},
-	msgStatusCancelled: {"đã hủy", "cancelled"},
-	msgStatusOverdue:   {"quá hạn", "overdue"},
-	msgDue:             {" · hạn %s", " · due %s"},
+	msgDue: {" · hạn %s", " · due %s"},
 	msgApology: {
 		"Xin lỗi, bot gặp lỗi khi xử lý tin nhắn này. Bạn vui lòng thử lại sau ít phút.",
 		"Sorry, something went wrong with that message. Please try again in a few minutes.",

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/danvan/danvan"
+	"github.com/danvan/danvan/internal/catalog"
 )
 
 // People change their mind here: a pledger changes the quantity or due
@@ -201,7 +202,7 @@ func (tr *turn) openPledge(args string, cadre bool) error {
 
 func (tr *turn) describePledge(l danvan.PledgeLine) string {
 	p := l.Pledge
-	status := t(tr.lang, statusMessages[p.Status(tr.today())])
+	status := catalog.StatusName(tr.lang, p.Status(tr.today()))
 	if !p.Due.IsZero() {
 		status += t(tr.lang, msgDue, showDate(p.Due))
 	}
@@ -426,7 +427,7 @@ func (tr *turn) applyPledgeChange(l danvan.PledgeLine, op string, value int64, r
 		return err
 	}
 	tr.state.reset()
-	status := t(tr.lang, statusMessages[after.Status(tr.today())])
+	status := catalog.StatusName(tr.lang, after.Status(tr.today()))
 	if !after.Due.IsZero() {
 		status += t(tr.lang, msgDue, showDate(after.Due))
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/danvan/danvan"
+	"github.com/danvan/danvan/internal/catalog"
 )
 
 // Receipts: heads (for people of their zones), treasurers (for their
@@ -260,7 +261,7 @@ func (tr *turn) recordReceipt(pc pledgeCase, q danvan.Quantity) (danvan.Receipt,
 	if err != nil {
 		return r, err
 	}
-	status := t(tr.lang, statusMessages[after.Status(tr.today())])
+	status := catalog.StatusName(tr.lang, after.Status(tr.today()))
 	text := t(tr.lang, msgRcRecorded, esc(tr.quantity(pc.tg, q)), esc(pc.p.Code), esc(pc.who.Name),
 		esc(tr.quantity(pc.tg, after.Received)), esc(tr.quantity(pc.tg, after.Quantity)), status)
 	tr.askPhoto(r.ID, text)

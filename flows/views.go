@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/danvan/danvan"
+	"github.com/danvan/danvan/internal/catalog"
 )
 
 // campaigns lists the open campaigns of the person's zone, each with a
@@ -64,7 +65,7 @@ func (tr *turn) myPledges() error {
 	b.WriteString(t(tr.lang, msgMyPledgesHeader))
 	for _, l := range ls {
 		what := tr.quantity(l.Target, l.Pledge.Quantity) + " · " + tr.targetName(l.Target)
-		status := t(tr.lang, statusMessages[l.Pledge.Status(today)])
+		status := catalog.StatusName(tr.lang, l.Pledge.Status(today))
 		if !l.Pledge.Due.IsZero() {
 			status += t(tr.lang, msgDue, l.Pledge.Due.Format("02/01/2006"))
 		}
@@ -73,14 +74,6 @@ func (tr *turn) myPledges() error {
 	}
 	tr.say(b.String())
 	return nil
-}
-
-var statusMessages = map[danvan.PledgeStatus]msg{
-	danvan.PledgePledged:   msgStatusPledged,
-	danvan.PledgePartial:   msgStatusPartial,
-	danvan.PledgeFulfilled: msgStatusFulfilled,
-	danvan.PledgeCancelled: msgStatusCancelled,
-	danvan.PledgeOverdue:   msgStatusOverdue,
 }
 
 // summary shows a campaign's progress; without a code it offers the open

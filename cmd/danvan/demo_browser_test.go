@@ -64,7 +64,7 @@ func waitText(t *testing.T, ctx context.Context, persona, want string) string {
 // say types text into persona's box and sends it, as a person would.
 func say(t *testing.T, ctx context.Context, persona, text string) {
 	t.Helper()
-	sel := fmt.Sprintf(`section.phone[data-persona=%q] form input`, persona)
+	sel := fmt.Sprintf(`section.phone[data-persona=%q] form input[name=text]`, persona)
 	if _, err := chromedp.Run(ctx, chromedp.SendKeys(chromedp.CSS(sel), text+"\n")); err != nil {
 		t.Fatalf("typing %q for %s: %v", text, persona, err)
 	}

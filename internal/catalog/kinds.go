@@ -30,3 +30,21 @@ func TargetName(lang string, tg danvan.Target) string {
 	}
 	return name
 }
+
+// statuses names a pledge's status, the same in the chat and the exports.
+var statuses = map[danvan.PledgeStatus][2]string{
+	danvan.PledgePledged:   {"đã đăng ký", "pledged"},
+	danvan.PledgePartial:   {"đã nộp một phần", "partly received"},
+	danvan.PledgeFulfilled: {"đã nộp đủ", "fulfilled"},
+	danvan.PledgeCancelled: {"đã hủy", "cancelled"},
+	danvan.PledgeOverdue:   {"quá hạn", "overdue"},
+}
+
+// StatusName names a pledge status in lang; an unknown one is shown as it
+// is stored.
+func StatusName(lang string, s danvan.PledgeStatus) string {
+	if _, ok := statuses[s]; !ok {
+		return string(s)
+	}
+	return Text("catalog", statuses, lang, s)
+}
