@@ -11,7 +11,7 @@ import (
 )
 
 // openDB gives a test its own migrated database.
-func openDB(t *testing.T) *DB {
+func openDB(t testing.TB) *DB {
 	t.Helper()
 	db, err := Open(context.Background(), pgtest.NewDB(t))
 	if err != nil {

@@ -144,10 +144,18 @@ func TestReconcileStatementInChat(t *testing.T) {
 	hoa.expect("Đây không phải tệp CSV")
 	w.api.SendDocument(hoa.user, "list.csv", []byte("Họ tên,Số điện thoại\nAn,0912345678\n"), "")
 	hoa.expect("Tôi không nhận ra mẫu sao kê này")
-	w.api.SendDocument(hoa.user, "big.csv", bytes.Repeat([]byte("1,2,3\n"), 1_100_000), "")
-	hoa.expect("Tệp quá lớn (6.3 MB)")
-	if n := w.query(`SELECT count(*) FROM statements`); n != 2 {
-		t.Errorf("%d statements kept, want 2 (bad files keep nothing)", n)
+	w.api.SendDocument(hoa.user, "big.csv", bytes.Repeat([]byte("1,2,3\n"), 50<<20/6), "")
+	hoa.expect("Tệp quá lớn (50.0 MB)")
+	// A transfer in dollars and a payment out: listed, nothing to record.
+	w.api.SendDocument(hoa.user, "usd.csv", []byte("Ngày,Mã giao dịch,Nội dung,Số tiền,Loại tiền\n"+
+		"2026-11-25,GD003,JOHN SMITH donation M4XP,100.00,USD\n2026-11-26,GD004,Mua nuoc uong,-200.000,VND\n"), "")
+	usd := hoa.expect("(usd.csv): 1 giao dịch")
+	if !strings.Contains(usd.PlainText, "dòng 2: ngoại tệ, không ghi nhận") || !strings.Contains(usd.PlainText, "Tiền chuyển đi (bỏ qua): 1 khoản, 200.000 ₫") ||
+		len(usd.Buttons) != 0 {
+		t.Errorf("a statement with dollars:\n%s", usd.PlainText)
+	}
+	if n := w.query(`SELECT count(*) FROM statements`); n != 3 {
+		t.Errorf("%d statements kept, want 3 (bad files keep nothing)", n)
 	}
 	check("after the bad files")
 }
