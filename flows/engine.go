@@ -196,7 +196,12 @@ func (tr *turn) dispatch() error {
 	case EventText:
 		return tr.text()
 	default:
-		if tr.ev.Document != nil {
+		if d := tr.ev.Document; d != nil {
+			// A photo sent "as a file" (uncompressed) where a photo is
+			// asked for is that photo, not a statement.
+			if f, ok := photoSteps[tr.state.Step]; ok && strings.HasPrefix(d.MIME, "image/") {
+				return f(tr, d.FileID)
+			}
 			return tr.document()
 		}
 		if f, ok := photoSteps[tr.state.Step]; ok && tr.ev.PhotoID != "" {

@@ -266,7 +266,11 @@ func (tr *turn) statementSummary(s danvan.Statement, sum reconcile.Totals) strin
 	for _, n := range sum.Count {
 		lines += n
 	}
-	text := t(tr.lang, msgStHeader, esc(s.Bank), esc(s.FileName), lines)
+	bank := s.Bank
+	if bank == "" {
+		bank = t(tr.lang, msgStSomeBank) // read with the generic layout
+	}
+	text := t(tr.lang, msgStHeader, esc(bank), esc(s.FileName), lines)
 	for _, o := range []reconcile.Outcome{reconcile.Matched, reconcile.Differs, reconcile.Unmatched,
 		reconcile.Ambiguous, reconcile.Handled, reconcile.Outgoing} {
 		if n := sum.Count[o]; n > 0 {
@@ -707,6 +711,7 @@ const (
 	msgStAskPledgeAgain
 	msgStNoCampaign
 	msgStAskCampaign
+	msgStSomeBank
 )
 
 var outcomeMessages = map[reconcile.Outcome]msg{
@@ -802,6 +807,7 @@ func init() {
 		},
 		msgStAskPledgeAgain: {"Gõ mã cam kết, ví dụ <code>K7Q2</code>, hoặc /huy.", "Type a pledge code, e.g. <code>K7Q2</code>, or /cancel."},
 		msgStNoCampaign:     {"Đơn vị của bạn không có chiến dịch nào nhận tiền.", "Your unit has no campaign that takes money."},
+		msgStSomeBank:       {"ngân hàng", "bank"},
 		msgStAskCampaign:    {"Giao dịch dòng %d (%s) là ủng hộ trực tiếp cho chiến dịch nào?", "Which campaign is the transfer on line %d (%s) a gift to?"},
 	})
 }

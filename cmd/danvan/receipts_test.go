@@ -400,3 +400,22 @@ func TestPaidClaims(t *testing.T) {
 		t.Errorf("%d trail entries for claim %d, want 2 (created, rejected)", got, n)
 	}
 }
+
+// A photo sent as a file (uncompressed), where the receipt's photo is
+// asked for, is kept as the photo, not read as a bank statement.
+func TestReceiptPhotoSentAsFile(t *testing.T) {
+	w := newWorld(t)
+	_, a := w.rcPledger(300001, "Lan", "YG-K1", "/ungho DIEUHOA 500k")
+	hoa := w.rcStaff(100001, "Hoa")
+	hoa.send("/xacnhan " + a)
+	hoa.expect("Đã ghi nhận 500.000 ₫ cho khoản #" + a)
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+	w.api.SendDocument(hoa.user, "so-thu.png", png, "")
+	hoa.expect("Đã lưu ảnh cho biên nhận")
+	if n := w.query(`SELECT count(*) FROM receipt_photos`); n != 1 {
+		t.Errorf("%d receipt photos, want 1", n)
+	}
+	if n := w.query(`SELECT count(*) FROM statements`); n != 0 {
+		t.Errorf("the photo was taken for a statement")
+	}
+}

@@ -149,7 +149,7 @@ func TestReconcileStatementInChat(t *testing.T) {
 	// A transfer in dollars and a payment out: listed, nothing to record.
 	w.api.SendDocument(hoa.user, "usd.csv", []byte("Ngày,Mã giao dịch,Nội dung,Số tiền,Loại tiền\n"+
 		"2026-11-25,GD003,JOHN SMITH donation M4XP,100.00,USD\n2026-11-26,GD004,Mua nuoc uong,-200.000,VND\n"), "")
-	usd := hoa.expect("(usd.csv): 1 giao dịch")
+	usd := hoa.expect("Sao kê ngân hàng (usd.csv): 1 giao dịch")
 	if !strings.Contains(usd.PlainText, "dòng 2: ngoại tệ, không ghi nhận") || !strings.Contains(usd.PlainText, "Tiền chuyển đi (bỏ qua): 1 khoản, 200.000 ₫") ||
 		len(usd.Buttons) != 0 {
 		t.Errorf("a statement with dollars:\n%s", usd.PlainText)
