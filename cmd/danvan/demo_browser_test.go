@@ -50,7 +50,8 @@ func js[T any](t *testing.T, ctx context.Context, expr string) T {
 // waitText waits until persona's chat shows want, and returns its text.
 func waitText(t *testing.T, ctx context.Context, persona, want string) string {
 	t.Helper()
-	expr := fmt.Sprintf(`document.querySelector('section.phone[data-persona=%q] .log').innerText`, persona)
+	// The columns are built once the page has loaded its personas.
+	expr := fmt.Sprintf(`(document.querySelector('section.phone[data-persona=%q] .log') || {innerText: ""}).innerText`, persona)
 	var last string
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		if last = js[string](t, ctx, expr); strings.Contains(last, want) {
@@ -139,4 +140,20 @@ func TestDemoInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot: %s", path)
+
+	// A second tab on the same page shows the same conversations, and what
+	// is sent from it shows in the first; a reload keeps everything.
+	tab2, cancel := chromedp.NewContext(ctx)
+	defer cancel()
+	if _, err := chromedp.Run(tab2, chromedp.Navigate(base+"/")); err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, tab2, "head", "Đã ghi nhận 500.000 ₫ cho khoản #"+code[1])
+	say(t, tab2, "resident3", "/chiendich")
+	waitText(t, ctx, "resident3", "Lắp điều hòa nhà văn hóa")
+	if _, err := chromedp.Run(ctx, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, ctx, "resident1", "Đã ghi nhận khoản ủng hộ #"+code[1])
+	waitText(t, ctx, "resident3", "Lắp điều hòa nhà văn hóa")
 }
