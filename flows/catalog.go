@@ -48,6 +48,8 @@ const (
 	msgPledged
 	msgPledgedBank
 	msgPledgedQR
+	msgQRButton
+	msgQRNothingOpen
 	msgPledgeUsage
 	msgNotPledgeableTarget
 	msgWrongKind
@@ -159,6 +161,8 @@ var catalogue = map[msg][2]string{
 		"\n\nChuyển khoản: %s, tài khoản <code>%s</code> (%s), nội dung <code>%s</code>.",
 		"\n\nBank transfer: %s, account <code>%s</code> (%s), memo <code>%s</code>.",
 	},
+	msgQRButton:      {"📷 Mã QR #%s", "📷 QR code #%s"},
+	msgQRNothingOpen: {"Khoản #%s không còn gì để chuyển khoản.", "Nothing is left to transfer on pledge #%s."},
 	msgPledgedQR: {
 		"📷 Quét mã VietQR này bằng ứng dụng ngân hàng để chuyển %s cho %s; nội dung <code>%s</code> đã điền sẵn, xin giữ nguyên để thủ quỹ đối chiếu.",
 		"📷 Scan this VietQR code with your banking app to transfer %s to %s; the memo <code>%s</code> is filled in — please keep it so the treasurer can match your transfer.",

@@ -530,16 +530,26 @@ func (tr *turn) record(c danvan.Campaign, tg danvan.Target, named bool) error {
 		tr.say(text)
 		return nil
 	}
-	png, memo, err := vietqr.ForPledge(*c.Bank, c.Code, p.Code, int64(p.Quantity))
-	text += t(tr.lang, msgPledgedBank, esc(vietqr.BankName(c.Bank.BIN)), esc(c.Bank.Account), esc(c.Bank.Name), esc(memo))
+	text += t(tr.lang, msgPledgedBank, esc(vietqr.BankName(c.Bank.BIN)), esc(c.Bank.Account), esc(c.Bank.Name), esc(vietqr.Memo(c.Code, p.Code)))
 	tr.say(text)
-	if err == nil {
-		// A bank account the setup file got wrong leaves the typed
-		// details above, which are still right to copy by hand.
-		tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutPhoto, ChatID: tr.ev.ChatID, Photo: png,
-			Text: t(tr.lang, msgPledgedQR, esc(danvan.FormatMoney(p.Quantity)), esc(c.Bank.Name), esc(memo))})
-	}
+	tr.sendTransferQR(c, p, p.Quantity)
 	return nil
+}
+
+// sendTransferQR sends the VietQR picture that pays amount of pledge p into
+// campaign c's account. A bank account the setup file got wrong makes no
+// picture; the typed account details, still right to copy by hand, remain.
+func (tr *turn) sendTransferQR(c danvan.Campaign, p danvan.Pledge, amount danvan.Quantity) bool {
+	if c.Bank == nil || amount <= 0 {
+		return false
+	}
+	png, memo, err := vietqr.ForPledge(*c.Bank, c.Code, p.Code, int64(amount))
+	if err != nil {
+		return false
+	}
+	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutPhoto, ChatID: tr.ev.ChatID, Photo: png,
+		Text: t(tr.lang, msgPledgedQR, esc(danvan.FormatMoney(amount)), esc(c.Bank.Name), esc(memo))})
+	return true
 }
 
 // quantity formats q of target tg for the person, as plain text.

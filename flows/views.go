@@ -62,8 +62,24 @@ func (tr *turn) myPledges() error {
 	}
 	today := tr.today()
 	var b strings.Builder
+	var qrs []danvan.Button
+	banks := map[int64]bool{} // campaign → takes transfers
 	b.WriteString(t(tr.lang, msgMyPledgesHeader))
 	for _, l := range ls {
+		if open := l.Pledge.Quantity - l.Pledge.Received; l.Target.Kind == danvan.KindMoney && open > 0 && !l.Pledge.Cancelled && len(qrs) < qrButtonsShown {
+			bank, known := banks[l.Pledge.CampaignID]
+			if !known {
+				c, err := tr.st.Campaign(tr.ctx, l.Pledge.CampaignID)
+				if err != nil {
+					return err
+				}
+				bank = c.Bank != nil
+				banks[c.ID] = bank
+			}
+			if bank {
+				qrs = append(qrs, globalButton(t(tr.lang, msgQRButton, l.Pledge.Code), "pq", l.Pledge.ID))
+			}
+		}
 		what := tr.quantity(l.Target, l.Pledge.Quantity) + " · " + tr.targetName(l.Target)
 		status := catalog.StatusName(tr.lang, l.Pledge.Status(today))
 		if !l.Pledge.Due.IsZero() {
@@ -72,8 +88,43 @@ func (tr *turn) myPledges() error {
 		b.WriteString(t(tr.lang, msgMyPledgeLine, esc(l.Pledge.Code), esc(l.CampaignTitle), esc(what),
 			esc(tr.quantity(l.Target, l.Pledge.Received)), status))
 	}
-	tr.say(b.String())
+	tr.say(b.String(), grid(qrs, 2)...)
 	return nil
+}
+
+// qrButtonsShown bounds the "transfer code" buttons under /mypledges.
+const qrButtonsShown = 6
+
+// pledgeQR sends the pledger the VietQR picture for what is still open on
+// their money pledge, as a button under /mypledges asks; the button names
+// a pledge, so whose it is and what is open are read again here.
+func (tr *turn) pledgeQR(id int64) error {
+	p, who, err := tr.st.LockPledge(tr.ctx, id, "")
+	if errors.Is(err, danvan.ErrNotFound) {
+		return tr.staleButton()
+	}
+	if err != nil {
+		return err
+	}
+	if who.ID != tr.person.ID {
+		return tr.staleButton()
+	}
+	c, err := tr.st.Campaign(tr.ctx, p.CampaignID)
+	if err != nil {
+		return err
+	}
+	money := false
+	for _, tg := range c.Targets {
+		money = money || tg.ID == p.TargetID && tg.Kind == danvan.KindMoney
+	}
+	if !money || p.Cancelled || !tr.sendTransferQR(c, p, p.Quantity-p.Received) {
+		tr.say(t(tr.lang, msgQRNothingOpen, esc(p.Code)))
+	}
+	return nil
+}
+
+func init() {
+	registerGlobalActions(map[string]func(*turn, int64) error{"pq": (*turn).pledgeQR})
 }
 
 // summary shows a campaign's progress; without a code it offers the open

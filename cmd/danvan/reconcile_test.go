@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/danvan/danvan"
 	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/vietqr"
 )
 
 // expectEdit waits until the bot's message id in the chat reads want.
@@ -203,6 +205,79 @@ func TestReconcileCommand(t *testing.T) {
 	for _, bad := range [][]string{{"reconcile"}, {"reconcile", "--as", "x", "f.csv"}, {"reconcile", "a.csv", "b.csv"}} {
 		if err := run(context.Background(), bad, w.getenv, &out, w.logger()); err == nil {
 			t.Errorf("%q: no error", bad)
+		}
+	}
+}
+
+// photo waits for the next bot picture in the resident's chat whose
+// caption contains want.
+func (r *resident) photo(want string) localapi.Message {
+	r.w.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	after := r.seen
+	m, err := r.w.api.WaitFor(ctx, r.user.ID, func(m localapi.Message) bool {
+		return m.Kind == "photo" && strings.Contains(m.PlainCaption, want) && m.ID > 0 && r.index(m) >= after
+	})
+	if err != nil {
+		r.w.t.Fatalf("%s: no picture captioned %q", r.user.FirstName, want)
+	}
+	r.seen = r.index(m) + 1
+	return m
+}
+
+// index is the place of a bot message in the chat, as expect counts.
+func (r *resident) index(m localapi.Message) int {
+	for i, b := range r.w.api.BotMessages(r.user.ID) {
+		if b.ID == m.ID {
+			return i
+		}
+	}
+	return -1
+}
+
+// A money pledge to a campaign with a bank account is answered with the
+// VietQR code of exactly that transfer; /mypledges offers the code again
+// for what is still open; a campaign without an account gives none, and
+// nobody gets another person's code.
+func TestVietQROnPledges(t *testing.T) {
+	w := newWorld(t)
+	lan, code := w.rcPledger(300001, "Lan", "YG-K1", "/ungho DIEUHOA 500k")
+	bank := danvan.BankAccount{BIN: "970436", Account: "0011001234567"}
+	want, _, err := vietqr.ForPledge(bank, "DIEUHOA", code, 500_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qr := lan.photo("Quét mã VietQR")
+	if !bytes.Equal(qr.Photo, want) || !strings.Contains(qr.PlainCaption, "DIEUHOA "+code) {
+		t.Errorf("the pledge's code is not the transfer of 500.000 ₫ with memo DIEUHOA %s: %q", code, qr.PlainCaption)
+	}
+	lan.send("/ungho SANNHA 300k") // no bank account
+	lan.expect("Đã ghi nhận khoản ủng hộ #")
+
+	hoa := w.rcStaff(100001, "Hoa")
+	hoa.send("/xacnhan " + code + " 200k")
+	hoa.expect("Đã ghi nhận 200.000 ₫")
+	lan.send("/cuatoi")
+	list := lan.expect("Các khoản ủng hộ của bạn")
+	if len(list.Buttons) != 1 || len(list.Buttons[0]) != 1 {
+		t.Fatalf("buttons under /cuatoi: %v, want one code (DIEUHOA only)", list.Buttons)
+	}
+	lan.press(list, "Mã QR #"+code)
+	again := lan.photo("chuyển 300.000 ₫")
+	if want, _, _ := vietqr.ForPledge(bank, "DIEUHOA", code, 300_000); !bytes.Equal(again.Photo, want) {
+		t.Error("the code under /cuatoi is not for the 300.000 ₫ still open")
+	}
+
+	// Another resident forging the button gets nothing.
+	minh := w.resident(300002, "Minh", "vi")
+	minh.send("/start z_YG-K3")
+	start := minh.expect("Đã lưu")
+	_, press := w.api.PressButton(minh.user, minh.user.ID, start.ID, list.Buttons[0][0].Data)
+	waitAnswer(t, w.api, press, "Nút này đã cũ")
+	for _, m := range w.api.BotMessages(minh.user.ID) {
+		if m.Kind == "photo" {
+			t.Error("a forged press sent someone else's transfer code")
 		}
 	}
 }
