@@ -99,7 +99,7 @@ func (tr *turn) document() error {
 	}
 	s := danvan.Statement{SentBy: tr.person.ID, FileName: truncate(d.Name, 100), Layout: read.Layout,
 		Bank: read.Bank, Account: read.Account, Problems: len(read.Problems)}
-	lines := BankLines(read)
+	lines := bankLines(read)
 	if len(lines) == 0 {
 		tr.say(t(tr.lang, msgStNoLines, esc(s.FileName)) + tr.problemList(read.Problems))
 		return nil
@@ -115,8 +115,8 @@ func (tr *turn) document() error {
 	return nil
 }
 
-// BankLines are a statement's transactions as the domain keeps them.
-func BankLines(s *statement.Statement) []danvan.BankLine {
+// bankLines are a statement's transactions as the domain keeps them.
+func bankLines(s *statement.Statement) []danvan.BankLine {
 	lines := make([]danvan.BankLine, len(s.Lines))
 	for i, l := range s.Lines {
 		lines[i] = danvan.BankLine{Row: l.Row, Key: l.Key, Ref: l.Ref, Date: l.Date, Amount: l.Amount,
