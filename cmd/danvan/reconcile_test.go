@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -279,5 +280,56 @@ func TestVietQROnPledges(t *testing.T) {
 		if m.Kind == "photo" {
 			t.Error("a forged press sent someone else's transfer code")
 		}
+	}
+}
+
+// A bank whose export the built-in layouts do not know is described in the
+// file DANVAN_STATEMENT_LAYOUTS names, and its statements reconcile; a
+// layouts file with a mistake stops danvan with the file and the line.
+func TestStatementLayoutsFromConfig(t *testing.T) {
+	w := newWorld(t)
+	w.pledgeWithCode(300002, "Tuấn", "/ungho DIEUHOA 400k", "M4XP")
+	w.rcStaff(100001, "Hoa")
+	dir := t.TempDir()
+	layouts := filepath.Join(dir, "layouts.yaml")
+	if err := os.WriteFile(layouts, []byte(`layouts:
+  - name: quytindung
+    bank: Quỹ tín dụng Yên Giang
+    columns:
+      date: [Ngày]
+      credit: [Tiền vào]
+      memo: [Ghi chú]
+    date_formats: [DD.MM.YYYY]
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "qtd.csv")
+	if err := os.WriteFile(file, []byte("Ngày;Tiền vào;Ghi chú\n25.11.2026;400.000;TUAN DIEUHOA M4XP\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	getenv := func(k string) string {
+		if k == "DANVAN_STATEMENT_LAYOUTS" {
+			return layouts
+		}
+		return w.getenv(k)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"reconcile", "--as", "100001", "--apply", file}, getenv, &out, w.logger()); err != nil {
+		t.Fatalf("reconcile: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "Sao kê Quỹ tín dụng Yên Giang (qtd.csv): 1 giao dịch") ||
+		!strings.Contains(out.String(), "đã ghi nhận 1 khoản chuyển khoản, tổng 400.000 ₫") {
+		t.Errorf("reconcile with a configured layout printed:\n%s", out.String())
+	}
+	if n := w.query(`SELECT received FROM pledges WHERE code = 'M4XP'`); n != 400_000 {
+		t.Errorf("M4XP received %d, want 400000", n)
+	}
+
+	if err := os.WriteFile(layouts, []byte("layouts:\n  - name: x\n    colums: {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := run(context.Background(), []string{"reconcile", "--as", "100001", file}, getenv, &out, w.logger())
+	if err == nil || !strings.Contains(err.Error(), layouts) || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("a bad layouts file: %v", err)
 	}
 }
