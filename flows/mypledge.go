@@ -22,6 +22,8 @@ const (
 	msgMNotYours
 	msgMIsCancelled
 	msgMOnlyCadre
+	msgMChangedNotice
+	msgMCampaignClosed
 	msgMShow
 	msgMReceived
 	msgMChangeQty
@@ -48,6 +50,14 @@ func init() {
 		msgMNotFound:    {"Không có khoản ủng hộ mã <code>%s</code>.", "There is no pledge with code <code>%s</code>."},
 		msgMNotYours:    {"Khoản <b>#%s</b> không phải của bạn.", "The pledge <b>#%s</b> is not yours."},
 		msgMIsCancelled: {"Khoản <b>#%s</b> đã hủy.", "The pledge <b>#%s</b> is cancelled."},
+		msgMChangedNotice: {
+			"ℹ️ Cán bộ đã điều chỉnh khoản ủng hộ #%s (%s): nay là %s · %s.\nLý do: %s",
+			"ℹ️ A cadre changed your pledge #%s (%s): it is now %s · %s.\nReason: %s",
+		},
+		msgMCampaignClosed: {
+			"Chiến dịch %[2]s đã kết thúc nên khoản #%[1]s không sửa được nữa. Cần thay đổi, xin liên hệ cán bộ của chiến dịch.",
+			"Campaign %[2]s has ended, so pledge #%[1]s can no longer be changed. For a change, please ask the campaign's cadres.",
+		},
 		msgMOnlyCadre: {
 			"Khoản <b>#%s</b> đã được nhận %s, nên bạn không tự sửa hay hủy được nữa. Chỉ cán bộ của đơn vị mới sửa được; hãy liên hệ trưởng khu hoặc cán bộ.",
 			"Something was already received against <b>#%s</b> (%s), so you can no longer change or cancel it yourself. Only a cadre of the unit can; please contact your zone head or a cadre.",
@@ -135,6 +145,18 @@ func (tr *turn) mayChangePledge(l danvan.PledgeLine, cadre bool) (bool, error) {
 		tr.state.reset()
 		tr.say(t(tr.lang, msgMNotYours, esc(p.Code)))
 		return false, nil
+	} else {
+		// A closed campaign's figures are what was reported; only its
+		// cadres may still correct them.
+		c, err := tr.st.Campaign(tr.ctx, p.CampaignID)
+		if err != nil {
+			return false, err
+		}
+		if !c.OpenOn(tr.today()) {
+			tr.state.reset()
+			tr.say(t(tr.lang, msgMCampaignClosed, esc(p.Code), esc(c.Title)))
+			return false, nil
+		}
 	}
 	if p.Cancelled {
 		tr.state.reset()
@@ -432,5 +454,21 @@ func (tr *turn) applyPledgeChange(l danvan.PledgeLine, op string, value int64, r
 		status += t(tr.lang, msgDue, showDate(after.Due))
 	}
 	tr.say(t(tr.lang, msgMDone, esc(after.Code), esc(tr.quantity(l.Target, after.Quantity)), status))
+	if after.PersonID == tr.person.ID {
+		return nil
+	}
+	// A cadre changed someone's pledge: they hear it from the bot, with
+	// the reason, rather than finding a different figure later.
+	_, who, err := tr.st.LockPledge(tr.ctx, after.ID, "")
+	if err != nil || who.TelegramID == 0 {
+		return err
+	}
+	wl := lang(who.Lang)
+	now := catalog.StatusName(wl, after.Status(tr.today()))
+	if !after.Due.IsZero() {
+		now += t(wl, msgDue, showDate(after.Due))
+	}
+	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: who.TelegramID,
+		Text: t(wl, msgMChangedNotice, esc(after.Code), esc(l.CampaignTitle), esc(quantityIn(wl, l.Target, after.Quantity)), now, esc(reason))})
 	return nil
 }

@@ -32,6 +32,7 @@ const (
 	msgRemoveYes
 	msgRemoveNo
 	msgRoleRemoved
+	msgRoleRemovedNotice
 	msgRoleKept
 	msgRoleGone
 	msgRemoveOwnAdmin
@@ -76,8 +77,12 @@ func init() {
 			"\n\nNgười này có trong DANVAN_ADMINS: lần khởi động bot tới sẽ giao lại quyền. Hãy bỏ họ khỏi biến đó nữa.",
 			"\n\nThis person is listed in DANVAN_ADMINS: the next start of the bot gives the role back. Remove them from it too.",
 		},
-		msgRemoveYes:      {"✕ Gỡ vai trò", "✕ Remove"},
-		msgRemoveNo:       {"Giữ lại", "Keep"},
+		msgRemoveYes: {"✕ Gỡ vai trò", "✕ Remove"},
+		msgRemoveNo:  {"Giữ lại", "Keep"},
+		msgRoleRemovedNotice: {
+			"ℹ️ Quản trị viên đã gỡ vai trò <b>%s</b> của bạn. Bạn vẫn ủng hộ và theo dõi các chiến dịch như mọi người dân.",
+			"ℹ️ An admin removed your role <b>%s</b>. You can still pledge and follow campaigns like every resident.",
+		},
 		msgRoleRemoved:    {"Đã gỡ vai trò <b>%s</b> của <b>%s</b>.", "Removed <b>%s</b> from <b>%s</b>."},
 		msgRoleKept:       {"Vai trò được giữ nguyên.", "The role is kept."},
 		msgRoleGone:       {"Vai trò này đã được gỡ rồi.", "This role has already been removed."},
@@ -242,5 +247,10 @@ func (tr *turn) removeRole(id int64) error {
 	tr.settle(t(tr.lang, msgRemoveConfirm, what, esc(l.Person.Name)), t(tr.lang, msgRemoveYes))
 	tr.state.reset()
 	tr.say(t(tr.lang, msgRoleRemoved, what, esc(l.Person.Name)))
+	if l.Person.TelegramID != 0 && l.Person.ID != tr.person.ID {
+		pl := lang(l.Person.Lang)
+		tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: l.Person.TelegramID,
+			Text: t(pl, msgRoleRemovedNotice, esc(roleWithScope(pl, l.Grant, l.ScopeName)))})
+	}
 	return nil
 }

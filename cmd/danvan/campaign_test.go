@@ -204,7 +204,7 @@ func TestCadreEditsAndClosesCampaign(t *testing.T) {
 	res.send("/start z_YG-K1")
 	res.expect("Đã lưu")
 	res.send("/ungho DIEUHOA 2tr")
-	res.expect("Đã ghi nhận")
+	code := pledgeCode(t, res.expect("Đã ghi nhận"))
 
 	// Residents and cadres of other units are refused, and nothing changes.
 	mai := w.resident(cadreMai, "Mai", "vi")
@@ -265,6 +265,9 @@ func TestCadreEditsAndClosesCampaign(t *testing.T) {
 	hung.expect("Đã đóng chiến dịch Điều hòa <mới> & đẹp")
 	res.send("/ungho DIEUHOA 1tr")
 	res.expect("đã kết thúc, không nhận đăng ký mới")
+	// Its pledges stand as reported: the pledger can no longer change them.
+	res.send("/khoancuatoi " + code)
+	res.expect("đã kết thúc nên khoản #" + code + " không sửa được nữa")
 	res.send("/tongket DIEUHOA")
 	if s := res.expect("Điều hòa <mới> & đẹp · mã DIEUHOA"); !strings.Contains(s.PlainText, "Đã đăng ký: 2.000.000 ₫ · 1 lượt") {
 		t.Errorf("a closed campaign lost its summary:\n%s", s.PlainText)
@@ -389,6 +392,10 @@ func TestChangingOnesMind(t *testing.T) {
 	lan.expect("Lý do thay đổi")
 	lan.send("Hộ xin lùi hạn")
 	lan.expect("hạn 20/12/2026")
+	notice := cuc.expect("Cán bộ đã điều chỉnh khoản ủng hộ #" + code)
+	if !strings.Contains(notice.PlainText, "hạn 20/12/2026") || !strings.Contains(notice.PlainText, "Lý do: Hộ xin lùi hạn") {
+		t.Errorf("the pledger's notice: %q", notice.PlainText)
+	}
 	stale := cuc.pressFor(menu, "Hủy khoản này")
 	waitAnswer(t, w.api, stale, "Nút này đã cũ")
 	cuc.expect("vừa được thay đổi")

@@ -285,6 +285,7 @@ func TestRolesAndHistory(t *testing.T) {
 	if !strings.Contains(list.PlainText, "Nguyễn Văn Bình — trưởng Khu 3 · tệp thiết lập") {
 		t.Errorf("the list lacks Bình's role:\n%s", list.PlainText)
 	}
+	binh := w.rcStaff(100002, "Bình")
 	admin.press(list, "Nguyễn Văn Bình")
 	confirm := admin.expect("Gỡ vai trò trưởng Khu 3 của Nguyễn Văn Bình?")
 	if !strings.Contains(confirm.PlainText, "danvan setup") {
@@ -292,6 +293,7 @@ func TestRolesAndHistory(t *testing.T) {
 	}
 	admin.press(confirm, "Gỡ vai trò")
 	admin.expect("Đã gỡ vai trò trưởng Khu 3 của Nguyễn Văn Bình")
+	binh.expect("Quản trị viên đã gỡ vai trò trưởng Khu 3 của bạn")
 	if n := w.query(`SELECT count(*) FROM roles r JOIN people p ON p.id = r.person_id WHERE p.telegram_id = 100002`); n != 0 {
 		t.Fatalf("Bình still holds %d roles", n)
 	}
