@@ -27,6 +27,8 @@ type Outgoing struct {
 	// its caption: an export, a report.
 	Document []byte `json:"document,omitempty"`
 	FileName string `json:"file_name,omitempty"`
+	// Commands is the chat's own command menu (OutCommands).
+	Commands []MenuCommand `json:"commands,omitempty"`
 	// Broadcast marks a message nobody is waiting for (a reminder, a weekly
 	// summary): replies to people chatting now are sent before it.
 	Broadcast bool `json:"broadcast,omitempty"`
@@ -41,7 +43,14 @@ const (
 	OutAnswer   OutKind = "answer"   // acknowledge a button press, with an optional short notice
 	OutPhoto    OutKind = "photo"    // a picture with a caption (a chart)
 	OutDocument OutKind = "document" // a file with a caption (an export)
+	OutCommands OutKind = "commands" // set the command menu of a private chat
 )
+
+// MenuCommand is an entry of a chat's command menu.
+type MenuCommand struct {
+	Command     string `json:"command"`
+	Description string `json:"description"`
+}
 
 // Button is an inline button: a label and the opaque data sent back when it
 // is pressed (at most 64 bytes).

@@ -349,6 +349,13 @@ func deliver(api *tgbotapi.BotAPI, o danvan.Outgoing) error {
 		}
 		_, err := api.Send(doc)
 		return err
+	case danvan.OutCommands:
+		cs := make([]tgbotapi.BotCommand, len(o.Commands))
+		for i, c := range o.Commands {
+			cs[i] = tgbotapi.BotCommand{Command: c.Command, Description: c.Description}
+		}
+		_, err := api.Request(tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeChat(o.ChatID), cs...))
+		return err
 	}
 	return fmt.Errorf("bot: unknown outgoing kind %q", o.Kind)
 }

@@ -78,6 +78,17 @@ const (
 	msgCmdSummary
 	msgCmdHelp
 	msgCmdCancel
+	msgCmdConfirm
+	msgCmdHousehold
+	msgCmdGift
+	msgCmdCorrect
+	msgCmdNewCampaign
+	msgCmdEditCampaign
+	msgCmdCloseCampaign
+	msgCmdProgress
+	msgCmdEditPledge
+	msgCmdExport
+	msgCmdAnnual
 	msgHelpResidentMore
 	msgHelpHead
 	msgHelpTreasurer
@@ -207,12 +218,23 @@ var catalogue = map[msg][2]string{
 		"Xin lỗi, bot gặp lỗi khi xử lý tin nhắn này. Bạn vui lòng thử lại sau ít phút.",
 		"Sorry, something went wrong with that message. Please try again in a few minutes.",
 	},
-	msgCmdCampaigns: {"Các chiến dịch đang vận động", "Open campaigns"},
-	msgCmdPledge:    {"Đăng ký ủng hộ", "Make a pledge"},
-	msgCmdMyPledges: {"Các khoản ủng hộ của tôi", "My pledges"},
-	msgCmdSummary:   {"Kết quả vận động của một chiến dịch", "A campaign's progress"},
-	msgCmdHelp:      {"Hướng dẫn", "Help"},
-	msgCmdCancel:    {"Dừng thao tác đang làm", "Stop what I am doing"},
+	msgCmdCampaigns:     {"Các chiến dịch đang vận động", "Open campaigns"},
+	msgCmdPledge:        {"Đăng ký ủng hộ", "Make a pledge"},
+	msgCmdMyPledges:     {"Các khoản ủng hộ của tôi", "My pledges"},
+	msgCmdSummary:       {"Kết quả vận động của một chiến dịch", "A campaign's progress"},
+	msgCmdHelp:          {"Hướng dẫn", "Help"},
+	msgCmdCancel:        {"Dừng thao tác đang làm", "Stop what I am doing"},
+	msgCmdConfirm:       {"Ghi nhận đã nhận tiền, hiện vật", "Record what was received"},
+	msgCmdHousehold:     {"Ghi ủng hộ cho hộ không có điện thoại", "Pledge for a household without a phone"},
+	msgCmdGift:          {"Ghi khoản tặng không qua đăng ký", "Record a gift without a pledge"},
+	msgCmdCorrect:       {"Điều chỉnh một lần nhận (bút toán đảo)", "Reverse a receipt"},
+	msgCmdNewCampaign:   {"Tạo chiến dịch mới", "Create a campaign"},
+	msgCmdEditCampaign:  {"Sửa chiến dịch", "Edit a campaign"},
+	msgCmdCloseCampaign: {"Kết thúc chiến dịch", "Close a campaign"},
+	msgCmdProgress:      {"Báo cáo tiến độ công trình", "Report progress"},
+	msgCmdEditPledge:    {"Sửa hoặc hủy một khoản ủng hộ", "Change or cancel a pledge"},
+	msgCmdExport:        {"Xuất số liệu (Excel, CSV)", "Export figures (Excel, CSV)"},
+	msgCmdAnnual:        {"Báo cáo năm", "Annual report"},
 	msgHelpResidentMore: {
 		"\n/khoancuatoi MÃ — đổi số lượng, hạn nộp hoặc hủy khoản của bạn\n/danop MÃ — báo bạn đã nộp\n/nhacnho tat|bat — tắt hoặc bật tin nhắc hạn nộp",
 		"\n/mypledge CODE — change the amount or due date of your pledge, or cancel it\n/paid CODE — say you have paid\n/reminders off|on — turn due-date reminders off or on",

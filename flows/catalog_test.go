@@ -3,7 +3,10 @@ package flows
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/danvan/danvan"
 )
 
 var verb = regexp.MustCompile(`%[-+# 0]*[0-9]*[a-z%]`)
@@ -47,5 +50,39 @@ func TestButtonData(t *testing.T) {
 		if _, _, _, ok := parseButtonData(bad); ok {
 			t.Errorf("parseButtonData(%q) accepted forged data", bad)
 		}
+	}
+}
+
+// Every command of a staff menu is one the bot answers, under both of its
+// names, and a menu keeps to Telegram's rules.
+func TestStaffMenus(t *testing.T) {
+	for _, c := range staffMenu {
+		en, vi := commands[c.en], commands[c.vi]
+		if en == nil || en != vi {
+			t.Errorf("menu entry /%s (/%s) is not one registered command", c.en, c.vi)
+		}
+	}
+	admin := danvan.Grants{{Role: danvan.RoleAdmin}}
+	head := danvan.Grants{{Role: danvan.RoleHead, AreaID: 7}}
+	for _, l := range []string{"vi", "en"} {
+		all := CommandsFor(l, admin)
+		if len(all) != len(Commands(l))+len(staffMenu) || len(all) > 100 {
+			t.Errorf("%s: the admin's menu has %d entries", l, len(all))
+		}
+		for _, c := range all {
+			if !regexp.MustCompile(`^[a-z0-9_]{1,32}$`).MatchString(c.Name) || c.Description == "" || len([]rune(c.Description)) > 256 {
+				t.Errorf("%s: menu entry %+v breaks Telegram's rules", l, c)
+			}
+		}
+	}
+	var names []string
+	for _, c := range CommandsFor("vi", head) {
+		names = append(names, c.Name)
+	}
+	if got := strings.Join(names, " "); got != "chiendich ungho cuatoi tongket huongdan huy xacnhan hogiadinh tang" {
+		t.Errorf("a head's menu: %s", got)
+	}
+	if len(CommandsFor("vi", nil)) != len(Commands("vi")) {
+		t.Error("someone without a role has more than everyone's commands")
 	}
 }

@@ -379,6 +379,9 @@ func (tr *turn) help(string) error {
 		text += t(tr.lang, msgHelpAdmin)
 	}
 	tr.say(text)
+	if gs.Staff() {
+		tr.menu(tr.ev.ChatID, tr.lang, gs)
+	}
 	return nil
 }
 

@@ -438,6 +438,11 @@ func (tr *turn) redeemInvitation(token string) error {
 	} else {
 		tr.say(t(tr.lang, msgInvitationAlreadyHeld, what) + "\n\n" + can)
 	}
+	gs, err := tr.st.Grants(tr.ctx, tr.person.ID) // with the new role
+	if err != nil {
+		return err
+	}
+	tr.menu(tr.ev.ChatID, tr.lang, gs)
 	if inv.Inviter.TelegramID != 0 {
 		l := lang(inv.Inviter.Lang)
 		tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: inv.Inviter.TelegramID,

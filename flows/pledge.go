@@ -14,6 +14,14 @@ import (
 var deepLink = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 func (tr *turn) start(payload string) error {
+	// Staff see their own commands in the menu from their first word on.
+	gs, err := tr.grants()
+	if err != nil {
+		return err
+	}
+	if gs.Staff() {
+		tr.menu(tr.ev.ChatID, tr.lang, gs)
+	}
 	name := esc(tr.person.Name)
 	switch {
 	case payload == "":

@@ -251,6 +251,11 @@ func (tr *turn) removeRole(id int64) error {
 		pl := lang(l.Person.Lang)
 		tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: l.Person.TelegramID,
 			Text: t(pl, msgRoleRemovedNotice, esc(roleWithScope(pl, l.Grant, l.ScopeName)))})
+		left, err := tr.st.Grants(tr.ctx, l.Person.ID)
+		if err != nil {
+			return err
+		}
+		tr.menu(l.Person.TelegramID, pl, left)
 	}
 	return nil
 }

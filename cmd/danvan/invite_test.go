@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -294,6 +295,16 @@ func TestRolesAndHistory(t *testing.T) {
 	admin.press(confirm, "Gỡ vai trò")
 	admin.expect("Đã gỡ vai trò trưởng Khu 3 của Nguyễn Văn Bình")
 	binh.expect("Quản trị viên đã gỡ vai trò trưởng Khu 3 của bạn")
+	// His menu goes back to everyone's (it is set after the notice).
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		menu := w.chatMenu(binh.user.ID, "ungho")
+		if !slices.Contains(menu, "xacnhan") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Bình's menu still offers /xacnhan: %v", menu)
+		}
+	}
 	if n := w.query(`SELECT count(*) FROM roles r JOIN people p ON p.id = r.person_id WHERE p.telegram_id = 100002`); n != 0 {
 		t.Fatalf("Bình still holds %d roles", n)
 	}
@@ -351,5 +362,52 @@ func TestRolesAndHistory(t *testing.T) {
 	}
 	if un := w.api.Unanswered(); len(un) != 0 {
 		t.Errorf("callback queries left unanswered: %v", un)
+	}
+}
+
+// chatMenu waits for a private chat's own command menu to hold want, and
+// returns its names.
+func (w *world) chatMenu(chatID int64, want string) []string {
+	w.t.Helper()
+	var names []string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		names = names[:0]
+		for _, c := range w.api.Commands("chat:"+strconv.FormatInt(chatID, 10), "") {
+			names = append(names, c.Command)
+		}
+		if slices.Contains(names, want) {
+			return names
+		}
+	}
+	w.t.Fatalf("chat %d's menu never held /%s: %v", chatID, want, names)
+	return nil
+}
+
+// Staff find their commands in their chat's menu: a treasurer and head the
+// receipt commands and exports, a cadre the campaign commands; a resident
+// keeps everyone's menu.
+func TestStaffMenus(t *testing.T) {
+	w := newWorld(t)
+	hoa := w.rcStaff(100001, "Hoa") // /huongdan
+	menu := w.chatMenu(hoa.user.ID, "xacnhan")
+	for _, want := range []string{"ungho", "hogiadinh", "dieuchinh", "xuat", "baocaonam"} {
+		if !slices.Contains(menu, want) {
+			t.Errorf("the head and treasurer's menu lacks /%s: %v", want, menu)
+		}
+	}
+	if slices.Contains(menu, "taochiendich") || slices.Contains(menu, "vaitro") {
+		t.Errorf("the head and treasurer's menu has a cadre's or an admin's command: %v", menu)
+	}
+	lan := w.resident(100003, "Lan", "en")
+	lan.send("/start")
+	lan.expect("")
+	if menu := w.chatMenu(lan.user.ID, "newcampaign"); slices.Contains(menu, "confirm") {
+		t.Errorf("the cadre's English menu: %v", menu)
+	}
+	res := w.resident(300001, "Minh", "vi")
+	res.send("/huongdan")
+	res.expect("Bot có thể giúp bạn")
+	if got := w.api.Commands("chat:300001", ""); len(got) != 0 {
+		t.Errorf("a resident got a menu of their own: %v", got)
 	}
 }
