@@ -138,6 +138,7 @@ func megabytes(n int64) string {
 // statementError explains why a file could not be read as a statement.
 func (tr *turn) statementError(err error) string {
 	var unknown *statement.UnknownLayoutError
+	var notCSV *statement.NotCSVError
 	switch {
 	case errors.As(err, &unknown):
 		seen := make([]string, 0, 3)
@@ -150,6 +151,8 @@ func (tr *turn) statementError(err error) string {
 		return t(tr.lang, msgStUnknownLayout, strings.Join(seen, "\n"))
 	case errors.Is(err, statement.ErrTooLarge):
 		return t(tr.lang, msgStTooLarge, "> "+megabytes(statement.MaxSize), megabytes(statement.MaxSize))
+	case errors.As(err, &notCSV) && notCSV.Kind == "xls":
+		return t(tr.lang, msgStOldExcel)
 	case errors.Is(err, statement.ErrNotCSV):
 		return t(tr.lang, msgStNotCSV)
 	case errors.Is(err, statement.ErrEmpty):
@@ -712,6 +715,7 @@ const (
 	msgStNoCampaign
 	msgStAskCampaign
 	msgStSomeBank
+	msgStOldExcel
 )
 
 var outcomeMessages = map[reconcile.Outcome]msg{
@@ -742,8 +746,12 @@ func init() {
 			"I do not recognise this statement layout: no header row with date, amount and memo columns. The first lines I see:\n<pre>%s</pre>\nExport the statement as CSV from internet banking; for another bank's layout an admin can configure it (see the README).",
 		},
 		msgStNotCSV: {
-			"Đây không phải tệp CSV. Trong ngân hàng điện tử, hãy chọn xuất sao kê dạng CSV rồi gửi tệp đó.",
-			"This is not a CSV file. In internet banking, export the statement as CSV and send that file.",
+			"Tôi không đọc được tệp này như một sao kê. Trong ngân hàng điện tử, hãy tải sao kê dạng Excel (.xlsx) hoặc CSV rồi gửi tệp đó.",
+			"I cannot read this file as a statement. In internet banking, download the statement as Excel (.xlsx) or CSV and send that file.",
+		},
+		msgStOldExcel: {
+			"Đây là tệp Excel đời cũ (.xls). Hãy mở tệp rồi lưu lại dạng .xlsx hoặc CSV và gửi lại.",
+			"This is an old Excel file (.xls). Open it, save it as .xlsx or CSV, and send it again.",
 		},
 		msgStEmpty: {"Tệp trống, không có gì để đọc.", "The file is empty: nothing to read."},
 		msgStNoLines: {

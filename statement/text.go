@@ -18,7 +18,9 @@ func decode(data []byte) (string, error) {
 	if len(data) == 0 {
 		return "", ErrEmpty
 	}
-	if kind := binaryKind(data); kind != "" {
+	if kind := binaryKind(data); kind == "xlsx" {
+		return xlsxText(data)
+	} else if kind != "" {
 		return "", &NotCSVError{Kind: kind}
 	}
 	var text string

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/danvan/danvan"
 	"github.com/danvan/danvan/bot/localapi"
 	"github.com/danvan/danvan/vietqr"
+	"github.com/xuri/excelize/v2"
 )
 
 // expectEdit waits until the bot's message id in the chat reads want.
@@ -144,7 +146,15 @@ func TestReconcileStatementInChat(t *testing.T) {
 	w.api.SendDocument(lan.user, "saoke.csv", file, "")
 	lan.expect("Tôi chỉ đọc tệp sao kê ngân hàng do thủ quỹ gửi")
 	w.api.SendDocument(hoa.user, "saoke.xlsx", []byte("PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00"+strings.Repeat("x", 200)), "")
-	hoa.expect("Đây không phải tệp CSV")
+	hoa.expect("Tôi không đọc được tệp này như một sao kê")
+	w.api.SendDocument(hoa.user, "saoke.xls", append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 512)...), "")
+	hoa.expect("Đây là tệp Excel đời cũ (.xls)")
+	// The same statement downloaded as a workbook: every transfer in it
+	// was handled already.
+	w.api.SendDocument(hoa.user, "saoke.xlsx", workbookOf(t, file), "")
+	if book := hoa.expect("Sao kê Vietcombank (saoke.xlsx): 6 giao dịch"); !strings.Contains(book.PlainText, "Đã xử lý trước đây: 5 khoản, 1.700.000 ₫") || len(book.Buttons) != 0 {
+		t.Errorf("the statement as a workbook:\n%s", book.PlainText)
+	}
 	w.api.SendDocument(hoa.user, "list.csv", []byte("Họ tên,Số điện thoại\nAn,0912345678\n"), "")
 	hoa.expect("Tôi không nhận ra mẫu sao kê này")
 	w.api.SendDocument(hoa.user, "big.csv", bytes.Repeat([]byte("1,2,3\n"), 50<<20/6), "")
@@ -157,8 +167,8 @@ func TestReconcileStatementInChat(t *testing.T) {
 		len(usd.Buttons) != 0 {
 		t.Errorf("a statement with dollars:\n%s", usd.PlainText)
 	}
-	if n := w.query(`SELECT count(*) FROM statements`); n != 3 {
-		t.Errorf("%d statements kept, want 3 (bad files keep nothing)", n)
+	if n := w.query(`SELECT count(*) FROM statements`); n != 4 {
+		t.Errorf("%d statements kept, want 4 (bad files keep nothing)", n)
 	}
 	check("after the bad files")
 }
@@ -332,4 +342,33 @@ func TestStatementLayoutsFromConfig(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), layouts) || !strings.Contains(err.Error(), "line 3") {
 		t.Errorf("a bad layouts file: %v", err)
 	}
+}
+
+// workbookOf writes a CSV statement's cells into a workbook, as a bank's
+// "export to Excel" would (text cells).
+func workbookOf(t *testing.T, csvData []byte) []byte {
+	t.Helper()
+	r := csv.NewReader(bytes.NewReader(csvData))
+	r.FieldsPerRecord = -1
+	rows, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		vals := make([]any, len(row))
+		for j, v := range row {
+			vals[j] = v
+		}
+		if err := f.SetSheetRow(f.GetSheetName(0), cell, &vals); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }

@@ -5,10 +5,10 @@
 
 const T = {
   vi: { title: "Dân vận khéo — bản chạy thử", jump: "Nhảy thời gian:", lang: "English", send: "Gửi",
-        placeholder: "Nhắn tin…", attach: "Gửi tệp (sao kê ngân hàng CSV)", edited: "đã sửa", ran: "Đã chạy", failed: "Lỗi",
+        placeholder: "Nhắn tin…", attach: "Gửi tệp (sao kê ngân hàng Excel hoặc CSV)", edited: "đã sửa", ran: "Đã chạy", failed: "Lỗi",
         jobs: { weekly_summary: "Tổng kết tuần", milestones: "Mốc chiến dịch", head_reminders: "Nhắc trưởng khu", resident_reminders: "Nhắc cư dân" } },
   en: { title: "Skilful mass mobilisation — demo", jump: "Jump in time:", lang: "Tiếng Việt", send: "Send",
-        placeholder: "Message…", attach: "Send a file (a bank statement as CSV)", edited: "edited", ran: "Ran", failed: "Error",
+        placeholder: "Message…", attach: "Send a file (a bank statement, Excel or CSV)", edited: "edited", ran: "Ran", failed: "Error",
         jobs: { weekly_summary: "Weekly summary", milestones: "Milestones", head_reminders: "Remind heads", resident_reminders: "Remind residents" } },
 };
 let lang = localStorage.getItem("danvan-demo-lang") || "vi";
@@ -89,7 +89,7 @@ function buildColumn(p) {
     // A file from the computer, as a treasurer sends a bank statement.
     const pick = el("input");
     pick.type = "file";
-    pick.accept = ".csv,text/csv,text/plain";
+    pick.accept = ".csv,.xlsx,text/csv,text/plain";
     pick.hidden = true;
     const attach = el("button", "attach", "📎");
     attach.type = "button";
