@@ -111,8 +111,43 @@ func (tr *turn) document() error {
 	if err != nil {
 		return err
 	}
+	known, err := tr.knownAccount(gs, s.Account)
+	if err != nil {
+		return err
+	}
+	if !known {
+		tr.say(t(tr.lang, msgStOtherAccount, esc(s.Account)))
+	}
 	tr.reportStatement(s, items, read.Problems)
 	return nil
+}
+
+// knownAccount reports whether a statement's account (when the file names
+// it) is the account of a campaign of the person's units: a statement of
+// another account is still read, since the codes decide, but the treasurer
+// is warned that it may be the wrong file.
+func (tr *turn) knownAccount(gs danvan.Grants, account string) (bool, error) {
+	digits := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, s)
+	}
+	if digits(account) == "" {
+		return true, nil
+	}
+	cs, err := tr.st.LinkableCampaigns(tr.ctx, gs.Units(danvan.RoleTreasurer), gs.Admin())
+	if err != nil {
+		return false, err
+	}
+	for _, c := range cs {
+		if c.Bank != nil && digits(c.Bank.Account) == digits(account) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // bankLines are a statement's transactions as the domain keeps them.
@@ -716,6 +751,7 @@ const (
 	msgStAskCampaign
 	msgStSomeBank
 	msgStOldExcel
+	msgStOtherAccount
 )
 
 var outcomeMessages = map[reconcile.Outcome]msg{
@@ -748,6 +784,10 @@ func init() {
 		msgStNotCSV: {
 			"Tôi không đọc được tệp này như một sao kê. Trong ngân hàng điện tử, hãy tải sao kê dạng Excel (.xlsx) hoặc CSV rồi gửi tệp đó.",
 			"I cannot read this file as a statement. In internet banking, download the statement as Excel (.xlsx) or CSV and send that file.",
+		},
+		msgStOtherAccount: {
+			"⚠️ Sao kê này của tài khoản <code>%s</code>, không phải tài khoản của chiến dịch nào đơn vị bạn đang vận động. Xin kiểm tra lại tệp; các khoản vẫn chỉ được ghi nhận khi bạn bấm xác nhận.",
+			"⚠️ This statement is of account <code>%s</code>, which is not the account of any of your unit's running campaigns. Please check the file; nothing is recorded until you confirm.",
 		},
 		msgStOldExcel: {
 			"Đây là tệp Excel đời cũ (.xls). Hãy mở tệp rồi lưu lại dạng .xlsx hoặc CSV và gửi lại.",

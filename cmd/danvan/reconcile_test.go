@@ -59,6 +59,11 @@ func TestReconcileStatementInChat(t *testing.T) {
 
 	w.api.SendDocument(hoa.user, "saoke-vietcombank.csv", file, "")
 	report := hoa.expect("Sao kê Vietcombank")
+	for _, m := range w.api.BotMessages(hoa.user.ID) {
+		if strings.Contains(m.PlainText, "không phải tài khoản") {
+			t.Error("the statement of DIEUHOA's own account was taken for another account's")
+		}
+	}
 	for _, want := range []string{
 		"(saoke-vietcombank.csv): 6 giao dịch",
 		"Khớp mã cam kết: 1 khoản, 500.000 ₫",
@@ -163,12 +168,16 @@ func TestReconcileStatementInChat(t *testing.T) {
 	w.api.SendDocument(hoa.user, "usd.csv", []byte("Ngày,Mã giao dịch,Nội dung,Số tiền,Loại tiền\n"+
 		"2026-11-25,GD003,JOHN SMITH donation M4XP,100.00,USD\n2026-11-26,GD004,Mua nuoc uong,-200.000,VND\n"), "")
 	usd := hoa.expect("Sao kê ngân hàng (usd.csv): 1 giao dịch")
+	// A statement naming an account no campaign of the unit has is read,
+	// with a warning.
+	w.api.SendDocument(hoa.user, "khac.csv", []byte("Số tài khoản: 999988887777\nNgày,Nội dung,Số tiền\n2026-11-25,UNG HO,100000\n"), "")
+	hoa.expect("Sao kê này của tài khoản 999988887777, không phải tài khoản của chiến dịch nào")
 	if !strings.Contains(usd.PlainText, "dòng 2: ngoại tệ, không ghi nhận") || !strings.Contains(usd.PlainText, "Tiền chuyển đi (bỏ qua): 1 khoản, 200.000 ₫") ||
 		len(usd.Buttons) != 0 {
 		t.Errorf("a statement with dollars:\n%s", usd.PlainText)
 	}
-	if n := w.query(`SELECT count(*) FROM statements`); n != 4 {
-		t.Errorf("%d statements kept, want 4 (bad files keep nothing)", n)
+	if n := w.query(`SELECT count(*) FROM statements`); n != 5 {
+		t.Errorf("%d statements kept, want 5 (bad files keep nothing)", n)
 	}
 	check("after the bad files")
 }
