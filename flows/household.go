@@ -330,37 +330,13 @@ func (tr *turn) houseCampaign(id int64) error {
 }
 
 func (tr *turn) houseTarget(id int64) error {
-	if tr.state.Step != stepHouseTarget {
-		return tr.staleButton()
-	}
-	c, err := tr.st.Campaign(tr.ctx, tr.state.Campaign)
-	if err != nil {
-		return err
-	}
-	tg, ok := findTarget(pledgeable(c), id)
-	if !ok {
-		return tr.staleButton()
-	}
-	tr.settle(t(tr.lang, msgAskTarget, esc(c.Title)), tr.targetName(tg))
-	tr.state.Target = tg.ID
-	return tr.houseAdvance()
+	return tr.takeTarget(id, stepHouseTarget, tr.houseAdvance)
 }
 
 func (tr *turn) houseQuickQuantity(q int64) error {
-	if tr.state.Step != stepHouseQty {
-		return tr.staleButton()
-	}
-	c, err := tr.st.Campaign(tr.ctx, tr.state.Campaign)
-	if err != nil {
-		return err
-	}
-	tg, ok := findTarget(pledgeable(c), tr.state.Target)
-	if !ok || !isQuickAmount(tg.Kind, q) {
-		return tr.staleButton()
-	}
-	tr.settle(t(tr.lang, msgHhAskQuantity, esc(tr.state.Data["hname"]), esc(c.Title), esc(tr.targetName(tg))), tr.quantity(tg, danvan.Quantity(q)))
-	tr.state.Quantity = q
-	return tr.houseAdvance()
+	return tr.takeQuickQuantity(q, stepHouseQty, func(c danvan.Campaign, tg danvan.Target) string {
+		return t(tr.lang, msgHhAskQuantity, esc(tr.state.Data["hname"]), esc(c.Title), esc(tr.targetName(tg)))
+	}, tr.houseAdvance)
 }
 
 func (tr *turn) houseTypedQuantity(s string) error {

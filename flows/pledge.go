@@ -341,8 +341,12 @@ func (tr *turn) askTarget(c danvan.Campaign, ts []danvan.Target) error {
 	return nil
 }
 
-func (tr *turn) chooseTarget(id int64) error {
-	if tr.state.Step != stepTarget {
+func (tr *turn) chooseTarget(id int64) error { return tr.takeTarget(id, stepTarget, tr.advance) }
+
+// takeTarget records the target a button chose at step (a resident's
+// pledge, or a head's for a household) and goes on with next.
+func (tr *turn) takeTarget(id int64, step string, next func() error) error {
+	if tr.state.Step != step {
 		return tr.staleButton()
 	}
 	c, err := tr.st.Campaign(tr.ctx, tr.state.Campaign)
@@ -355,7 +359,7 @@ func (tr *turn) chooseTarget(id int64) error {
 	}
 	tr.settle(t(tr.lang, msgAskTarget, esc(c.Title)), tr.targetName(tg))
 	tr.state.Target = tg.ID
-	return tr.advance()
+	return next()
 }
 
 // quickAmounts are the buttons offered for each kind, in the kind's stored
@@ -389,7 +393,15 @@ func (tr *turn) askQuantity(c danvan.Campaign, tg danvan.Target) error {
 }
 
 func (tr *turn) chooseQuantity(q int64) error {
-	if tr.state.Step != stepQuantity || q <= 0 {
+	return tr.takeQuickQuantity(q, stepQuantity, func(c danvan.Campaign, tg danvan.Target) string {
+		return t(tr.lang, msgAskQuantity, esc(c.Title), esc(tr.targetName(tg)))
+	}, tr.advance)
+}
+
+// takeQuickQuantity records the amount a quick button chose at step, after
+// the question asked (to settle it), and goes on with next.
+func (tr *turn) takeQuickQuantity(q int64, step string, question func(danvan.Campaign, danvan.Target) string, next func() error) error {
+	if tr.state.Step != step || q <= 0 {
 		return tr.staleButton()
 	}
 	c, err := tr.st.Campaign(tr.ctx, tr.state.Campaign)
@@ -400,9 +412,9 @@ func (tr *turn) chooseQuantity(q int64) error {
 	if !ok || !isQuickAmount(tg.Kind, q) {
 		return tr.staleButton()
 	}
-	tr.settle(t(tr.lang, msgAskQuantity, esc(c.Title), esc(tr.targetName(tg))), tr.quantity(tg, danvan.Quantity(q)))
+	tr.settle(question(c, tg), tr.quantity(tg, danvan.Quantity(q)))
 	tr.state.Quantity = q
-	return tr.advance()
+	return next()
 }
 
 func isQuickAmount(k danvan.Kind, q int64) bool {
