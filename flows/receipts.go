@@ -451,6 +451,15 @@ func (tr *turn) correctReceipt(args string) error {
 		tr.say(t(tr.lang, msgRcNotTreasurer))
 		return nil
 	}
+	// A gift has no pledge code: it is named by its receipt number, which
+	// the bot gave when it was recorded ("№123", or just the digits when
+	// they are no pledge's code).
+	arg := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(args), "№"))
+	if n, err := strconv.ParseInt(arg, 10, 64); err == nil && n > 0 {
+		if _, _, err := tr.st.LockPledge(tr.ctx, 0, arg); errors.Is(err, danvan.ErrNotFound) || strings.HasPrefix(strings.TrimSpace(args), "№") {
+			return tr.correctGift(gs, n)
+		}
+	}
 	pc, _, ok, err := tr.pledgeFromArgs(args, msgRcCorrectUsage)
 	if err != nil || !ok {
 		return err
@@ -560,6 +569,84 @@ func (tr *turn) pickCorrection(id int64) error {
 	return nil
 }
 
+// reversibleGift reads a gift (a receipt without a pledge) the person may
+// reverse: a treasurer of its campaign's unit, the gift not reversed yet.
+// ok is false when they were told why not.
+func (tr *turn) reversibleGift(gs danvan.Grants, id int64) (danvan.Receipt, danvan.Campaign, danvan.Target, bool, error) {
+	var c danvan.Campaign
+	var tg danvan.Target
+	r, reversedBy, err := tr.st.Receipt(tr.ctx, id)
+	if errors.Is(err, danvan.ErrNotFound) {
+		tr.state.reset()
+		tr.say(t(tr.lang, msgRcNoSuchReceipt, id))
+		return r, c, tg, false, nil
+	}
+	if err != nil {
+		return r, c, tg, false, err
+	}
+	if c, err = tr.st.Campaign(tr.ctx, r.CampaignID); err != nil {
+		return r, c, tg, false, err
+	}
+	for _, x := range c.Targets {
+		if x.ID == r.TargetID {
+			tg = x
+		}
+	}
+	switch {
+	case !gs.TreasurerOf(c.UnitID):
+		tr.state.reset()
+		tr.say(t(tr.lang, msgRcGiftOutsideUnit, id))
+	case r.PledgeID != 0:
+		tr.state.reset()
+		tr.say(t(tr.lang, msgRcNotAGift, id))
+	case reversedBy != 0 || r.ReversesID != 0 || r.Quantity <= 0:
+		tr.state.reset()
+		tr.say(t(tr.lang, msgRcAlreadyReversed, id))
+	default:
+		return r, c, tg, true, nil
+	}
+	return r, c, tg, false, nil
+}
+
+// correctGift starts reversing a gift: it shows the entry and asks why.
+func (tr *turn) correctGift(gs danvan.Grants, id int64) error {
+	r, c, tg, ok, err := tr.reversibleGift(gs, id)
+	if err != nil || !ok {
+		return err
+	}
+	tr.state = State{Seq: tr.state.Seq, Data: map[string]string{"receipt": strconv.FormatInt(r.ID, 10), "gift": "1"}}
+	tr.ask(stepCorrectReason, t(tr.lang, msgRcGiftEntry, r.ID, esc(tr.quantity(tg, r.Quantity)), esc(r.DonorName), esc(c.Title),
+		r.RecordedAt.In(tr.e.Location).Format("02/01/2006 15:04"))+"\n"+t(tr.lang, msgRcAskReason, r.ID, esc(tr.quantity(tg, r.Quantity))),
+		func(seq int) [][]danvan.Button {
+			return [][]danvan.Button{{{Text: t(tr.lang, msgCancelButton), Data: buttonData(seq, "x", 0)}}}
+		})
+	return nil
+}
+
+// reverseGift appends the entry that reverses a gift, with the reason.
+func (tr *turn) reverseGift(id int64, reason string) error {
+	gs, err := tr.grants()
+	if err != nil {
+		return err
+	}
+	r, c, tg, ok, err := tr.reversibleGift(gs, id)
+	if err != nil || !ok {
+		return err
+	}
+	rev := danvan.Receipt{CampaignID: r.CampaignID, TargetID: r.TargetID, Quantity: -r.Quantity, Method: r.Method,
+		RecordedBy: tr.person.ID, ReversesID: r.ID, Reason: reason, DonorName: r.DonorName}
+	if err := tr.st.AddReceipt(tr.ctx, &rev); err != nil {
+		return err
+	}
+	if err := tr.st.Audit(tr.ctx, tr.person.ID, "receipt", r.ID, c.ID, "reversed",
+		map[string]any{"receipt": r}, map[string]any{"reversal": rev}); err != nil {
+		return err
+	}
+	tr.state.reset()
+	tr.say(t(tr.lang, msgRcGiftReversed, r.ID, esc(tr.quantity(tg, r.Quantity)), esc(r.DonorName), esc(c.Title)))
+	return nil
+}
+
 func (tr *turn) typedReason(s string) error {
 	reason := strings.Join(strings.Fields(s), " ")
 	if reason == "" {
@@ -568,6 +655,9 @@ func (tr *turn) typedReason(s string) error {
 	}
 	reason = truncate(reason, maxReason)
 	id, _ := strconv.ParseInt(tr.state.Data["receipt"], 10, 64)
+	if tr.state.Data["gift"] == "1" {
+		return tr.reverseGift(id, reason)
+	}
 	pc, r, ok, err := tr.lockForCorrection(id)
 	if err != nil || !ok {
 		return err
@@ -743,6 +833,11 @@ const (
 	msgRcAllOpen
 	msgRcNotTreasurer
 	msgRcCorrectUsage
+	msgRcNoSuchReceipt
+	msgRcGiftOutsideUnit
+	msgRcNotAGift
+	msgRcGiftEntry
+	msgRcGiftReversed
 	msgRcOutsideUnit
 	msgRcLedgerHeader
 	msgRcLedgerLine
@@ -831,7 +926,18 @@ func init() {
 		},
 		msgRcAllOpen:      {"Nhận đủ phần còn lại: %s", "All that is open: %s"},
 		msgRcNotTreasurer: {"Chỉ thủ quỹ của đơn vị hoặc quản trị viên mới điều chỉnh được biên nhận.", "Only the unit's treasurer or an admin can correct receipts."},
-		msgRcCorrectUsage: {"Cú pháp: <code>/dieuchinh MÃ</code>, ví dụ <code>/dieuchinh K7Q2</code>.", "Usage: <code>/correct CODE</code>, e.g. <code>/correct K7Q2</code>."},
+		msgRcCorrectUsage: {
+			"Cú pháp: <code>/dieuchinh MÃ</code>, ví dụ <code>/dieuchinh K7Q2</code>; khoản tặng không qua đăng ký: <code>/dieuchinh №SỐ_PHIẾU</code>.",
+			"Usage: <code>/correct CODE</code>, e.g. <code>/correct K7Q2</code>; a gift without a pledge: <code>/correct №RECEIPT</code>.",
+		},
+		msgRcNoSuchReceipt:   {"Không có phiếu thu №%d.", "There is no receipt №%d."},
+		msgRcGiftOutsideUnit: {"Phiếu №%d thuộc chiến dịch của đơn vị khác: bạn không điều chỉnh được.", "Receipt №%d belongs to another unit's campaign: you cannot correct it."},
+		msgRcNotAGift: {
+			"Phiếu №%d ghi cho một khoản ủng hộ: hãy điều chỉnh bằng mã khoản, <code>/dieuchinh MÃ</code>.",
+			"Receipt №%d is against a pledge: correct it by the pledge's code, <code>/correct CODE</code>.",
+		},
+		msgRcGiftEntry:    {"Khoản tặng №%d: %s của %s cho %s, ghi lúc %s.", "Gift №%d: %s from %s to %s, recorded %s."},
+		msgRcGiftReversed: {"Đã điều chỉnh: bút toán đảo khoản tặng №%d (%s của %s cho %s).", "Corrected: gift №%d reversed (%s from %s to %s)."},
 		msgRcOutsideUnit: {
 			"Khoản <b>#%s</b> thuộc chiến dịch của đơn vị khác: bạn không điều chỉnh được.",
 			"The pledge <b>#%s</b> belongs to another unit's campaign: you cannot correct it.",

@@ -21,6 +21,8 @@ type cadreStore interface {
 	OpenPledgesFor(ctx context.Context, zones, units []int64, all bool, limit int) ([]danvan.PledgeLine, []danvan.Person, error)
 	AddReceipt(ctx context.Context, r *danvan.Receipt) error
 	ReceiptsOf(ctx context.Context, pledgeID int64) ([]danvan.Receipt, error)
+	// Receipt reads a ledger entry and the entry that reversed it (0: none).
+	Receipt(ctx context.Context, id int64) (danvan.Receipt, int64, error)
 	AddReceiptPhoto(ctx context.Context, receiptID int64, fileID string, by int64) error
 	Recorders(ctx context.Context, unitID, zoneID int64) ([]danvan.Person, error)
 	CreateClaim(ctx context.Context, pledgeID int64, q danvan.Quantity, by int64) (int64, error)

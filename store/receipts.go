@@ -147,6 +147,21 @@ func (t *Tx) ReceiptsOf(ctx context.Context, pledgeID int64) ([]danvan.Receipt, 
 	return rs, nil
 }
 
+// Receipt reads one ledger entry and the entry that reversed it (0: none).
+func (t *Tx) Receipt(ctx context.Context, id int64) (danvan.Receipt, int64, error) {
+	rows, _ := t.tx.Query(ctx, `SELECT `+receiptColumns+` FROM receipts WHERE id = $1`, id)
+	r, err := pgx.CollectExactlyOneRow(rows, scanReceipt)
+	if err != nil {
+		return r, 0, fmt.Errorf("store: receipt %d: %w", id, notFound(err))
+	}
+	var reversedBy int64
+	err = t.tx.QueryRow(ctx, `SELECT COALESCE(max(id), 0) FROM receipts WHERE reverses_id = $1`, id).Scan(&reversedBy)
+	if err != nil {
+		return r, 0, fmt.Errorf("store: reversal of receipt %d: %w", id, err)
+	}
+	return r, reversedBy, nil
+}
+
 // AddReceiptPhoto keeps a photo of a receipt taken after it was recorded.
 func (t *Tx) AddReceiptPhoto(ctx context.Context, receiptID int64, fileID string, by int64) error {
 	var added *int64

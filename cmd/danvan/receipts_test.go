@@ -296,6 +296,29 @@ func TestGiftsAndHouseholds(t *testing.T) {
 	lan.send("/tongket DIEUHOA")
 	lan.expect("đã nhận 2.000.000 ₫ / 180.000.000 ₫")
 
+	// A gift recorded wrong is reversed by its receipt number, with a
+	// reason; only once, and only by the unit's treasurer.
+	hoa.send("/tang DIEUHOA 20tr Bà Sáu")
+	wrong := hoa.expect("Đã ghi nhận 20.000.000 ₫ do Bà Sáu tặng")
+	no := regexp.MustCompile(`№(\d+)`).FindStringSubmatch(wrong.PlainText)[1]
+	hpn.send("/dieuchinh №" + no)
+	hpn.expect("Phiếu №" + no + " thuộc chiến dịch của đơn vị khác")
+	lan.send("/dieuchinh №" + no)
+	lan.expect("thủ quỹ")
+	hoa.send("/dieuchinh №999999")
+	hoa.expect("Không có phiếu thu №999999")
+	hoa.send("/dieuchinh №" + no)
+	hoa.expect("Khoản tặng №" + no + ": 20.000.000 ₫ của Bà Sáu")
+	hoa.send("Ghi nhầm, đúng là 2tr")
+	hoa.expect("Đã điều chỉnh: bút toán đảo khoản tặng №" + no)
+	hoa.send("/dieuchinh " + no)
+	hoa.expect("Biên nhận №" + no + " không điều chỉnh được")
+	if n := w.query(`SELECT sum(quantity) FROM receipts WHERE donor_name = 'Bà Sáu'`); n != 0 {
+		t.Errorf("Bà Sáu's gift and its reversal sum to %d, want 0", n)
+	}
+	lan.send("/tongket DIEUHOA")
+	lan.expect("đã nhận 2.000.000 ₫ / 180.000.000 ₫")
+
 	lan.send("/hogiadinh")
 	lan.expect("Chỉ trưởng khu mới ghi được")
 	hoa.send("/hogiadinh DIEUHOA 500k Hộ bà <Tư>")
