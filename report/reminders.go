@@ -32,9 +32,9 @@ type ReminderSettings struct {
 	Times          int // at most this many reminders per pledge
 }
 
-// Reminders are the rules in force; cmd/danvan may set them from the
-// configuration before the scheduler starts.
-var Reminders = ReminderSettings{HeadWithinDays: 3, BeforeDays: 3, EveryDays: 7, Times: 3}
+// DefaultReminders are the rules unless the configuration says otherwise
+// (cmd/danvan reads DANVAN_REMIND_*).
+var DefaultReminders = ReminderSettings{HeadWithinDays: 3, BeforeDays: 3, EveryDays: 7, Times: 3}
 
 // receiptAction is flows' global button action that starts recording a
 // receipt for a pledge (see the comment at the top of this file).
@@ -134,12 +134,12 @@ func dueWhen(lang string, due, today time.Time) string {
 }
 
 // HeadReminders builds, for the slot's day in loc, each zone head's digest
-// of the open pledges of their zones due within Reminders.HeadWithinDays
+// of the open pledges of their zones due within rules.HeadWithinDays
 // or overdue, each with a button to record a receipt. A head with nothing
 // due gets nothing. A long digest is split on line boundaries.
-func HeadReminders(ctx context.Context, st Store, slot time.Time, loc *time.Location) ([]danvan.Outgoing, error) {
+func HeadReminders(ctx context.Context, st Store, slot time.Time, loc *time.Location, rules ReminderSettings) ([]danvan.Outgoing, error) {
 	today := dayOf(slot, loc)
-	heads, lines, pledgers, err := st.HeadDuePledges(ctx, today.AddDate(0, 0, Reminders.HeadWithinDays))
+	heads, lines, pledgers, err := st.HeadDuePledges(ctx, today.AddDate(0, 0, rules.HeadWithinDays))
 	if err != nil {
 		return nil, err
 	}
@@ -165,17 +165,17 @@ func HeadReminders(ctx context.Context, st Store, slot time.Time, loc *time.Loca
 }
 
 // ResidentReminders reminds pledgers of their open pledges with a due date:
-// first Reminders.BeforeDays before it, then every Reminders.EveryDays, at
-// most Reminders.Times per pledge, unless they turned reminders off. Each
+// first rules.BeforeDays before it, then every rules.EveryDays, at
+// most rules.Times per pledge, unless they turned reminders off. Each
 // reminder sent is counted in the same transaction that writes it to the
 // outbox (st), so a pledge is never reminded more than the set count.
-func ResidentReminders(ctx context.Context, st Store, slot time.Time, loc *time.Location) ([]danvan.Outgoing, error) {
+func ResidentReminders(ctx context.Context, st Store, slot time.Time, loc *time.Location, rules ReminderSettings) ([]danvan.Outgoing, error) {
 	today := dayOf(slot, loc)
 	y, m, d := today.Date()
 	// Reminded again once the interval has passed in days: anything sent
 	// on or before today − EveryDays, whatever the hour it was sent.
-	sentBefore := time.Date(y, m, d-Reminders.EveryDays+1, 0, 0, 0, 0, loc)
-	lines, pledgers, err := st.ResidentRemindersDue(ctx, today.AddDate(0, 0, Reminders.BeforeDays), sentBefore, Reminders.Times)
+	sentBefore := time.Date(y, m, d-rules.EveryDays+1, 0, 0, 0, 0, loc)
+	lines, pledgers, err := st.ResidentRemindersDue(ctx, today.AddDate(0, 0, rules.BeforeDays), sentBefore, rules.Times)
 	if err != nil {
 		return nil, err
 	}

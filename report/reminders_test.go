@@ -23,10 +23,11 @@ import (
 // its own: heads 100001 (Khu 1) and 100002 (Khu 3), 100009 (Khu 6) and
 // 100006 (Thôn 1 of Liên Hòa), campaigns DIEUHOA and THIETBI among others.
 type remWard struct {
-	t   *testing.T
-	ctx context.Context
-	db  *store.DB
-	n   int
+	rules report.ReminderSettings // zero: report.DefaultReminders
+	t     *testing.T
+	ctx   context.Context
+	db    *store.DB
+	n     int
 }
 
 var remLoc = time.FixedZone("ICT", 7*3600)
@@ -114,12 +115,19 @@ func (w *remWard) pledge(who danvan.Person, campaign string, q danvan.Quantity, 
 
 func days(n int) *int { return &n }
 
+func (w *remWard) reminderRules() report.ReminderSettings {
+	if w.rules == (report.ReminderSettings{}) {
+		return report.DefaultReminders
+	}
+	return w.rules
+}
+
 func (w *remWard) heads(slot time.Time) []danvan.Outgoing {
 	w.t.Helper()
 	var out []danvan.Outgoing
 	err := w.db.InTx(w.ctx, func(tx *store.Tx) error {
 		var err error
-		out, err = report.HeadReminders(w.ctx, tx, slot, remLoc)
+		out, err = report.HeadReminders(w.ctx, tx, slot, remLoc, w.reminderRules())
 		return err
 	})
 	if err != nil {
@@ -133,7 +141,7 @@ func (w *remWard) residents(slot time.Time) []danvan.Outgoing {
 	var out []danvan.Outgoing
 	err := w.db.InTx(w.ctx, func(tx *store.Tx) error {
 		var err error
-		out, err = report.ResidentReminders(w.ctx, tx, slot, remLoc)
+		out, err = report.ResidentReminders(w.ctx, tx, slot, remLoc, w.reminderRules())
 		return err
 	})
 	if err != nil {
@@ -397,5 +405,24 @@ func TestResidentRemindersTurnedOffAndOn(t *testing.T) {
 	}
 	if len(got) != 1 {
 		t.Errorf("reminders to %v, want An only", got)
+	}
+}
+
+// Other rules, as DANVAN_REMIND_* set them: one day before, then every
+// other day, twice at most; heads hear of pledges due within a week.
+func TestRemindersFollowTheRules(t *testing.T) {
+	w := newRemWard(t)
+	w.rules = report.ReminderSettings{HeadWithinDays: 7, BeforeDays: 1, EveryDays: 2, Times: 2}
+	an := w.resident("Nguyễn Văn An", "YG-K1", "vi")
+	w.pledge(an, "DIEUHOA", 2_000_000, days(11)) // due 10/12
+	got := w.remindedOn(remToday, remToday.AddDate(0, 1, 0), nil)
+	if want := []string{"09/12", "11/12"}; !slices.Equal(got[an.TelegramID], want) {
+		t.Errorf("An was reminded on %v, want %v", got[an.TelegramID], want)
+	}
+	if texts, _ := byChat(w.heads(remToday.AddDate(0, 0, 4))); !strings.Contains(texts[100001], "Nguyễn Văn An") {
+		t.Errorf("the head of Khu 1 did not hear of a pledge due in 7 days:\n%v", texts)
+	}
+	if texts, _ := byChat(w.heads(remToday.AddDate(0, 0, 3))); texts[100001] != "" {
+		t.Errorf("the head of Khu 1 heard of a pledge due in 8 days:\n%s", texts[100001])
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/danvan/danvan/bot"
+	"github.com/danvan/danvan/report"
 	"github.com/danvan/danvan/statement"
 )
 
@@ -29,6 +30,9 @@ type Config struct {
 	// StatementLayouts are the bank statement layouts of the YAML file
 	// DANVAN_STATEMENT_LAYOUTS names, tried before the built-in ones.
 	StatementLayouts []statement.Layout
+	// Reminders are the reminder rules: DANVAN_REMIND_HEAD_DAYS,
+	// DANVAN_REMIND_BEFORE_DAYS, DANVAN_REMIND_EVERY_DAYS, DANVAN_REMIND_TIMES.
+	Reminders report.ReminderSettings
 }
 
 // configFromEnv reads the configuration; getenv is os.Getenv outside tests.
@@ -93,6 +97,27 @@ func configFromEnv(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("%s: %q is not a rate between 0 and 1000", r.name, v)
 		}
 		*r.into = f
+	}
+	c.Reminders = report.DefaultReminders
+	for _, r := range []struct {
+		name     string
+		into     *int
+		min, max int
+	}{
+		{"DANVAN_REMIND_HEAD_DAYS", &c.Reminders.HeadWithinDays, 0, 60},
+		{"DANVAN_REMIND_BEFORE_DAYS", &c.Reminders.BeforeDays, 0, 60},
+		{"DANVAN_REMIND_EVERY_DAYS", &c.Reminders.EveryDays, 1, 60},
+		{"DANVAN_REMIND_TIMES", &c.Reminders.Times, 0, 20},
+	} {
+		v := getenv(r.name)
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < r.min || n > r.max {
+			return c, fmt.Errorf("%s: %q is not a whole number from %d to %d", r.name, v, r.min, r.max)
+		}
+		*r.into = n
 	}
 	if path := getenv("DANVAN_STATEMENT_LAYOUTS"); path != "" {
 		data, err := os.ReadFile(path)

@@ -18,7 +18,7 @@ type job = scheduler.Job[*store.Tx]
 
 // scheduledJobs are the jobs `danvan serve` runs, with their schedules in
 // the ward's time zone (loc). README "Scheduled jobs" lists them.
-func scheduledJobs(loc *time.Location) []job {
+func scheduledJobs(loc *time.Location, reminders report.ReminderSettings) []job {
 	return []job{
 		{
 			Name:  "weekly_summary",
@@ -44,7 +44,7 @@ func scheduledJobs(loc *time.Location) []job {
 			Spec:  "0 18 * * *",
 			About: "to each zone head, the open pledges of their zones due soon or overdue",
 			Produce: func(ctx context.Context, tx *store.Tx, slot time.Time, _ bool) ([]danvan.Outgoing, error) {
-				return report.HeadReminders(ctx, tx, slot, loc)
+				return report.HeadReminders(ctx, tx, slot, loc, reminders)
 			},
 		},
 		{
@@ -52,7 +52,7 @@ func scheduledJobs(loc *time.Location) []job {
 			Spec:  "0 9 * * *",
 			About: "to residents, reminders of their pledges' due dates (unless they turned them off)",
 			Produce: func(ctx context.Context, tx *store.Tx, slot time.Time, _ bool) ([]danvan.Outgoing, error) {
-				return report.ResidentReminders(ctx, tx, slot, loc)
+				return report.ResidentReminders(ctx, tx, slot, loc, reminders)
 			},
 		},
 	}
@@ -60,7 +60,7 @@ func scheduledJobs(loc *time.Location) []job {
 
 // newScheduler makes the scheduler of the jobs on the store's clock.
 func (m *Main) newScheduler() (*scheduler.Scheduler[*store.Tx], error) {
-	s, err := scheduler.New(m.DB, m.Config.Location, scheduledJobs(m.Config.Location)...)
+	s, err := scheduler.New(m.DB, m.Config.Location, scheduledJobs(m.Config.Location, m.Config.Reminders)...)
 	if err != nil {
 		return nil, err
 	}

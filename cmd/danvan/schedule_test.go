@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/report"
 	"github.com/danvan/danvan/scheduler"
 	"github.com/danvan/danvan/store"
 )
@@ -37,7 +38,7 @@ func TestWeeklySummaryAtItsMinute(t *testing.T) {
 		}
 		defer db.Close()
 		db.Now = now // the bot's clock: what it queues is due for its sender
-		s, err := scheduler.New(db, loc, scheduledJobs(loc)...)
+		s, err := scheduler.New(db, loc, scheduledJobs(loc, report.DefaultReminders)...)
 		if err != nil {
 			t.Fatal(err)
 		}
