@@ -335,6 +335,9 @@ func (tr *turn) linkArea(id int64) error {
 	if err := tr.st.SetGroupArea(tr.ctx, tr.ev.ChatID, id); err != nil {
 		return err
 	}
+	if err := tr.auditGroup(0, "area", map[string]any{"area_id": id}); err != nil {
+		return err
+	}
 	return tr.showLinkMenu(true)
 }
 
@@ -357,6 +360,9 @@ func (tr *turn) linkUnit(id int64) error {
 		return nil
 	}
 	if err := tr.st.SetGroupUnit(tr.ctx, tr.ev.ChatID, id); err != nil {
+		return err
+	}
+	if err := tr.auditGroup(0, "unit", map[string]any{"unit_id": id, "before": current}); err != nil {
 		return err
 	}
 	return tr.showLinkMenu(true)
@@ -390,7 +396,15 @@ func (tr *turn) toggleCampaign(id int64) error {
 		tr.notice(t(tr.lang, msgLClosed))
 		return nil
 	}
-	if _, err := tr.st.ToggleGroupCampaign(tr.ctx, tr.ev.ChatID, id); err != nil {
+	now, err := tr.st.ToggleGroupCampaign(tr.ctx, tr.ev.ChatID, id)
+	if err != nil {
+		return err
+	}
+	action := "unlinked"
+	if now {
+		action = "linked"
+	}
+	if err := tr.auditGroup(id, action, map[string]any{"campaign": c.Code}); err != nil {
 		return err
 	}
 	return tr.showCampaignToggles(gs)
@@ -421,6 +435,9 @@ func (tr *turn) schedule(args string) error {
 		return nil
 	}
 	if err := tr.st.SetGroupSchedule(tr.ctx, tr.ev.ChatID, newDay, newHour); err != nil {
+		return err
+	}
+	if err := tr.auditGroup(0, "schedule", map[string]any{"weekday": newDay, "hour": newHour, "before": map[string]int{"weekday": day, "hour": hour}}); err != nil {
 		return err
 	}
 	tr.say(t(tr.lang, msgSChanged, tr.scheduleName(newDay, newHour)))
@@ -618,4 +635,10 @@ func init() {
 		msgSSaturday:  {"thứ Bảy", "Saturday"},
 		msgSSunday:    {"Chủ nhật", "Sunday"},
 	})
+}
+
+// auditGroup writes a change of what a group follows, or of its schedule,
+// to the audit trail (a campaign's, when it concerns one campaign).
+func (tr *turn) auditGroup(campaignID int64, action string, after any) error {
+	return tr.st.Audit(tr.ctx, tr.person.ID, "group", tr.ev.ChatID, campaignID, action, nil, after)
 }

@@ -35,6 +35,10 @@ const (
 	msgEntityRole
 	msgEntityClaim
 	msgEntityInvitation
+	msgEntityGroup
+	msgEntityStatement
+	msgActionLinked
+	msgActionUnlinked
 	msgActionCreated
 	msgActionChanged
 	msgActionCancelled
@@ -81,6 +85,10 @@ func init() {
 		msgEntityRole:        {"Vai trò", "Role"},
 		msgEntityClaim:       {"Báo đã nộp", "Payment claim"},
 		msgEntityInvitation:  {"Lời mời", "Invitation"},
+		msgEntityGroup:       {"Nhóm chat", "Group chat"},
+		msgEntityStatement:   {"Sao kê", "Statement"},
+		msgActionLinked:      {"liên kết", "linked"},
+		msgActionUnlinked:    {"bỏ liên kết", "unlinked"},
 		msgActionCreated:     {"tạo mới", "created"},
 		msgActionChanged:     {"sửa", "changed"},
 		msgActionCancelled:   {"hủy", "cancelled"},
@@ -98,13 +106,14 @@ func init() {
 
 var entityMessages = map[string]msg{
 	"pledge": msgEntityPledge, "receipt": msgEntityReceipt, "campaign": msgEntityCampaign, "progress": msgEntityProgress,
-	"role": msgEntityRole, "claim": msgEntityClaim, "invitation": msgEntityInvitation,
+	"role": msgEntityRole, "claim": msgEntityClaim, "invitation": msgEntityInvitation, "group": msgEntityGroup,
+	"statement": msgEntityStatement,
 }
 
 var actionMessages = map[string]msg{
 	"created": msgActionCreated, "changed": msgActionChanged, "cancelled": msgActionCancelled, "reversed": msgActionReversed,
 	"removed": msgActionRemoved, "used": msgActionUsed, "closed": msgActionClosed, "accepted": msgActionAccepted, "rejected": msgActionRejected,
-	"received": msgActionReceived, "reported": msgActionReported,
+	"received": msgActionReceived, "reported": msgActionReported, "linked": msgActionLinked, "unlinked": msgActionUnlinked,
 }
 
 func (tr *turn) history(args string) error {

@@ -194,6 +194,16 @@ func TestGroupLinkAndSchedule(t *testing.T) {
 	if d, h := schedule(); d != 7 || h != 20 {
 		t.Errorf("schedule = %d %d, want Sunday (7) 20", d, h)
 	}
+	// Every change of what the group follows, and of when, is in the audit
+	// trail: SANNHA linked, THIETBI unlinked, the new schedule; refusals
+	// are not.
+	if n := w.query(`SELECT count(*) FROM audit_log WHERE entity = 'group' AND entity_id = $1`, group.ID); n != 3 {
+		t.Errorf("%d group changes audited, want 3", n)
+	}
+	if n := w.query(`SELECT count(*) FROM audit_log a JOIN campaigns c ON c.id = a.campaign_id
+		WHERE a.entity = 'group' AND (c.code = 'SANNHA' AND a.action = 'linked' OR c.code = 'THIETBI' AND a.action = 'unlinked')`); n != 2 {
+		t.Errorf("%d campaign link changes audited with their campaign, want 2", n)
+	}
 	last = w.lastBotID(group.ID)
 	lan.send("/schedule")
 	lan.expectNew(last, "Chủ nhật 20:00")
