@@ -90,13 +90,7 @@ func (tr *turn) household(args string) error {
 		tr.state.reset()
 		return err
 	}
-	n := 0
-	for i := 1; i <= 3 && i < len(words); i++ {
-		if tr.giftQuantity(c, strings.Join(words[1:1+i], " ")) {
-			n = i
-			break
-		}
-	}
+	n := tr.quantityWords(c, words)
 	if n == 0 {
 		_, _, problem := tr.resolveQuantity(c, words[1])
 		tr.state.reset()

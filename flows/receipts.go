@@ -454,9 +454,15 @@ func (tr *turn) correctReceipt(args string) error {
 	// A gift has no pledge code: it is named by its receipt number, which
 	// the bot gave when it was recorded ("№123", or just the digits when
 	// they are no pledge's code).
-	arg := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(args), "№"))
-	if n, err := strconv.ParseInt(arg, 10, 64); err == nil && n > 0 {
-		if _, _, err := tr.st.LockPledge(tr.ctx, 0, arg); errors.Is(err, danvan.ErrNotFound) || strings.HasPrefix(strings.TrimSpace(args), "№") {
+	arg, numbered := strings.CutPrefix(strings.TrimSpace(args), "№")
+	if n, err := strconv.ParseInt(strings.TrimSpace(arg), 10, 64); err == nil && n > 0 {
+		if numbered {
+			return tr.correctGift(gs, n)
+		}
+		if _, valid := cleanCode(arg); !valid {
+			return tr.correctGift(gs, n) // digits that are no pledge code
+		}
+		if _, _, err := tr.st.LockPledge(tr.ctx, 0, arg); errors.Is(err, danvan.ErrNotFound) {
 			return tr.correctGift(gs, n)
 		}
 	}
@@ -724,16 +730,7 @@ func (tr *turn) gift(args string) error {
 		tr.say(t(tr.lang, msgNothingPledgeable, esc(c.Title)))
 		return nil
 	}
-	// The quantity may take several words ("2 triệu", "2 điều hòa"): the
-	// shortest prefix that reads as a quantity is it, and a goods item
-	// must name one of the campaign's, so that a name is not read as one.
-	n := 0
-	for i := 1; i <= 3 && i < len(words); i++ {
-		if tr.giftQuantity(c, strings.Join(words[1:1+i], " ")) {
-			n = i
-			break
-		}
-	}
+	n := tr.quantityWords(c, words)
 	if n == 0 {
 		_, _, problem := tr.resolveQuantity(c, words[1])
 		tr.say(problem + t(tr.lang, msgRcGiftUsage))
@@ -755,6 +752,20 @@ func (tr *turn) gift(args string) error {
 	}
 	tr.askPhoto(r.ID, t(tr.lang, msgRcGiftRecorded, esc(tr.quantity(tg, q)), esc(name), esc(c.Title), r.ID))
 	return nil
+}
+
+// quantityWords is how many words after the campaign code in words make
+// the quantity of a one-line gift or household pledge, 0 when none does.
+// The quantity may take several words ("2 triệu", "2 điều hòa"): the
+// shortest prefix that reads as a quantity is it, and a goods item must
+// name one of the campaign's, so that a name is not read as one.
+func (tr *turn) quantityWords(c danvan.Campaign, words []string) int {
+	for i := 1; i <= 3 && i < len(words); i++ {
+		if tr.giftQuantity(c, strings.Join(words[1:1+i], " ")) {
+			return i
+		}
+	}
+	return 0
 }
 
 // giftQuantity reports whether s reads as a quantity for campaign c.

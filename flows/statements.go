@@ -322,10 +322,15 @@ func (tr *turn) statementSummary(s danvan.Statement, sum reconcile.Totals) strin
 	return text
 }
 
+// lineHead shows a transaction: its line, date, amount and memo.
+func (tr *turn) lineHead(l danvan.BankLine) string {
+	return t(tr.lang, msgStLine, l.Row, l.Date.Format("02/01/2006"), esc(danvan.FormatMoney(danvan.Quantity(l.Amount))), esc(truncate(l.Memo, 140)))
+}
+
 // lineText shows one transaction and what its memo names.
 func (tr *turn) lineText(it reconcile.Item) string {
 	l := it.Line
-	text := t(tr.lang, msgStLine, l.Row, l.Date.Format("02/01/2006"), esc(danvan.FormatMoney(danvan.Quantity(l.Amount))), esc(truncate(l.Memo, 140)))
+	text := tr.lineHead(l)
 	switch it.Outcome {
 	case reconcile.Differs:
 		p := it.Pledge.Pledge
@@ -518,7 +523,7 @@ func (tr *turn) ownLine(id int64) (danvan.BankLine, danvan.Grants, bool, error) 
 // became of it.
 func (tr *turn) settleLine(l danvan.BankLine, outcome string) {
 	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutEdit, ChatID: tr.ev.ChatID, MessageID: tr.ev.MessageID,
-		Text: t(tr.lang, msgStLine, l.Row, l.Date.Format("02/01/2006"), esc(danvan.FormatMoney(danvan.Quantity(l.Amount))), esc(truncate(l.Memo, 140))) +
+		Text: tr.lineHead(l) +
 			"\n" + outcome})
 }
 
@@ -619,7 +624,7 @@ func (tr *turn) assignLineTo(text string) error {
 	if err != nil || !done {
 		return err
 	}
-	tr.say(t(tr.lang, msgStLine, l.Row, l.Date.Format("02/01/2006"), esc(danvan.FormatMoney(danvan.Quantity(l.Amount))), esc(truncate(l.Memo, 140))) +
+	tr.say(tr.lineHead(l) +
 		"\n" + t(tr.lang, msgStLineRecorded, esc(danvan.FormatMoney(danvan.Quantity(l.Amount))), esc(pc.p.Code)))
 	return nil
 }

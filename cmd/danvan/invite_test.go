@@ -407,6 +407,10 @@ func TestStaffMenus(t *testing.T) {
 	res := w.resident(300001, "Minh", "vi")
 	res.send("/huongdan")
 	res.expect("Bot có thể giúp bạn")
+	// A chat's messages go out in order: once the next reply is here, a
+	// menu the first command set would have been set too.
+	res.send("/chiendich")
+	res.expect("")
 	if got := w.api.Commands("chat:300001", ""); len(got) != 0 {
 		t.Errorf("a resident got a menu of their own: %v", got)
 	}
