@@ -34,6 +34,13 @@ type Event struct {
 	Data       string
 	CallbackID string
 	MessageID  int64
+	// MessageText is the pressed message as the chat shows it, in the HTML
+	// subset of danvan.Outgoing (the platform side rebuilds it from the
+	// message's formatting), so that settling a press can keep what the
+	// message said; "" when the platform did not give it. MessageMedia is
+	// true when the message is a photo or a file, whose text is a caption.
+	MessageText  string
+	MessageMedia bool
 	// For EventJoined in a group: the group's title.
 	Title string
 	// A group upgraded to a supergroup (either of Telegram's two service
