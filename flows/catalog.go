@@ -141,7 +141,7 @@ var catalogue = map[msg][2]string{
 	msgBadLink:         {"Đường dẫn này không hợp lệ. Gõ /chiendich để xem các chiến dịch.", "This link is not valid. Send /campaigns to see the campaigns."},
 	msgBadInvitation:   {"Lời mời này không hợp lệ hoặc đã hết hạn. Hãy xin cán bộ một lời mời mới.", "This invitation is not valid or has expired. Ask a cadre for a new one."},
 	msgButtonExpired:   {"Nút này đã cũ. Hãy dùng tin nhắn mới nhất.", "This button is out of date. Please use the latest message."},
-	msgChosen:          {"%s\n→ <b>%s</b>", "%s\n→ <b>%s</b>"},
+	msgChosen:          {"→ <b>%s</b>", "→ <b>%s</b>"},
 	msgNoOpenCampaigns: {"Hiện chưa có chiến dịch nào đang vận động ở khu của bạn.", "There are no open campaigns in your zone right now."},
 	msgCampaignsHeader: {"<b>Các chiến dịch đang vận động</b>", "<b>Open campaigns</b>"},
 	msgCampaignLine:    {"\n\n<b>%s</b> · mã <code>%s</code>\n%s", "\n\n<b>%s</b> · code <code>%s</code>\n%s"},

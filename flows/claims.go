@@ -20,8 +20,14 @@ import (
 func init() {
 	registerCommands(
 		&command{names: []string{"paid", "danop"}, private: (*turn).paid},
-		&command{names: []string{"accept", "chapnhan"}, private: func(tr *turn, args string) error { return tr.decideClaim(args, true) }},
-		&command{names: []string{"reject", "tuchoi"}, private: func(tr *turn, args string) error { return tr.decideClaim(args, false) }},
+		&command{names: []string{"accept", "chapnhan"}, private: func(tr *turn, args string) error {
+			_, err := tr.decideClaim(args, true)
+			return err
+		}},
+		&command{names: []string{"reject", "tuchoi"}, private: func(tr *turn, args string) error {
+			_, err := tr.decideClaim(args, false)
+			return err
+		}},
 	)
 	registerGlobalActions(map[string]func(*turn, int64) error{
 		"rca": func(tr *turn, id int64) error { return tr.decideClaimButton(id, true) },
@@ -30,19 +36,34 @@ func init() {
 }
 
 // decideClaimButton decides a claim from the buttons of its notice, then
-// takes the buttons off the notice so it reads as done.
+// takes the buttons off the notice and says under it how the claim now
+// stands, whoever decided it: a notice shows what happened, not which
+// button was pressed. A claim still waiting (the presser was refused)
+// keeps its buttons.
 func (tr *turn) decideClaimButton(id int64, accept bool) error {
-	if err := tr.decideClaim(strconv.FormatInt(id, 10), accept); err != nil {
+	status, err := tr.decideClaim(strconv.FormatInt(id, 10), accept)
+	if err != nil {
 		return err
 	}
-	choice := t(tr.lang, msgClaimRejectButton)
-	if accept {
-		choice = t(tr.lang, msgClaimAcceptButton)
+	var outcome msg
+	switch status {
+	case claimAccepted:
+		outcome = msgClaimAcceptedOutcome
+	case claimRejected:
+		outcome = msgClaimRejectedOutcome
+	default:
+		return nil
 	}
-	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutEdit, ChatID: tr.ev.ChatID, MessageID: tr.ev.MessageID,
-		Text: t(tr.lang, msgClaimNoticeDone, id, esc(choice))})
+	tr.conclude(t(tr.lang, msgClaimNoticeDone, id), t(tr.lang, outcome))
 	return nil
 }
+
+// A payment claim's status, as stored.
+const (
+	claimPending  = "pending"
+	claimAccepted = "accepted"
+	claimRejected = "rejected"
+)
 
 // paid is /paid CODE [QUANTITY]: the quantity defaults to what is still
 // open.
@@ -116,49 +137,51 @@ func (tr *turn) paid(args string) error {
 	return nil
 }
 
-// decideClaim is /accept ID and /reject ID.
-func (tr *turn) decideClaim(args string, accept bool) error {
+// decideClaim is /accept ID and /reject ID. It reports the claim's status
+// once the person acted ("" when they may not know it: no such claim, or
+// not theirs to decide).
+func (tr *turn) decideClaim(args string, accept bool) (string, error) {
 	gs, err := tr.grants()
 	if err != nil {
-		return err
+		return "", err
 	}
 	if !recorder(gs) {
 		tr.say(t(tr.lang, msgRcNoRole))
-		return nil
+		return "", nil
 	}
 	arg, _, _ := strings.Cut(args, " ")
 	id, err := strconv.ParseInt(strings.TrimPrefix(arg, "#"), 10, 64)
 	if err != nil || id <= 0 {
 		tr.say(t(tr.lang, msgClaimDecideUsage))
-		return nil
+		return "", nil
 	}
 	pledgeID, q, status, err := tr.st.LockClaim(tr.ctx, id)
 	if errors.Is(err, danvan.ErrNotFound) {
 		tr.say(t(tr.lang, msgClaimUnknown, id))
-		return nil
+		return "", nil
 	}
 	if err != nil {
-		return err
+		return "", err
 	}
 	pc, ok, err := tr.lockPledge(pledgeID, "")
 	if err != nil || !ok {
-		return err
+		return "", err
 	}
 	if !gs.MayRecordReceipt(pc.c.UnitID, pc.who.HomeAreaID) {
 		tr.say(t(tr.lang, msgRcOutsideScope, esc(pc.p.Code)))
-		return nil
+		return "", nil
 	}
-	if status != "pending" {
+	if status != claimPending {
 		tr.say(t(tr.lang, msgClaimDecided, id))
-		return nil
+		return status, nil
 	}
 	if !accept {
-		if err := tr.st.DecideClaim(tr.ctx, id, "rejected", tr.person.ID, 0); err != nil {
-			return err
+		if err := tr.st.DecideClaim(tr.ctx, id, claimRejected, tr.person.ID, 0); err != nil {
+			return "", err
 		}
 		if err := tr.st.Audit(tr.ctx, tr.person.ID, "claim", id, pc.c.ID, "rejected",
-			map[string]any{"status": "pending"}, map[string]any{"status": "rejected"}); err != nil {
-			return err
+			map[string]any{"status": claimPending}, map[string]any{"status": claimRejected}); err != nil {
+			return "", err
 		}
 		tr.say(t(tr.lang, msgClaimRejected, id, esc(pc.p.Code)))
 		if pc.who.TelegramID != 0 && pc.who.ID != tr.person.ID {
@@ -166,27 +189,27 @@ func (tr *turn) decideClaim(args string, accept bool) error {
 			tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: pc.who.TelegramID,
 				Text: t(l, msgClaimRejectedNotice, esc(quantityIn(l, pc.tg, q)), esc(pc.p.Code))})
 		}
-		return nil
+		return claimRejected, nil
 	}
 	if pc.p.Cancelled {
 		tr.say(t(tr.lang, msgRcCancelled, esc(pc.p.Code)))
-		return nil
+		return status, nil
 	}
 	if q > pc.open() {
 		// Someone recorded a receipt since the claim was made: accepting
 		// it now could count the same money twice.
 		tr.say(t(tr.lang, msgClaimExceeds, id, esc(tr.quantity(pc.tg, q)), esc(tr.quantity(pc.tg, max(pc.open(), 0))), esc(pc.p.Code), id))
-		return nil
+		return status, nil
 	}
 	r, err := tr.recordReceipt(pc, q)
 	if err != nil {
-		return err
+		return "", err
 	}
-	if err := tr.st.DecideClaim(tr.ctx, id, "accepted", tr.person.ID, r.ID); err != nil {
-		return err
+	if err := tr.st.DecideClaim(tr.ctx, id, claimAccepted, tr.person.ID, r.ID); err != nil {
+		return "", err
 	}
-	return tr.st.Audit(tr.ctx, tr.person.ID, "claim", id, pc.c.ID, "accepted",
-		map[string]any{"status": "pending"}, map[string]any{"status": "accepted", "receipt": r.ID})
+	return claimAccepted, tr.st.Audit(tr.ctx, tr.person.ID, "claim", id, pc.c.ID, "accepted",
+		map[string]any{"status": claimPending}, map[string]any{"status": claimAccepted, "receipt": r.ID})
 }
 
 // Texts of the claim buttons, numbered apart from the receipts' texts.
@@ -194,12 +217,16 @@ const (
 	msgClaimAcceptButton msg = 1500 + iota
 	msgClaimRejectButton
 	msgClaimNoticeDone
+	msgClaimAcceptedOutcome
+	msgClaimRejectedOutcome
 )
 
 func init() {
 	registerTexts(map[msg][2]string{
-		msgClaimAcceptButton: {"✅ Đã nhận", "✅ Received"},
-		msgClaimRejectButton: {"✖ Chưa nhận", "✖ Not received"},
-		msgClaimNoticeDone:   {"Báo nộp số %d → <b>%s</b>", "Payment claim %d → <b>%s</b>"},
+		msgClaimAcceptButton:    {"✅ Đã nhận", "✅ Received"},
+		msgClaimRejectButton:    {"✖ Chưa nhận", "✖ Not received"},
+		msgClaimNoticeDone:      {"Báo nộp số %d", "Payment claim %d"},
+		msgClaimAcceptedOutcome: {"→ <b>✅ Đã chấp nhận và ghi nhận</b>", "→ <b>✅ Accepted and recorded</b>"},
+		msgClaimRejectedOutcome: {"→ <b>✖ Đã từ chối: chưa nhận</b>", "→ <b>✖ Rejected: not received</b>"},
 	})
 }

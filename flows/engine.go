@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/danvan/danvan"
 	"github.com/danvan/danvan/statement"
@@ -30,6 +32,9 @@ type Store interface {
 	Progress(ctx context.Context, campaignID int64) ([]danvan.Progress, error)
 	LoadConversation(ctx context.Context, chatID, userID int64) ([]byte, error)
 	SaveConversation(ctx context.Context, chatID, userID int64, state []byte) error
+	// NextButtonSeq numbers a question's buttons; a number is never given
+	// twice, so no older message's buttons can match a newer question.
+	NextButtonSeq(ctx context.Context) (int64, error)
 	Grants(ctx context.Context, personID int64) (danvan.Grants, error)
 	// Audit writes one change to the audit trail (entity: pledge, receipt,
 	// campaign, progress, role, claim, invitation).
@@ -63,7 +68,8 @@ const stateVersion = 1
 type State struct {
 	V int `json:"v"`
 	// Seq numbers the latest message with buttons; a button carries it, so
-	// a press on an older message is recognised and refused.
+	// a press on an older message, in this conversation or an earlier one,
+	// is recognised and refused.
 	Seq  int    `json:"seq"`
 	Step string `json:"step,omitempty"`
 	// The pledge being built.
@@ -110,6 +116,17 @@ type turn struct {
 
 	grantsLoaded bool
 	grantsCache  danvan.Grants
+
+	// err is the first failure of a step that has no error to return (a
+	// question that could not be numbered); the event then fails whole.
+	err error
+}
+
+// fail keeps the first error of the turn.
+func (tr *turn) fail(err error) {
+	if tr.err == nil {
+		tr.err = err
+	}
 }
 
 // grants are the roles of the person acting, read once per event.
@@ -161,6 +178,9 @@ func (e *Engine) Handle(ctx context.Context, st Store, ev Event) ([]danvan.Outgo
 	}
 	if err := tr.dispatch(); err != nil {
 		return nil, err
+	}
+	if tr.err != nil {
+		return nil, tr.err
 	}
 	after, err := tr.encodeState()
 	if err != nil {
@@ -223,9 +243,24 @@ func (tr *turn) say(text string, buttons ...[]danvan.Button) {
 
 // ask sends a question with buttons and makes older buttons stale.
 func (tr *turn) ask(step, text string, buttons func(seq int) [][]danvan.Button) {
-	tr.state.Seq++
-	tr.state.Step = step
+	if !tr.renumber(step) {
+		return
+	}
 	tr.say(text, buttons(tr.state.Seq)...)
+}
+
+// renumber moves the conversation to step with a new number for the
+// question's buttons, so that every earlier button is stale; false when
+// no number could be had (the turn has failed).
+func (tr *turn) renumber(step string) bool {
+	seq, err := tr.st.NextButtonSeq(tr.ctx)
+	if err != nil {
+		tr.fail(err)
+		return false
+	}
+	tr.state.Seq = int(seq)
+	tr.state.Step = step
+	return true
 }
 
 // answer acknowledges the pressed button, with an optional notice.
@@ -233,11 +268,35 @@ func (tr *turn) answer(notice string) {
 	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutAnswer, ChatID: tr.ev.ChatID, CallbackID: tr.ev.CallbackID, Text: notice})
 }
 
-// settle replaces the pressed message's buttons by the choice made, so the
-// chat reads as a record and the buttons cannot be pressed again.
+// settle replaces the pressed message's buttons by the choice made (plain
+// text), so the chat reads as a record and the buttons cannot be pressed
+// again.
 func (tr *turn) settle(question, choice string) {
+	tr.conclude(question, t(tr.lang, msgChosen, esc(choice)))
+}
+
+// maxSettledText bounds the pressed message's text kept when it is
+// settled, well under the 4,096 characters a message may have once the
+// outcome is added (the text is HTML, longer than what the chat shows).
+const maxSettledText = 3800
+
+// conclude takes the buttons off the pressed message and adds outcome (in
+// the message's HTML) under what the message said. question stands in for
+// the message's text when the platform did not give it. A photo's caption
+// is left as it is: the outcome follows in the replies.
+func (tr *turn) conclude(question, outcome string) {
+	if tr.ev.MessageMedia {
+		return
+	}
+	text := tr.ev.MessageText
+	if text == "" || utf8.RuneCountInString(text) > maxSettledText {
+		text = question
+	}
+	if text != "" {
+		text += "\n"
+	}
 	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutEdit, ChatID: tr.ev.ChatID, MessageID: tr.ev.MessageID,
-		Text: t(tr.lang, msgChosen, question, esc(choice))})
+		Text: text + outcome})
 }
 
 // grid lays buttons out in rows of perRow, short enough for a phone.
@@ -294,11 +353,36 @@ func registerCommands(cs ...*command) {
 	}
 }
 
+// action is what a conversation's button does, and where it may be
+// pressed: only while the conversation is at one of steps (the questions
+// that carry the button), and only in a group when group is set, in a
+// private chat otherwise. So neither an old message nor forged data can
+// reach an action from another conversation or another kind of chat.
+type action struct {
+	run   func(tr *turn, arg int64) error
+	steps []string // nil: at any step (cancelling)
+	group bool
+}
+
+// on is an action pressed in private chats at the given steps.
+func on(run func(tr *turn, arg int64) error, steps ...string) action {
+	return action{run: run, steps: steps}
+}
+
+// allows reports whether the action may be pressed in the turn's chat at
+// the conversation's step.
+func (a action) allows(tr *turn) bool {
+	if a.group != tr.ev.Group {
+		return false
+	}
+	return a.steps == nil || slices.Contains(a.steps, tr.state.Step)
+}
+
 // actions are what buttons do, by the action name in their data; each file
 // registers its own from init.
-var actions = map[string]func(tr *turn, arg int64) error{}
+var actions = map[string]action{}
 
-func registerActions(as map[string]func(tr *turn, arg int64) error) {
+func registerActions(as map[string]action) {
 	for name, a := range as {
 		if _, dup := actions[name]; dup {
 			panic("flows: button action " + name + " registered twice")
@@ -318,22 +402,20 @@ func init() {
 		&command{names: []string{"summary", "tongket"}, private: (*turn).summary, group: (*turn).summary},
 		&command{names: []string{"cancel", "huy"}, private: (*turn).cancel},
 	)
-	registerActions(map[string]func(*turn, int64) error{
-		"z": (*turn).chooseZone,
-		"c": (*turn).chooseCampaign,
-		"t": (*turn).chooseTarget,
-		"q": (*turn).chooseQuantity,
-		"y": func(tr *turn, _ int64) error { return tr.confirm(true) },
-		"a": func(tr *turn, _ int64) error { return tr.confirm(false) },
-		"x": func(tr *turn, _ int64) error {
-			tr.settle(t(tr.lang, msgCancelled), t(tr.lang, msgCancelButton))
-			tr.state.reset()
-			return nil
-		},
-		"s": func(tr *turn, id int64) error {
+	registerActions(map[string]action{
+		"z": on((*turn).chooseZone, stepZone),
+		"c": on((*turn).chooseCampaign, stepCampaign),
+		"t": on((*turn).chooseTarget, stepTarget),
+		"q": on((*turn).chooseQuantity, stepQuantity),
+		"y": on(func(tr *turn, target int64) error { return tr.confirm(target, true) }, stepConfirm),
+		"a": on(func(tr *turn, target int64) error { return tr.confirm(target, false) }, stepConfirm),
+		// Cancelling is offered at many steps of every private
+		// conversation.
+		"x": {run: cancelButton},
+		"s": on(func(tr *turn, id int64) error {
 			tr.state.Step = ""
 			return tr.summaryOf(id)
-		},
+		}, stepSummary),
 	})
 }
 
@@ -382,6 +464,13 @@ func (tr *turn) help(string) error {
 	if gs.Staff() {
 		tr.menu(tr.ev.ChatID, tr.lang, gs)
 	}
+	return nil
+}
+
+// cancelButton ends the conversation from its question's "Cancel" button.
+func cancelButton(tr *turn, _ int64) error {
+	tr.settle(t(tr.lang, msgCancelled), t(tr.lang, msgCancelButton))
+	tr.state.reset()
 	return nil
 }
 
@@ -461,8 +550,13 @@ func globalButton(text, action string, arg int64) danvan.Button {
 }
 
 func (tr *turn) button() error {
-	seq, action, arg, ok := parseButtonData(tr.ev.Data)
-	if a, global := globalActions[action]; ok && global && seq == 0 {
+	seq, name, arg, ok := parseButtonData(tr.ev.Data)
+	if a, global := globalActions[name]; ok && global && seq == 0 {
+		if tr.ev.Group {
+			// Notices with such buttons go to private chats only.
+			tr.answer(t(tr.lang, msgButtonExpired))
+			return nil
+		}
 		tr.answer("")
 		return a(tr, arg)
 	}
@@ -470,13 +564,15 @@ func (tr *turn) button() error {
 		tr.answer(t(tr.lang, msgButtonExpired))
 		return nil
 	}
-	tr.answer("")
-	if a, ok := actions[action]; ok {
-		return a(tr, arg)
+	a, known := actions[name]
+	if !known || !a.allows(tr) {
+		// The right number with an action that its question does not
+		// offer can only be forged.
+		tr.answer(t(tr.lang, msgButtonExpired))
+		return nil
 	}
-	// A well-formed button of the right sequence with an unknown action
-	// can only be forged.
-	return tr.staleButton()
+	tr.answer("")
+	return a.run(tr, arg)
 }
 
 // truncate shortens s to at most n runes, for echoing input back.

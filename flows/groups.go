@@ -41,12 +41,15 @@ func init() {
 		&command{names: []string{"linkgroup", "lienket"}, private: groupOnly, group: (*turn).linkGroup},
 		&command{names: []string{"schedule", "lichtongket"}, private: groupOnly, group: (*turn).schedule},
 	)
-	registerActions(map[string]func(*turn, int64) error{
-		"lm": (*turn).linkMenuChoice,
-		"la": (*turn).linkArea,
-		"lu": (*turn).linkUnit,
-		"lt": (*turn).toggleCampaign,
-		"lb": func(tr *turn, _ int64) error { return tr.showLinkMenu(true) },
+	inGroup := func(run func(*turn, int64) error, steps ...string) action {
+		return action{run: run, steps: steps, group: true}
+	}
+	registerActions(map[string]action{
+		"lm": inGroup((*turn).linkMenuChoice, stepLinkMenu),
+		"la": inGroup((*turn).linkArea, stepLinkArea),
+		"lu": inGroup((*turn).linkUnit, stepLinkUnit),
+		"lt": inGroup((*turn).toggleCampaign, stepLinkCampaigns),
+		"lb": inGroup((*turn).backToLinkMenu, stepLinkArea, stepLinkUnit, stepLinkCampaigns),
 	})
 }
 
@@ -128,6 +131,14 @@ func (tr *turn) linkGroup(string) error {
 	}
 	tr.state.reset()
 	return tr.showLinkMenu(false)
+}
+
+// backToLinkMenu is the "back" button of the link menu's pages.
+func (tr *turn) backToLinkMenu(int64) error {
+	if _, ok, err := tr.groupGrants(msgLNotAllowed); err != nil || !ok {
+		return err
+	}
+	return tr.showLinkMenu(true)
 }
 
 // showLinkMenu shows what the group is linked to with buttons to change

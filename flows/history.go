@@ -55,8 +55,8 @@ const (
 
 func init() {
 	registerCommands(&command{names: []string{"history", "lichsu"}, private: (*turn).history})
-	registerActions(map[string]func(*turn, int64) error{
-		"ih": func(tr *turn, offset int64) error {
+	registerActions(map[string]action{
+		"ih": on(func(tr *turn, offset int64) error {
 			if tr.state.Step != stepHistory || tr.state.Campaign == 0 {
 				return tr.staleButton()
 			}
@@ -65,7 +65,7 @@ func init() {
 				return err
 			}
 			return tr.showHistory(c, int(offset), true)
-		},
+		}, stepHistory),
 	})
 	registerTexts(map[msg][2]string{
 		msgHistoryUsage:      {"Gõ <code>/lichsu MÃ</code> để xem lịch sử thay đổi của một chiến dịch, ví dụ <code>/lichsu DIEUHOA</code>.", "Send <code>/history CODE</code> to see a campaign's history, e.g. <code>/history DIEUHOA</code>."},

@@ -24,12 +24,12 @@ const (
 
 func init() {
 	registerCommands(&command{names: []string{"household", "hogiadinh"}, private: (*turn).household})
-	registerActions(map[string]func(*turn, int64) error{
-		"rz": (*turn).houseZone,
-		"rk": (*turn).houseCampaign,
-		"rt": (*turn).houseTarget,
-		"rq": (*turn).houseQuickQuantity,
-		"rb": (*turn).housePublic,
+	registerActions(map[string]action{
+		"rz": on((*turn).houseZone, stepHouseZone),
+		"rk": on((*turn).houseCampaign, stepHouseCamp),
+		"rt": on((*turn).houseTarget, stepHouseTarget),
+		"rq": on((*turn).houseQuickQuantity, stepHouseQty),
+		"rb": on((*turn).housePublic, stepHousePublic),
 	})
 	registerTextStep(stepHouseName, (*turn).houseName)
 	registerTextStep(stepHouseQty, (*turn).houseTypedQuantity)

@@ -77,14 +77,10 @@ const (
 
 func init() {
 	registerCommands(&command{names: []string{"invite", "moi"}, private: (*turn).invite})
-	registerActions(map[string]func(*turn, int64) error{
-		"ir": (*turn).chooseInviteRole,
-		"is": (*turn).chooseInviteScope,
-		"ix": func(tr *turn, _ int64) error {
-			tr.settle(t(tr.lang, msgCancelled), t(tr.lang, msgCancelButton))
-			tr.state.reset()
-			return nil
-		},
+	registerActions(map[string]action{
+		"ir": on((*turn).chooseInviteRole, stepInviteRole),
+		"is": on((*turn).chooseInviteScope, stepInviteScope),
+		"ix": on(cancelButton, stepInviteRole, stepInviteScope),
 	})
 	registerTexts(map[msg][2]string{
 		msgInviteNotAllowed: {"Chỉ quản trị viên và cán bộ đơn vị mới tạo được lời mời.", "Only admins and unit cadres can create invitations."},

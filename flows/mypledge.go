@@ -93,11 +93,11 @@ func init() {
 		&command{names: []string{"mypledge", "khoancuatoi"}, private: func(tr *turn, args string) error { return tr.openPledge(args, false) }},
 		&command{names: []string{"editpledge", "suakhoan"}, private: func(tr *turn, args string) error { return tr.openPledge(args, true) }},
 	)
-	registerActions(map[string]func(*turn, int64) error{
-		"mq": (*turn).pledgeAskQty,
-		"md": (*turn).pledgeAskDue,
-		"mc": (*turn).pledgeAskCancel,
-		"my": (*turn).pledgeConfirmCancel,
+	registerActions(map[string]action{
+		"mq": on((*turn).pledgeAskQty, stepMMenu),
+		"md": on((*turn).pledgeAskDue, stepMMenu),
+		"mc": on((*turn).pledgeAskCancel, stepMMenu),
+		"my": on((*turn).pledgeConfirmCancel, stepMCancel),
 	})
 	registerTextStep(stepMQty, (*turn).pledgeTypedQty)
 	registerTextStep(stepMDue, (*turn).pledgeTypedDue)
@@ -266,7 +266,7 @@ func (tr *turn) heldPledge(id int64) (danvan.PledgeLine, bool, error) {
 }
 
 func (tr *turn) pledgeAskQty(id int64) error {
-	if tr.state.Step != stepMMenu {
+	if tr.state.Step != stepMMenu || id == 0 {
 		return tr.staleButton()
 	}
 	l, ok, err := tr.heldPledge(id)
@@ -279,7 +279,7 @@ func (tr *turn) pledgeAskQty(id int64) error {
 }
 
 func (tr *turn) pledgeAskDue(id int64) error {
-	if tr.state.Step != stepMMenu {
+	if tr.state.Step != stepMMenu || id == 0 {
 		return tr.staleButton()
 	}
 	l, ok, err := tr.heldPledge(id)
@@ -292,7 +292,7 @@ func (tr *turn) pledgeAskDue(id int64) error {
 }
 
 func (tr *turn) pledgeAskCancel(id int64) error {
-	if tr.state.Step != stepMMenu {
+	if tr.state.Step != stepMMenu || id == 0 {
 		return tr.staleButton()
 	}
 	l, ok, err := tr.heldPledge(id)
@@ -320,7 +320,7 @@ func (tr *turn) pledgeAskCancel(id int64) error {
 }
 
 func (tr *turn) pledgeConfirmCancel(id int64) error {
-	if tr.state.Step != stepMCancel {
+	if tr.state.Step != stepMCancel || id == 0 {
 		return tr.staleButton()
 	}
 	l, ok, err := tr.heldPledge(id)

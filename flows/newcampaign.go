@@ -179,20 +179,20 @@ func init() {
 		&command{names: []string{"editcampaign", "suachiendich"}, private: (*turn).editCampaign},
 		&command{names: []string{"closecampaign", "dongchiendich"}, private: (*turn).closeCampaign},
 	)
-	registerActions(map[string]func(*turn, int64) error{
-		"ku": (*turn).draftUnit,
-		"kc": (*turn).draftUseCode,
-		"kz": (*turn).draftToggleZone,
-		"kd": (*turn).draftZonesDone,
-		"kk": (*turn).draftKind,
-		"ka": (*turn).draftAddTarget,
-		"kn": (*turn).draftTargetsDone,
-		"ks": (*turn).draftSkip,
-		"kh": (*turn).chooseHonour,
-		"kp": (*turn).publishDraft,
-		"ke": (*turn).editField,
-		"kt": (*turn).editTarget,
-		"kq": (*turn).confirmClose,
+	registerActions(map[string]action{
+		"ku": on((*turn).draftUnit, stepKUnit),
+		"kc": on((*turn).draftUseCode, stepKCode),
+		"kz": on((*turn).draftToggleZone, stepKZones),
+		"kd": on((*turn).draftZonesDone, stepKZones),
+		"kk": on((*turn).draftKind, stepKKind),
+		"ka": on((*turn).draftAddTarget, stepKMore),
+		"kn": on((*turn).draftTargetsDone, stepKMore),
+		"ks": on((*turn).draftSkip, stepKStarts, stepKEnds, stepKBIN),
+		"kh": on((*turn).chooseHonour, stepKHonour, stepKEHonour),
+		"kp": on((*turn).publishDraft, stepKReview),
+		"ke": on((*turn).editField, stepKEdit),
+		"kt": on((*turn).editTarget, stepKETarget),
+		"kq": on((*turn).confirmClose, stepKClose),
 	})
 	registerTextStep(stepKTitle, (*turn).draftTitle)
 	registerTextStep(stepKCode, (*turn).draftTypedCode)
@@ -305,8 +305,9 @@ func (tr *turn) notice(text string) {
 // reask replaces the pressed message by a new version of the question, for
 // toggles, making the older buttons stale.
 func (tr *turn) reask(step, text string, buttons func(seq int) [][]danvan.Button) {
-	tr.state.Seq++
-	tr.state.Step = step
+	if !tr.renumber(step) {
+		return
+	}
 	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutEdit, ChatID: tr.ev.ChatID, MessageID: tr.ev.MessageID,
 		Text: text, Buttons: buttons(tr.state.Seq)})
 }
@@ -1337,15 +1338,16 @@ func (tr *turn) closeCampaign(args string) error {
 	tr.state.Campaign = c.ID
 	tr.ask(stepKClose, t(tr.lang, msgKAskClose, esc(c.Title)), func(seq int) [][]danvan.Button {
 		return [][]danvan.Button{{
-			{Text: t(tr.lang, msgKCloseYes), Data: buttonData(seq, "kq", 0)},
+			{Text: t(tr.lang, msgKCloseYes), Data: buttonData(seq, "kq", c.ID)},
 			{Text: t(tr.lang, msgCancelButton), Data: buttonData(seq, "x", 0)},
 		}}
 	})
 	return nil
 }
 
-func (tr *turn) confirmClose(int64) error {
-	if tr.state.Step != stepKClose {
+// confirmClose closes the campaign the question was about (id).
+func (tr *turn) confirmClose(id int64) error {
+	if tr.state.Step != stepKClose || id != tr.state.Campaign {
 		return tr.staleButton()
 	}
 	c, ok, err := tr.heldCampaign()

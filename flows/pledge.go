@@ -487,21 +487,23 @@ func (tr *turn) askConfirm(c danvan.Campaign, tg danvan.Target) error {
 	tr.ask(stepConfirm, text, func(seq int) [][]danvan.Button {
 		if !c.HonourBoard {
 			return [][]danvan.Button{{
-				{Text: t(tr.lang, msgConfirmPlain), Data: buttonData(seq, "a", 0)},
+				{Text: t(tr.lang, msgConfirmPlain), Data: buttonData(seq, "a", tg.ID)},
 				{Text: t(tr.lang, msgCancelButton), Data: buttonData(seq, "x", 0)},
 			}}
 		}
 		return [][]danvan.Button{
-			{{Text: t(tr.lang, msgConfirmNamed), Data: buttonData(seq, "y", 0)}},
-			{{Text: t(tr.lang, msgConfirmAnonymous), Data: buttonData(seq, "a", 0)}},
+			{{Text: t(tr.lang, msgConfirmNamed), Data: buttonData(seq, "y", tg.ID)}},
+			{{Text: t(tr.lang, msgConfirmAnonymous), Data: buttonData(seq, "a", tg.ID)}},
 			{{Text: t(tr.lang, msgCancelButton), Data: buttonData(seq, "x", 0)}},
 		}
 	})
 	return nil
 }
 
-func (tr *turn) confirm(named bool) error {
-	if tr.state.Step != stepConfirm {
+// confirm records the pledge the question was about: target is the one its
+// buttons were made for.
+func (tr *turn) confirm(target int64, named bool) error {
+	if tr.state.Step != stepConfirm || target != tr.state.Target {
 		return tr.staleButton()
 	}
 	c, err := tr.st.Campaign(tr.ctx, tr.state.Campaign)

@@ -63,9 +63,9 @@ func init() {
 		msgGPhoto:       {" · có ảnh", " · with photo"},
 	})
 	registerCommands(&command{names: []string{"progress", "tiendo"}, private: (*turn).progressCommand})
-	registerActions(map[string]func(*turn, int64) error{
-		"gt": (*turn).progressTarget,
-		"gs": (*turn).progressSkip,
+	registerActions(map[string]action{
+		"gt": on((*turn).progressTarget, stepGTarget),
+		"gs": on((*turn).progressSkip, stepGNote, stepGPhoto),
 	})
 	registerTextStep(stepGValue, (*turn).progressValue)
 	registerTextStep(stepGNote, (*turn).progressNote)

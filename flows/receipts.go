@@ -48,12 +48,12 @@ func init() {
 		&command{names: []string{"correct", "dieuchinh"}, private: (*turn).correctReceipt},
 		&command{names: []string{"gift", "tang"}, private: (*turn).gift},
 	)
-	registerActions(map[string]func(*turn, int64) error{
-		"rp": (*turn).pickOpenPledge,
-		"ra": (*turn).receiveAllOpen,
-		"ry": (*turn).receiveOver,
-		"rs": (*turn).skipPhoto,
-		"rc": (*turn).pickCorrection,
+	registerActions(map[string]action{
+		"rp": on((*turn).pickOpenPledge, stepReceiptPick),
+		"ra": on((*turn).receiveAllOpen, stepReceiptQty),
+		"ry": on((*turn).receiveOver, stepReceiptOver),
+		"rs": on((*turn).skipPhoto, stepReceiptPhoto),
+		"rc": on((*turn).pickCorrection, stepCorrectPick),
 	})
 	registerTextStep(stepReceiptQty, (*turn).typedReceiptQuantity)
 	registerTextStep(stepCorrectReason, (*turn).typedReason)
@@ -218,7 +218,7 @@ func (tr *turn) receiveOrAsk(pc pledgeCase, q danvan.Quantity) error {
 	tr.ask(stepReceiptOver, t(tr.lang, msgRcOver, esc(tr.quantity(pc.tg, q)), esc(pc.p.Code), esc(tr.quantity(pc.tg, open))),
 		func(seq int) [][]danvan.Button {
 			return [][]danvan.Button{
-				{{Text: t(tr.lang, msgRcRecordAnyway), Data: buttonData(seq, "ry", 0)}},
+				{{Text: t(tr.lang, msgRcRecordAnyway), Data: buttonData(seq, "ry", pc.p.ID)}},
 				{{Text: t(tr.lang, msgCancelButton), Data: buttonData(seq, "x", 0)}},
 			}
 		})
@@ -237,8 +237,10 @@ func (tr *turn) unchanged(pc pledgeCase) bool {
 	return false
 }
 
-func (tr *turn) receiveOver(int64) error {
-	if tr.state.Step != stepReceiptOver || tr.state.Quantity <= 0 {
+// receiveOver records, once confirmed, a receipt above what is open on the
+// pledge the question was about (id).
+func (tr *turn) receiveOver(id int64) error {
+	if tr.state.Step != stepReceiptOver || tr.state.Quantity <= 0 || id != tr.state.Pledge {
 		return tr.staleButton()
 	}
 	pc, ok, err := tr.lockForReceipt(tr.state.Pledge, "")
@@ -323,8 +325,7 @@ func (tr *turn) skipPhoto(id int64) error {
 	if tr.state.Step != stepReceiptPhoto || tr.state.Data["receipt"] != strconv.FormatInt(id, 10) {
 		return tr.staleButton()
 	}
-	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutEdit, ChatID: tr.ev.ChatID, MessageID: tr.ev.MessageID,
-		Text: t(tr.lang, msgRcNoPhoto, id)})
+	tr.conclude(t(tr.lang, msgRcNoPhoto, id), t(tr.lang, msgChosen, t(tr.lang, msgRcSkipPhoto)))
 	tr.state.reset()
 	return nil
 }
@@ -395,21 +396,23 @@ func (tr *turn) pickOpenPledge(id int64) error {
 
 func (tr *turn) askReceiptQuantity(pc pledgeCase) error {
 	open := pc.open()
-	tr.state = State{Seq: tr.state.Seq, Pledge: pc.p.ID,
+	tr.state = State{Seq: tr.state.Seq, Pledge: pc.p.ID, Quantity: int64(open),
 		Data: map[string]string{"recv": strconv.FormatInt(int64(pc.p.Received), 10)}}
 	text := t(tr.lang, msgRcAskQty, esc(pc.p.Code), esc(pc.who.Name), esc(pc.c.Title), esc(tr.quantity(pc.tg, open))) +
 		"\n" + t(tr.lang, msgAskQuantityExample, examples[pc.tg.Kind])
 	tr.ask(stepReceiptQty, text, func(seq int) [][]danvan.Button {
 		return [][]danvan.Button{
-			{{Text: t(tr.lang, msgRcAllOpen, tr.quantity(pc.tg, open)), Data: buttonData(seq, "ra", int64(open))}},
+			{{Text: t(tr.lang, msgRcAllOpen, tr.quantity(pc.tg, open)), Data: buttonData(seq, "ra", pc.p.ID)}},
 			{{Text: t(tr.lang, msgCancelButton), Data: buttonData(seq, "x", 0)}},
 		}
 	})
 	return nil
 }
 
-func (tr *turn) receiveAllOpen(q int64) error {
-	if tr.state.Step != stepReceiptQty {
+// receiveAllOpen records what was open on the pledge the question was about
+// (id), as the question said it.
+func (tr *turn) receiveAllOpen(id int64) error {
+	if tr.state.Step != stepReceiptQty || id != tr.state.Pledge {
 		return tr.staleButton()
 	}
 	pc, ok, err := tr.lockForReceipt(tr.state.Pledge, "")
@@ -419,7 +422,9 @@ func (tr *turn) receiveAllOpen(q int64) error {
 	if !tr.unchanged(pc) {
 		return nil
 	}
-	if danvan.Quantity(q) != pc.open() || q <= 0 {
+	if danvan.Quantity(tr.state.Quantity) != pc.open() || pc.open() <= 0 {
+		// The pledge was changed since the question: its amount is not
+		// what the button said.
 		return tr.staleButton()
 	}
 	tr.settle(t(tr.lang, msgRcAskQty, esc(pc.p.Code), esc(pc.who.Name), esc(pc.c.Title), esc(tr.quantity(pc.tg, pc.open()))),

@@ -41,23 +41,23 @@ const (
 
 func init() {
 	registerCommands(&command{names: []string{"roles", "vaitro"}, private: func(tr *turn, _ string) error { return tr.roles(0, false) }})
-	registerActions(map[string]func(*turn, int64) error{
-		"ip": func(tr *turn, page int64) error {
+	registerActions(map[string]action{
+		"ip": on(func(tr *turn, page int64) error {
 			if tr.state.Step != stepRoles {
 				return tr.staleButton()
 			}
 			return tr.roles(int(page), true)
-		},
-		"id": (*turn).askRemoveRole,
-		"iy": (*turn).removeRole,
-		"in": func(tr *turn, _ int64) error {
+		}, stepRoles),
+		"id": on((*turn).askRemoveRole, stepRoles),
+		"iy": on((*turn).removeRole, stepRoleRemove),
+		"in": on(func(tr *turn, _ int64) error {
 			if tr.state.Step != stepRoleRemove {
 				return tr.staleButton()
 			}
 			tr.settle(t(tr.lang, msgRoleKept), t(tr.lang, msgRemoveNo))
 			tr.state.reset()
 			return nil
-		},
+		}, stepRoleRemove),
 	})
 	registerTexts(map[msg][2]string{
 		msgRolesNotAllowed: {"Chỉ quản trị viên mới xem và gỡ được vai trò.", "Only admins can list and remove roles."},
@@ -167,8 +167,9 @@ func (tr *turn) sourceNote(source string) string {
 // askEdit is ask on the message whose button was pressed: it replaces its
 // text and buttons (a page of a list) instead of sending a new one.
 func (tr *turn) askEdit(step, text string, buttons func(seq int) [][]danvan.Button) {
-	tr.state.Seq++
-	tr.state.Step = step
+	if !tr.renumber(step) {
+		return
+	}
 	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutEdit, ChatID: tr.ev.ChatID, MessageID: tr.ev.MessageID,
 		Text: text, Buttons: buttons(tr.state.Seq)})
 }

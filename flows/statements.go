@@ -57,8 +57,8 @@ func init() {
 		"sp": (*turn).assignLine,
 		"sg": (*turn).giftLine,
 	})
-	registerActions(map[string]func(*turn, int64) error{
-		"sgc": (*turn).giftLineTo,
+	registerActions(map[string]action{
+		"sgc": on((*turn).giftLineTo, stepStatementGift),
 	})
 	registerTextStep(stepStatementPledge, (*turn).assignLineTo)
 }
@@ -434,8 +434,7 @@ func (tr *turn) applyStatement(id int64) error {
 		map[string]any{"file": s.FileName, "receipts": n, "amount": total}); err != nil {
 		return err
 	}
-	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutEdit, ChatID: tr.ev.ChatID, MessageID: tr.ev.MessageID,
-		Text: t(tr.lang, msgStApplied, esc(s.FileName), n, esc(danvan.FormatMoney(danvan.Quantity(total))))})
+	tr.conclude("", t(tr.lang, msgStApplied, esc(s.FileName), n, esc(danvan.FormatMoney(danvan.Quantity(total)))))
 	return nil
 }
 
@@ -489,8 +488,7 @@ func (tr *turn) dropStatement(id int64) error {
 	if err := tr.st.DecideStatement(tr.ctx, s.ID, "dropped"); err != nil {
 		return err
 	}
-	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutEdit, ChatID: tr.ev.ChatID, MessageID: tr.ev.MessageID,
-		Text: t(tr.lang, msgStDropped, esc(s.FileName))})
+	tr.conclude("", t(tr.lang, msgStDropped, esc(s.FileName)))
 	return nil
 }
 
@@ -639,25 +637,29 @@ func (tr *turn) giftLine(id int64) error {
 	if err != nil {
 		return err
 	}
-	var bs []danvan.Button
-	tr.state = State{Seq: tr.state.Seq + 1, Data: map[string]string{"line": strconv.FormatInt(l.ID, 10)}}
+	var money []danvan.Campaign
 	for _, c := range cs {
 		full, err := tr.st.Campaign(tr.ctx, c.ID)
 		if err != nil {
 			return err
 		}
 		if hasKind(full.Targets, danvan.KindMoney) {
-			bs = append(bs, danvan.Button{Text: c.Code, Data: buttonData(tr.state.Seq, "sgc", c.ID)})
+			money = append(money, c)
 		}
 	}
-	if len(bs) == 0 {
+	if len(money) == 0 {
 		tr.state.reset()
 		tr.say(t(tr.lang, msgStNoCampaign))
 		return nil
 	}
-	tr.state.Step = stepStatementGift
-	bs = append(bs, danvan.Button{Text: t(tr.lang, msgCancelButton), Data: buttonData(tr.state.Seq, "x", 0)})
-	tr.say(t(tr.lang, msgStAskCampaign, l.Row, esc(danvan.FormatMoney(danvan.Quantity(l.Amount)))), grid(bs, 2)...)
+	tr.state = State{Seq: tr.state.Seq, Data: map[string]string{"line": strconv.FormatInt(l.ID, 10)}}
+	tr.ask(stepStatementGift, t(tr.lang, msgStAskCampaign, l.Row, esc(danvan.FormatMoney(danvan.Quantity(l.Amount)))), func(seq int) [][]danvan.Button {
+		bs := make([]danvan.Button, 0, len(money)+1)
+		for _, c := range money {
+			bs = append(bs, danvan.Button{Text: c.Code, Data: buttonData(seq, "sgc", c.ID)})
+		}
+		return grid(append(bs, danvan.Button{Text: t(tr.lang, msgCancelButton), Data: buttonData(seq, "x", 0)}), 2)
+	})
 	return nil
 }
 
@@ -669,11 +671,14 @@ func (tr *turn) giftLineTo(campaignID int64) error {
 	if err != nil || !ok {
 		return err
 	}
-	tr.state.reset()
 	c, err := tr.st.Campaign(tr.ctx, campaignID)
+	if errors.Is(err, danvan.ErrNotFound) {
+		return tr.staleButton() // no button names a campaign that does not exist
+	}
 	if err != nil {
 		return fmt.Errorf("flows: gift from statement: %w", err)
 	}
+	tr.state.reset()
 	var money *danvan.Target
 	for i := range c.Targets {
 		if c.Targets[i].Kind == danvan.KindMoney {

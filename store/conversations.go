@@ -39,3 +39,13 @@ func (t *Tx) SaveConversation(ctx context.Context, chatID, userID int64, state [
 	}
 	return nil
 }
+
+// NextButtonSeq numbers a new message with conversation buttons: never the
+// same number twice, so a button of an older message never matches.
+func (t *Tx) NextButtonSeq(ctx context.Context) (int64, error) {
+	var n int64
+	if err := t.tx.QueryRow(ctx, `SELECT nextval('button_seq')`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: number a question's buttons: %w", err)
+	}
+	return n, nil
+}
