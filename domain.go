@@ -89,7 +89,10 @@ type Campaign struct {
 	Status      CampaignStatus
 	Bank        *BankAccount
 	HonourBoard bool
-	Targets     []Target
+	// DueDays is how long a pledge made without a date has to be paid;
+	// 0: until the campaign ends.
+	DueDays int
+	Targets []Target
 }
 
 // Target is one goal of a campaign.

@@ -98,6 +98,12 @@ func (l Limits) max(k Kind) Quantity {
 	return builtinLimits.Max[k]
 }
 
+// Limit is the most ParseQuantity accepts of kind k under l.
+func (l Limits) Limit(k Kind) Quantity { return l.max(k) }
+
+// LeastMoney is the least amount of money ParseQuantity accepts under l.
+func (l Limits) LeastMoney() Quantity { return l.minMoney() }
+
 func (l Limits) minMoney() Quantity {
 	if l.MinMoney > 0 {
 		return l.MinMoney
@@ -883,9 +889,6 @@ func FormatQuantity(k Kind, q Quantity, unit, lang string) string {
 	case KindLand:
 		return n + " m²"
 	case KindPercent:
-		if vi {
-			return n + " %"
-		}
 		return n + "%"
 	}
 	if unit = strings.TrimSpace(unit); unit != "" {

@@ -343,9 +343,9 @@ func TestFormatQuantity(t *testing.T) {
 		{KindMeasure, 223_000, "hộ", "vi", "223 hộ"},
 		{KindMeasure, 1_250, "km", "vi", "1,25 km"},
 		{KindMeasure, 1_250, "km", "en", "1.25 km"},
-		{KindPercent, 96_000, "", "vi", "96 %"},
+		{KindPercent, 96_000, "", "vi", "96%"},
 		{KindPercent, 96_000, "", "en", "96%"},
-		{KindPercent, 96_500, "", "vi", "96,5 %"},
+		{KindPercent, 96_500, "", "vi", "96,5%"},
 		{KindLabour, 3_000, "", "", "3 ngày công"},      // Vietnamese is the default
 		{KindLabour, 3_000, "", "vi-VN", "3 ngày công"}, // a regional tag is still Vietnamese
 		{KindLabour, -2_500, "", "vi", "-2,5 ngày công"},

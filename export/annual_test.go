@@ -139,17 +139,17 @@ func TestAnnualText(t *testing.T) {
 	r := annualWant(yg)
 	want := "<b>Báo cáo năm 2026 — Phường Yên Giang</b>\n" +
 		"5 đơn vị đăng ký 9 mô hình.\n" +
-		"Tiền: đã cam kết 1.950.000 ₫, đã nhận 3.800.000 ₫\n" +
-		"Ngày công: đã cam kết 2,5 ngày công, đã nhận 1,5 ngày công\n" +
-		"Hiến đất: đã cam kết 12,5 m², đã nhận 12,5 m²\n" +
-		"Hiện vật: đã cam kết 80 xi măng, đã nhận 60 xi măng\n" +
-		"Hiện vật: đã cam kết 2 điều hòa, đã nhận 1 điều hòa\n" +
+		"Tiền: đã đăng ký 1.950.000 ₫, đã nhận 3.800.000 ₫\n" +
+		"Ngày công: đã đăng ký 2,5 ngày công, đã nhận 1,5 ngày công\n" +
+		"Hiến đất: đã đăng ký 12,5 m², đã nhận 12,5 m²\n" +
+		"Hiện vật: đã đăng ký 80 xi măng, đã nhận 60 xi măng\n" +
+		"Hiện vật: đã đăng ký 2 điều hòa, đã nhận 1 điều hòa\n" +
 		"\n" +
 		"<b>Theo đơn vị</b>\n" +
-		"• <b>CLB &lt;Dưỡng sinh&gt; &amp; Thơ</b> · 1 mô hình: cam kết 12,5 m², nhận 12,5 m²; cam kết 50 xi măng, nhận 30 xi măng\n" +
-		"• <b>Đoàn Thanh niên phường Yên Giang</b> · 1 mô hình: cam kết 30 Xi măng, nhận 30 Xi măng\n" +
-		"• <b>Hội Liên hiệp Phụ nữ phường Yên Giang</b> · 1 mô hình: cam kết 250.000 ₫, nhận 0 ₫\n" +
-		"• <b>Ủy ban MTTQ phường Yên Giang</b> · 5 mô hình: cam kết 1.700.000 ₫, nhận 3.800.000 ₫; cam kết 2,5 ngày công, nhận 1,5 ngày công; cam kết 2 điều hòa, nhận 1 điều hòa\n" +
+		"• <b>CLB &lt;Dưỡng sinh&gt; &amp; Thơ</b> · 1 mô hình: đăng ký 12,5 m², nhận 12,5 m²; đăng ký 50 xi măng, nhận 30 xi măng\n" +
+		"• <b>Đoàn Thanh niên phường Yên Giang</b> · 1 mô hình: đăng ký 30 Xi măng, nhận 30 Xi măng\n" +
+		"• <b>Hội Liên hiệp Phụ nữ phường Yên Giang</b> · 1 mô hình: đăng ký 250.000 ₫, nhận 0 ₫\n" +
+		"• <b>Ủy ban MTTQ phường Yên Giang</b> · 5 mô hình: đăng ký 1.700.000 ₫, nhận 3.800.000 ₫; đăng ký 2,5 ngày công, nhận 1,5 ngày công; đăng ký 2 điều hòa, nhận 1 điều hòa\n" +
 		"• <b>Ủy ban nhân dân phường Yên Giang</b> · 1 mô hình: chưa có đóng góp"
 	if got := export.AnnualText(r, "vi"); got != want {
 		t.Errorf("AnnualText vi:\n%s\nwant:\n%s", got, want)
@@ -229,9 +229,9 @@ func TestAnnualXLSX(t *testing.T) {
 		t.Errorf("count %q", got)
 	}
 	head := []string{"Mã đơn vị", "Đơn vị", "Số mô hình",
-		"Tiền đã cam kết (₫)", "Tiền đã nhận (₫)", "Ngày công đã cam kết (ngày công)", "Ngày công đã nhận (ngày công)",
-		"Hiến đất đã cam kết (m²)", "Hiến đất đã nhận (m²)",
-		"Hiện vật đã cam kết (xi măng)", "Hiện vật đã nhận (xi măng)", "Hiện vật đã cam kết (điều hòa)", "Hiện vật đã nhận (điều hòa)"}
+		"Tiền đã đăng ký (₫)", "Tiền đã nhận (₫)", "Ngày công đã đăng ký (ngày công)", "Ngày công đã nhận (ngày công)",
+		"Hiến đất đã đăng ký (m²)", "Hiến đất đã nhận (m²)",
+		"Hiện vật đã đăng ký (xi măng)", "Hiện vật đã nhận (xi măng)", "Hiện vật đã đăng ký (điều hòa)", "Hiện vật đã nhận (điều hòa)"}
 	if got := cells(6); !reflect.DeepEqual(got, head) {
 		t.Errorf("unit table header:\n%q\nwant\n%q", got, head)
 	}

@@ -59,7 +59,9 @@ const (
 	msgQtyZero
 	msgQtyNegative
 	msgQtyTooLarge
+	msgQtyTooLargeNumber
 	msgQtyTooSmall
+	msgQtyTooSmallThousands
 	msgQtyPrecision
 	msgQtyNeedUnit
 	msgMyPledgesNone
@@ -91,6 +93,23 @@ const (
 	msgCmdAnnual
 	msgHelpResidentMore
 	msgHelpHead
+	msgHelpConfirm
+	msgHelpHousehold
+	msgHelpGift
+	msgHelpClaims
+	msgHelpCorrect
+	msgHelpStatement
+	msgHelpExport
+	msgHelpAnnual
+	msgHelpNewCampaign
+	msgHelpEditCampaign
+	msgHelpProgress
+	msgHelpEditPledge
+	msgHelpHistory
+	msgHelpInvite
+	msgHelpInviteAny
+	msgHelpGroupLinks
+	msgHelpRoles
 	msgHelpTreasurer
 	msgHelpCadre
 	msgHelpAdmin
@@ -191,16 +210,18 @@ var catalogue = map[msg][2]string{
 		"Chiến dịch <b>%s</b> không nhận %s. Có thể ủng hộ: %s.",
 		"The campaign <b>%s</b> does not take %s. You can give: %s.",
 	},
-	msgQtyEmpty:        {"Bạn chưa gõ số lượng. ", "You didn't type an amount. "},
-	msgQtyUnparseable:  {"Bot không đọc được số lượng này. ", "I can't read that amount. "},
-	msgQtyZero:         {"Số lượng phải lớn hơn 0. ", "The amount must be more than zero. "},
-	msgQtyNegative:     {"Số lượng không được âm. ", "The amount can't be negative. "},
-	msgQtyTooLarge:     {"Số lượng này quá lớn (tối đa %s). ", "That amount is too large (at most %s). "},
-	msgQtyTooSmall:     {"Số tiền quá nhỏ: bạn muốn gõ <code>%sk</code>? ", "That amount is too small: did you mean <code>%sk</code>? "},
-	msgQtyPrecision:    {"Số lẻ không hợp lệ (%s). ", "Too many decimals (%s). "},
-	msgQtyNeedUnit:     {"Hãy ghi rõ đơn vị, ví dụ <code>500k</code>, <code>3 công</code>, <code>20m2</code>. ", "Please add a unit, e.g. <code>500k</code>, <code>3 days</code>, <code>20m2</code>. "},
-	msgMyPledgesNone:   {"Bạn chưa đăng ký ủng hộ khoản nào. Gõ /ungho để bắt đầu.", "You have no pledges yet. Send /pledge to start."},
-	msgMyPledgesHeader: {"<b>Các khoản ủng hộ của bạn</b>", "<b>Your pledges</b>"},
+	msgQtyEmpty:             {"Bạn chưa gõ số lượng. ", "You didn't type an amount. "},
+	msgQtyUnparseable:       {"Bot không đọc được số lượng này. ", "I can't read that amount. "},
+	msgQtyZero:              {"Số lượng phải lớn hơn 0. ", "The amount must be more than zero. "},
+	msgQtyNegative:          {"Số lượng không được âm. ", "The amount can't be negative. "},
+	msgQtyTooLarge:          {"Số lượng này quá lớn (tối đa %s). ", "That amount is too large (at most %s). "},
+	msgQtyTooLargeNumber:    {"Số này quá lớn. ", "That number is too large. "},
+	msgQtyTooSmall:          {"Số tiền quá nhỏ: ít nhất %s. ", "That amount is too small: at least %s. "},
+	msgQtyTooSmallThousands: {"Số tiền quá nhỏ (ít nhất %s): bạn muốn gõ <code>%s</code>? ", "That amount is too small (at least %s): did you mean <code>%s</code>? "},
+	msgQtyPrecision:         {"Số lẻ không hợp lệ (%s). ", "Too many decimals (%s). "},
+	msgQtyNeedUnit:          {"Hãy ghi rõ đơn vị, ví dụ <code>500k</code>, <code>3 công</code>, <code>20m2</code>. ", "Please add a unit, e.g. <code>500k</code>, <code>3 days</code>, <code>20m2</code>. "},
+	msgMyPledgesNone:        {"Bạn chưa đăng ký ủng hộ khoản nào. Gõ /ungho để bắt đầu.", "You have no pledges yet. Send /pledge to start."},
+	msgMyPledgesHeader:      {"<b>Các khoản ủng hộ của bạn</b>", "<b>Your pledges</b>"},
 	msgMyPledgeLine: {
 		"\n\n<b>#%s</b> · %s\n%s — đã nhận %s · <i>%s</i>",
 		"\n\n<b>#%s</b> · %s\n%s — received %s · <i>%s</i>",
@@ -239,22 +260,27 @@ var catalogue = map[msg][2]string{
 		"\n/khoancuatoi MÃ — đổi số lượng, hạn nộp hoặc hủy khoản của bạn\n/danop MÃ — báo bạn đã nộp\n/nhacnho tat|bat — tắt hoặc bật tin nhắc hạn nộp",
 		"\n/mypledge CODE — change the amount or due date of your pledge, or cancel it\n/paid CODE — say you have paid\n/reminders off|on — turn due-date reminders off or on",
 	},
-	msgHelpHead: {
-		"\n\n<b>Trưởng khu:</b>\n/xacnhan [MÃ [SỐ]] — ghi nhận đã nhận (không ghi mã: chọn trong danh sách)\n/hogiadinh — ghi khoản ủng hộ cho hộ không có điện thoại\n/tang MÃ_CD SỐ TÊN — ghi khoản tặng không qua đăng ký\n/chapnhan SỐ, /tuchoi SỐ — xử lý báo nộp",
-		"\n\n<b>Zone head:</b>\n/confirm [CODE [AMOUNT]] — record what was received (no code: choose from a list)\n/household — pledge for a household without a phone\n/gift CAMPAIGN AMOUNT NAME — record a gift without a pledge\n/accept N, /reject N — decide a payment claim",
-	},
-	msgHelpTreasurer: {
-		"\n\n<b>Thủ quỹ:</b>\n/xacnhan [MÃ [SỐ]] — ghi nhận đã nhận\n/dieuchinh MÃ (khoản tặng: №SỐ_PHIẾU) — điều chỉnh (bút toán đảo) một lần nhận, có lý do\n/tang MÃ_CD SỐ TÊN — ghi khoản tặng không qua đăng ký\n/chapnhan SỐ, /tuchoi SỐ — xử lý báo nộp\n📄 Gửi tệp sao kê ngân hàng (Excel hoặc CSV) — đối chiếu chuyển khoản theo mã cam kết\n/xuat [MÃ] [NĂM] — xuất số liệu (Excel, CSV)\n/baocaonam [ĐỊA_BÀN] [NĂM] — báo cáo năm",
-		"\n\n<b>Treasurer:</b>\n/confirm [CODE [AMOUNT]] — record what was received\n/correct CODE (a gift: №RECEIPT) — reverse a receipt, with a reason\n/gift CAMPAIGN AMOUNT NAME — record a gift without a pledge\n/accept N, /reject N — decide a payment claim\n📄 Send the bank statement (Excel or CSV) — match transfers by pledge code\n/export [CODE] [YEAR] — export figures (Excel, CSV)\n/annual [AREA] [YEAR] — the annual report",
-	},
-	msgHelpCadre: {
-		"\n\n<b>Cán bộ:</b>\n/taochiendich — tạo chiến dịch mới\n/suachiendich MÃ, /dongchiendich MÃ — sửa, kết thúc chiến dịch\n/tiendo MÃ — báo cáo tiến độ công trình\n/suakhoan MÃ — sửa hoặc hủy một khoản ủng hộ, có lý do\n/lichsu MÃ — nhật ký thay đổi của chiến dịch\n/moi — mời người nhận vai trò\n/xuat [MÃ] [NĂM] — xuất số liệu (Excel, CSV)\n/baocaonam [ĐỊA_BÀN] [NĂM] — báo cáo năm\nTrong nhóm: /lienket — liên kết nhóm với địa bàn, đơn vị, chiến dịch; /lichtongket THỨ GIỜ — đổi lịch gửi tổng kết tuần",
-		"\n\n<b>Cadre:</b>\n/newcampaign — create a campaign\n/editcampaign CODE, /closecampaign CODE — edit or close a campaign\n/progress CODE — report progress on the works\n/editpledge CODE — change or cancel a pledge, with a reason\n/history CODE — the campaign's trail of changes\n/invite — invite someone to a role\n/export [CODE] [YEAR] — export figures (Excel, CSV)\n/annual [AREA] [YEAR] — the annual report\nIn a group: /linkgroup — link the group to an area, a unit, campaigns; /schedule DAY HOUR — change when the weekly summary is sent",
-	},
-	msgHelpAdmin: {
-		"\n\n<b>Quản trị:</b>\n/vaitro — xem và gỡ vai trò\n/moi — mời người nhận bất kỳ vai trò nào",
-		"\n\n<b>Admin:</b>\n/roles — list and remove roles\n/invite — invite someone to any role",
-	},
+	msgHelpHead:         {"\n\n<b>Trưởng khu:</b>", "\n\n<b>Zone head:</b>"},
+	msgHelpTreasurer:    {"\n\n<b>Thủ quỹ:</b>", "\n\n<b>Treasurer:</b>"},
+	msgHelpCadre:        {"\n\n<b>Cán bộ:</b>", "\n\n<b>Cadre:</b>"},
+	msgHelpAdmin:        {"\n\n<b>Quản trị:</b>", "\n\n<b>Admin:</b>"},
+	msgHelpConfirm:      {"\n/xacnhan [MÃ [SỐ]] — ghi nhận đã nhận (không ghi mã: chọn trong danh sách)", "\n/confirm [CODE [AMOUNT]] — record what was received (no code: choose from a list)"},
+	msgHelpHousehold:    {"\n/hogiadinh — ghi khoản ủng hộ cho hộ không có điện thoại", "\n/household — pledge for a household without a phone"},
+	msgHelpGift:         {"\n/tang MÃ_CD SỐ TÊN — ghi khoản tặng không qua đăng ký", "\n/gift CAMPAIGN AMOUNT NAME — record a gift without a pledge"},
+	msgHelpClaims:       {"\n/chapnhan SỐ, /tuchoi SỐ — xử lý báo nộp", "\n/accept N, /reject N — decide a payment claim"},
+	msgHelpCorrect:      {"\n/dieuchinh MÃ (khoản tặng: №SỐ_PHIẾU) — điều chỉnh (bút toán đảo) một lần nhận, có lý do", "\n/correct CODE (a gift: №RECEIPT) — reverse a receipt, with a reason"},
+	msgHelpStatement:    {"\n📄 Gửi tệp sao kê ngân hàng (Excel hoặc CSV) — đối chiếu chuyển khoản theo mã khoản ủng hộ", "\n📄 Send the bank statement (Excel or CSV) — match transfers by pledge code"},
+	msgHelpExport:       {"\n/xuat [MÃ] [NĂM] — xuất số liệu (Excel, CSV)", "\n/export [CODE] [YEAR] — export figures (Excel, CSV)"},
+	msgHelpAnnual:       {"\n/baocaonam [ĐỊA_BÀN] [NĂM] — báo cáo năm", "\n/annual [AREA] [YEAR] — the annual report"},
+	msgHelpNewCampaign:  {"\n/taochiendich — tạo chiến dịch mới", "\n/newcampaign — create a campaign"},
+	msgHelpEditCampaign: {"\n/suachiendich MÃ, /dongchiendich MÃ — sửa, kết thúc chiến dịch", "\n/editcampaign CODE, /closecampaign CODE — edit or close a campaign"},
+	msgHelpProgress:     {"\n/tiendo MÃ — báo cáo tiến độ công trình", "\n/progress CODE — report progress on the works"},
+	msgHelpEditPledge:   {"\n/suakhoan MÃ — sửa hoặc hủy một khoản ủng hộ, có lý do", "\n/editpledge CODE — change or cancel a pledge, with a reason"},
+	msgHelpHistory:      {"\n/lichsu MÃ — nhật ký thay đổi của chiến dịch", "\n/history CODE — the campaign's trail of changes"},
+	msgHelpInvite:       {"\n/moi — mời người nhận vai trò", "\n/invite — invite someone to a role"},
+	msgHelpInviteAny:    {"\n/moi — mời người nhận bất kỳ vai trò nào", "\n/invite — invite someone to any role"},
+	msgHelpGroupLinks:   {"\nTrong nhóm: /lienket — liên kết nhóm với địa bàn, đơn vị, chiến dịch; /lichtongket THỨ GIỜ — đổi lịch gửi tổng kết tuần", "\nIn a group: /linkgroup — link the group to an area, a unit, campaigns; /schedule DAY HOUR — change when the weekly summary is sent"},
+	msgHelpRoles:        {"\n/vaitro — xem và gỡ vai trò", "\n/roles — list and remove roles"},
 }
 
 // registerTexts adds the texts of one conversation to the catalogue; each

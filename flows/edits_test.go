@@ -3,6 +3,8 @@ package flows_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/danvan/danvan/flows"
 )
 
 // A claim rejected by one person and then "accepted" from its notice by
@@ -86,5 +88,29 @@ func TestSettledMessagesKeepWhatTheySaid(t *testing.T) {
 	r.press(question, "x", "")
 	if !strings.HasPrefix(question.Text, asked) || !strings.HasSuffix(question.Text, "→ <b>✖ Hủy</b>") || len(question.Buttons) != 0 {
 		t.Errorf("the cancelled question reads %q, want %q and the cancel", question.Text, asked)
+	}
+}
+
+// A group is told how to link it when the bot joins it unlinked; added back
+// to a group that is linked (the setup file's, or after a restart of the
+// demo), it is told what it follows, not to type /lienket again.
+func TestGroupWelcome(t *testing.T) {
+	w := newWard(t)
+	cuong := w.person(220002, "Cường")
+	joined := func(chat int64) string {
+		t.Helper()
+		ev := cuong.event(chat, flows.EventJoined)
+		ev.Title = "Ban công tác khu 1"
+		w.handle(ev)
+		msgs := w.chats[chat]
+		return msgs[len(msgs)-1].Text
+	}
+	if got := joined(-100555); !strings.Contains(got, "/lienket") {
+		t.Errorf("a new group was told %q, want how to link it", got)
+	}
+	const example = -1001234567890 // linked to DIEUHOA and THIETBI by the setup file
+	got := joined(example)
+	if strings.Contains(got, "/lienket") || !strings.Contains(got, "trở lại") || !strings.Contains(got, "DIEUHOA") {
+		t.Errorf("a linked group was told %q, want what it follows", got)
 	}
 }

@@ -76,6 +76,10 @@ type State struct {
 	Campaign int64 `json:"campaign,omitempty"`
 	Target   int64 `json:"target,omitempty"`
 	Quantity int64 `json:"quantity,omitempty"`
+	// Due is when the pledger means to pay (YYYY-MM-DD), once DueChosen;
+	// "" with DueChosen: no date of their own.
+	Due       string `json:"due,omitempty"`
+	DueChosen bool   `json:"due_chosen,omitempty"`
 	// Direct pledges (the one-line form) skip the confirmation.
 	Direct bool `json:"direct,omitempty"`
 	// Pledging continues once the zone is chosen.
@@ -98,6 +102,7 @@ const (
 	stepCampaign = "campaign"
 	stepTarget   = "target"
 	stepQuantity = "quantity"
+	stepDue      = "due"
 	stepConfirm  = "confirm"
 	stepSummary  = "summary" // choosing a campaign to summarise
 )
@@ -124,7 +129,7 @@ type turn struct {
 
 // fail keeps the first error of the turn.
 func (tr *turn) fail(err error) {
-	if tr.err == nil {
+	if err != nil && tr.err == nil {
 		tr.err = err
 	}
 }
@@ -407,6 +412,7 @@ func init() {
 		"c": on((*turn).chooseCampaign, stepCampaign),
 		"t": on((*turn).chooseTarget, stepTarget),
 		"q": on((*turn).chooseQuantity, stepQuantity),
+		"d": on((*turn).chooseDue, stepDue),
 		"y": on(func(tr *turn, target int64) error { return tr.confirm(target, true) }, stepConfirm),
 		"a": on(func(tr *turn, target int64) error { return tr.confirm(target, false) }, stepConfirm),
 		// Cancelling is offered at many steps of every private
@@ -447,18 +453,40 @@ func (tr *turn) help(string) error {
 	if err != nil {
 		return err
 	}
-	text := t(tr.lang, msgHelp) + t(tr.lang, msgHelpResidentMore)
-	if len(gs.Zones()) > 0 {
-		text += t(tr.lang, msgHelpHead)
-	}
-	if len(gs.Units(danvan.RoleTreasurer)) > 0 {
-		text += t(tr.lang, msgHelpTreasurer)
-	}
-	if len(gs.Units(danvan.RoleCadre)) > 0 || gs.Admin() {
-		text += t(tr.lang, msgHelpCadre)
-	}
+	invite := msgHelpInvite
 	if gs.Admin() {
-		text += t(tr.lang, msgHelpAdmin)
+		invite = msgHelpInviteAny
+	}
+	sections := []struct {
+		holds  bool
+		header msg
+		lines  []msg
+	}{
+		{len(gs.Zones()) > 0, msgHelpHead, []msg{msgHelpConfirm, msgHelpHousehold, msgHelpGift, msgHelpClaims}},
+		{len(gs.Units(danvan.RoleTreasurer)) > 0, msgHelpTreasurer,
+			[]msg{msgHelpConfirm, msgHelpCorrect, msgHelpGift, msgHelpClaims, msgHelpStatement, msgHelpExport, msgHelpAnnual}},
+		{len(gs.Units(danvan.RoleCadre)) > 0 || gs.Admin(), msgHelpCadre,
+			[]msg{msgHelpNewCampaign, msgHelpEditCampaign, msgHelpProgress, msgHelpEditPledge, msgHelpHistory, invite, msgHelpExport, msgHelpAnnual, msgHelpGroupLinks}},
+		{gs.Admin(), msgHelpAdmin, []msg{msgHelpRoles}},
+	}
+	// A command shows once, under the first role that has it: a head who
+	// is also a treasurer reads /xacnhan once.
+	text := t(tr.lang, msgHelp) + t(tr.lang, msgHelpResidentMore)
+	shown := map[msg]bool{}
+	for _, s := range sections {
+		if !s.holds {
+			continue
+		}
+		var lines string
+		for _, l := range s.lines {
+			if !shown[l] {
+				shown[l] = true
+				lines += t(tr.lang, l)
+			}
+		}
+		if lines != "" {
+			text += t(tr.lang, s.header) + lines
+		}
 	}
 	tr.say(text)
 	if gs.Staff() {
@@ -504,6 +532,7 @@ func registerPhotoStep(step string, f func(tr *turn, photoID string) error) {
 
 func init() {
 	registerTextStep(stepQuantity, (*turn).typedQuantity)
+	registerTextStep(stepDue, (*turn).typedDue)
 }
 
 func (tr *turn) text() error {
@@ -521,8 +550,11 @@ func (tr *turn) text() error {
 
 // stepHint repeats what the current step expects.
 func (tr *turn) stepHint() string {
-	if tr.state.Step == stepQuantity {
+	switch tr.state.Step {
+	case stepQuantity:
 		return t(tr.lang, msgQtyNeedUnit)
+	case stepDue:
+		return t(tr.lang, msgKBadDate)
 	}
 	return t(tr.lang, msgUseButtons)
 }

@@ -81,6 +81,10 @@ func (tr *turn) joined() error {
 	if !tr.ev.Group {
 		return nil
 	}
+	areaID, unitID, campaigns, _, err := tr.st.GroupLinks(tr.ctx, tr.ev.ChatID)
+	if err != nil {
+		return err
+	}
 	if err := tr.st.RecordGroup(tr.ctx, tr.ev.ChatID, tr.chatTitle()); err != nil {
 		return err
 	}
@@ -88,7 +92,17 @@ func (tr *turn) joined() error {
 	if err != nil {
 		return err
 	}
-	tr.say(t(tr.lang, msgLIntro, tr.scheduleName(day, hour)))
+	if areaID == 0 && unitID == 0 && len(campaigns) == 0 {
+		tr.say(t(tr.lang, msgLIntro, tr.scheduleName(day, hour)))
+		return nil
+	}
+	// Back in a group that is linked already: what it follows, not how
+	// to link it.
+	links, err := tr.linkState()
+	if err != nil {
+		return err
+	}
+	tr.say(t(tr.lang, msgLBack, tr.scheduleName(day, hour)) + "\n\n" + links)
 	return nil
 }
 
@@ -534,6 +548,7 @@ func parseSchedule(s string) (weekday, hour int, problem msg) {
 
 const (
 	msgLGroupOnly msg = 4000 + iota
+	msgLBack
 	msgLIntro
 	msgLNotAllowed
 	msgLState
@@ -591,6 +606,10 @@ func init() {
 		msgLNotAllowed: {
 			"Chỉ cán bộ hoặc quản trị mới liên kết được nhóm.",
 			"Only cadres and admins can link this group.",
+		},
+		msgLBack: {
+			"👋 Tôi đã trở lại nhóm: tổng kết tuần vẫn gửi vào %s, và tin báo khi chiến dịch đạt 50%% và 100%% mục tiêu.",
+			"👋 I am back in the group: the weekly summary still comes %s, with a notice when a campaign reaches 50%% and 100%% of its goal.",
 		},
 		msgLState: {
 			"🔗 <b>Liên kết của nhóm</b>\nKhu vực: %s\nĐơn vị: %s\nChiến dịch: %s",

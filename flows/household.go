@@ -162,11 +162,9 @@ func (tr *turn) houseAdvance() error {
 			tr.setData("hzone", strconv.FormatInt(zone.ID, 10))
 		default:
 			tr.ask(stepHouseZone, t(tr.lang, msgHhAskZone, esc(tr.state.Data["hname"])), func(seq int) [][]danvan.Button {
-				bs := make([]danvan.Button, len(eligible))
-				for i, z := range eligible {
-					bs[i] = danvan.Button{Text: z.Name, Data: buttonData(seq, "rz", z.ID)}
-				}
-				return grid(bs, 2)
+				rows, err := tr.zoneButtons(eligible, seq, "rz")
+				tr.fail(err)
+				return rows
 			})
 			return nil
 		}
@@ -264,7 +262,7 @@ func (tr *turn) recordHousehold(c danvan.Campaign, tg danvan.Target, zone danvan
 	if err != nil {
 		return err
 	}
-	p := danvan.Pledge{PersonID: h.ID, CampaignID: c.ID, TargetID: tg.ID, Quantity: danvan.Quantity(tr.state.Quantity),
+	p := danvan.Pledge{PersonID: h.ID, CampaignID: c.ID, TargetID: tg.ID, Quantity: danvan.Quantity(tr.state.Quantity), Due: tr.pledgeDue(c),
 		PublicName: public, RecordedBy: tr.person.ID}
 	if err := tr.st.CreatePledge(tr.ctx, &p); err != nil {
 		return err

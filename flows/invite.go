@@ -292,11 +292,19 @@ func (tr *turn) inviteScopes(gs danvan.Grants, r danvan.Role) ([]scope, error) {
 	for _, u := range units {
 		areas[u.AreaID] = true
 	}
+	var mine []danvan.Area
 	for _, z := range zones {
 		// A unit of a ward covers its zones; a unit of a zone, that zone.
 		if gs.Admin() || areas[z.ParentID] || areas[z.ID] {
-			ss = append(ss, scope{z.ID, z.Name})
+			mine = append(mine, z)
 		}
+	}
+	labels, err := tr.zoneLabels(mine)
+	if err != nil {
+		return nil, err
+	}
+	for i, z := range mine {
+		ss = append(ss, scope{z.ID, labels[i]})
 	}
 	return ss, nil
 }

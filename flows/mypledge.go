@@ -75,7 +75,7 @@ func init() {
 			"The pledge <b>#%s</b> has just changed. Send the command again to see where it stands.",
 		},
 		msgMAskQty:        {"Số lượng mới? (hiện tại %s) Ví dụ: <code>%s</code>", "New amount? (now %s) For example: <code>%s</code>"},
-		msgMAskDue:        {"Hạn nộp mới? Gõ <code>NN/TT/NNNN</code>, hoặc <code>không</code> để bỏ hạn.", "New due date? Type <code>DD/MM/YYYY</code>, or <code>none</code> for no due date."},
+		msgMAskDue:        {"Hạn nộp mới? Gõ ngày/tháng/năm, ví dụ <code>31/12/2026</code> hoặc <code>31/12</code>; gõ <code>không</code> để bỏ hạn riêng.", "New due date? Type day/month/year, e.g. <code>31/12/2026</code> or <code>31/12</code>; <code>none</code> to drop your own date."},
 		msgMDuePast:       {"Hạn nộp không thể là ngày đã qua. Gõ một ngày từ hôm nay trở đi:", "The due date cannot be in the past. Type a date from today on:"},
 		msgMBelowReceived: {"Không thể đặt thấp hơn số đã nhận (%s). Gõ lại:", "It cannot be less than what was received (%s). Type it again:"},
 		msgMSame:          {"Số lượng vẫn như cũ, không có gì thay đổi.", "That is the same amount; nothing changed."},
@@ -364,7 +364,7 @@ func (tr *turn) pledgeTypedDue(s string) error {
 	}
 	var due int64 // days since the Unix epoch; 0 for none
 	if !isSkip(s) {
-		day, ok := parseDate(s)
+		day, ok := parseDate(s, tr.today())
 		if !ok {
 			tr.say(t(tr.lang, msgKBadDate))
 			return nil

@@ -117,10 +117,10 @@ func init() {
 		msgKAskGoal:      {"Mục tiêu (%s) là bao nhiêu? Ví dụ: <code>%s</code>", "What is the goal (%s)? For example: <code>%s</code>"},
 		msgKAskMore:      {"Đã thêm: <b>%s</b>. Thêm mục tiêu khác?", "Added: <b>%s</b>. Add another goal?"},
 		msgKAddTarget:    {"➕ Thêm mục tiêu", "➕ Add a goal"},
-		msgKAskStarts:    {"Ngày bắt đầu? Gõ <code>NN/TT/NNNN</code>, ví dụ <code>01/03/2026</code>, hoặc bấm Bỏ qua.", "Start date? Type <code>DD/MM/YYYY</code>, e.g. <code>01/03/2026</code>, or press Skip."},
-		msgKAskEnds:      {"Ngày kết thúc? Gõ <code>NN/TT/NNNN</code>, hoặc bấm Bỏ qua nếu không có hạn.", "End date? Type <code>DD/MM/YYYY</code>, or press Skip for none."},
+		msgKAskStarts:    {"Ngày bắt đầu? Gõ ngày/tháng/năm, ví dụ <code>01/03/2026</code>, hoặc bấm Bỏ qua.", "Start date? Type day/month/year, e.g. <code>01/03/2026</code>, or press Skip."},
+		msgKAskEnds:      {"Ngày kết thúc? Gõ ngày/tháng/năm, ví dụ <code>31/12/2026</code>, hoặc bấm Bỏ qua nếu không có hạn.", "End date? Type day/month/year, e.g. <code>31/12/2026</code>, or press Skip for none."},
 		msgKSkip:         {"Bỏ qua", "Skip"},
-		msgKBadDate:      {"Ngày không hợp lệ. Gõ theo dạng <code>NN/TT/NNNN</code>, ví dụ <code>31/12/2026</code>.", "That date is not valid. Type it as <code>DD/MM/YYYY</code>, e.g. <code>31/12/2026</code>."},
+		msgKBadDate:      {"Ngày không hợp lệ. Gõ ngày/tháng/năm, ví dụ <code>31/12/2026</code> hoặc <code>31/12</code>.", "That date is not valid. Type day/month/year, e.g. <code>31/12/2026</code> or <code>31/12</code>."},
 		msgKEndBeforeStart: {
 			"Ngày kết thúc phải từ ngày bắt đầu (%s) trở đi. Gõ lại:",
 			"The end date must be on or after the start date (%s). Type it again:",
@@ -161,7 +161,7 @@ func init() {
 		msgKFieldHonour: {"Bảng vinh danh", "Honour board"},
 		msgKFieldGoal:   {"Mục tiêu", "A goal"},
 		msgKAskNewTitle: {"Gõ tên mới (tối đa 200 ký tự):", "Type the new title (up to 200 characters):"},
-		msgKAskNewEnds:  {"Gõ ngày kết thúc mới <code>NN/TT/NNNN</code>, hoặc <code>không</code> để bỏ hạn:", "Type the new end date <code>DD/MM/YYYY</code>, or <code>none</code> for no end:"},
+		msgKAskNewEnds:  {"Gõ ngày kết thúc mới (ngày/tháng/năm, ví dụ <code>31/12/2026</code>), hoặc <code>không</code> để bỏ hạn:", "Type the new end date (day/month/year, e.g. <code>31/12/2026</code>), or <code>none</code> for no end:"},
 		msgKAskTarget:   {"Sửa mục tiêu nào?", "Which goal?"},
 		msgKAskNewGoal:  {"%s — hiện tại %s. Gõ mục tiêu mới, ví dụ <code>%s</code>:", "%s — now %s. Type the new goal, e.g. <code>%s</code>:"},
 		msgKSaved:       {"Đã lưu thay đổi của chiến dịch <b>%s</b>.", "Saved the change to <b>%s</b>."},
@@ -346,33 +346,6 @@ func cleanText(s string, max int) (string, bool) {
 	n := utf8.RuneCountInString(s)
 	return s, n >= 1 && n <= max
 }
-
-// parseDate reads DD/MM/YYYY (also with - or . and without leading zeros).
-func parseDate(s string) (time.Time, bool) {
-	parts := strings.FieldsFunc(strings.TrimSpace(s), func(r rune) bool { return r == '/' || r == '-' || r == '.' })
-	if len(parts) != 3 || len(parts[2]) != 4 {
-		return time.Time{}, false
-	}
-	d, err1 := strconv.Atoi(parts[0])
-	m, err2 := strconv.Atoi(parts[1])
-	y, err3 := strconv.Atoi(parts[2])
-	if err1 != nil || err2 != nil || err3 != nil || y < 2000 || y > 2100 || m < 1 || m > 12 || d < 1 {
-		return time.Time{}, false
-	}
-	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-	if t.Day() != d { // 31/02 rolls over
-		return time.Time{}, false
-	}
-	return t, true
-}
-
-// dateOnly is the calendar day of t, as stored in DATE columns.
-func dateOnly(t time.Time) time.Time {
-	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
-func showDate(t time.Time) string { return t.Format("02/01/2006") }
 
 var campaignCode = regexp.MustCompile(`^[A-Z0-9]{2,16}$`)
 
@@ -896,7 +869,7 @@ func (tr *turn) draftStarts(s string) error {
 	d := tr.draft()
 	d.Starts = ""
 	if s != "" && !isSkip(s) {
-		day, ok := parseDate(s)
+		day, ok := parseDate(s, tr.today())
 		if !ok {
 			tr.say(t(tr.lang, msgKBadDate))
 			return nil
@@ -926,7 +899,7 @@ func (tr *turn) draftEnds(s string) error {
 	d := tr.draft()
 	d.Ends = ""
 	if s != "" && !isSkip(s) {
-		day, ok := parseDate(s)
+		day, ok := parseDate(s, tr.today())
 		if !ok {
 			tr.say(t(tr.lang, msgKBadDate))
 			return nil
@@ -1278,7 +1251,7 @@ func (tr *turn) editTitle(s string) error {
 func (tr *turn) editEnds(s string) error {
 	var ends time.Time
 	if !isSkip(s) {
-		day, ok := parseDate(s)
+		day, ok := parseDate(s, tr.today())
 		if !ok {
 			tr.say(t(tr.lang, msgKBadDate))
 			return nil

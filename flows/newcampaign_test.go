@@ -2,7 +2,6 @@ package flows
 
 import (
 	"testing"
-	"time"
 )
 
 func TestCodeFromTitle(t *testing.T) {
@@ -23,22 +22,6 @@ func TestCodeFromTitle(t *testing.T) {
 	// Decomposed input (base letters and combining marks) folds the same.
 	if got := codeFrom("La\u0306\u0301p đie\u0302\u0300u"); got != "LAPDIEU" {
 		t.Errorf("decomposed: %q", got)
-	}
-}
-
-func TestParseDate(t *testing.T) {
-	for s, want := range map[string]string{
-		"01/03/2026": "2026-03-01", "1/3/2026": "2026-03-01", " 31-12-2026 ": "2026-12-31", "29.02.2028": "2028-02-29",
-	} {
-		d, ok := parseDate(s)
-		if !ok || d.Format(time.DateOnly) != want {
-			t.Errorf("parseDate(%q) = %v %v, want %s", s, d, ok, want)
-		}
-	}
-	for _, bad := range []string{"", "31/02/2026", "29/02/2027", "00/01/2026", "1/13/2026", "01/03/26", "2026-03-01", "a/b/c", "01/03/1999"} {
-		if d, ok := parseDate(bad); ok {
-			t.Errorf("parseDate(%q) accepted %v", bad, d)
-		}
 	}
 }
 

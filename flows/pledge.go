@@ -79,11 +79,9 @@ func (tr *turn) askZone() error {
 		return nil
 	}
 	tr.ask(stepZone, t(tr.lang, msgAskZone), func(seq int) [][]danvan.Button {
-		bs := make([]danvan.Button, len(zones))
-		for i, z := range zones {
-			bs[i] = danvan.Button{Text: z.Name, Data: buttonData(seq, "z", z.ID)}
-		}
-		return grid(bs, 2)
+		rows, err := tr.zoneButtons(zones, seq, "z")
+		tr.fail(err)
+		return rows
 	})
 	return nil
 }
@@ -276,6 +274,9 @@ func (tr *turn) advance() error {
 	if tr.state.Direct {
 		return tr.record(c, target, false)
 	}
+	if !tr.state.DueChosen {
+		return tr.askDue(c)
+	}
 	return tr.askConfirm(c, target)
 }
 
@@ -450,6 +451,9 @@ func (tr *turn) typedQuantity(s string) error {
 	return tr.advance()
 }
 
+// thousands is a bare number people often type for thousands of đồng.
+var thousands = regexp.MustCompile(`^[1-9][0-9]{0,2}$`)
+
 // quantityProblem explains why a typed quantity was refused.
 func (tr *turn) quantityProblem(err error) string {
 	var qe *danvan.QuantityError
@@ -464,16 +468,18 @@ func (tr *turn) quantityProblem(err error) string {
 	case danvan.ReasonNegative:
 		return t(tr.lang, msgQtyNegative)
 	case danvan.ReasonTooLarge:
-		max := tr.e.Limits.Max[qe.Kind]
-		if qe.Kind == danvan.KindMoney {
-			max = tr.e.Limits.MaxMoney
+		if !qe.Kind.Valid() {
+			// A number too long to read, of no kind we could tell.
+			return t(tr.lang, msgQtyTooLargeNumber)
 		}
-		if max == 0 {
-			return t(tr.lang, msgQtyTooLarge, "?")
-		}
-		return t(tr.lang, msgQtyTooLarge, danvan.FormatQuantity(qe.Kind, max, "", tr.lang))
+		return t(tr.lang, msgQtyTooLarge, danvan.FormatQuantity(qe.Kind, tr.e.Limits.Limit(qe.Kind), "", tr.lang))
 	case danvan.ReasonTooSmall:
-		return t(tr.lang, msgQtyTooSmall, esc(truncate(strings.TrimSpace(qe.Input), 12)))
+		least := danvan.FormatMoney(tr.e.Limits.LeastMoney())
+		if n := strings.TrimSpace(qe.Input); thousands.MatchString(n) {
+			// "500" for money is most likely 500 nghìn.
+			return t(tr.lang, msgQtyTooSmallThousands, least, n+"k")
+		}
+		return t(tr.lang, msgQtyTooSmall, least)
 	case danvan.ReasonPrecision:
 		return t(tr.lang, msgQtyPrecision, tr.kindName(qe.Kind))
 	case danvan.ReasonNeedUnit:
@@ -483,7 +489,7 @@ func (tr *turn) quantityProblem(err error) string {
 }
 
 func (tr *turn) askConfirm(c danvan.Campaign, tg danvan.Target) error {
-	text := t(tr.lang, msgConfirmPledge, esc(tr.quantity(tg, danvan.Quantity(tr.state.Quantity))), esc(tr.targetName(tg)), esc(c.Title))
+	text := tr.confirmQuestion(c, tg)
 	tr.ask(stepConfirm, text, func(seq int) [][]danvan.Button {
 		if !c.HonourBoard {
 			return [][]danvan.Button{{
@@ -522,7 +528,7 @@ func (tr *turn) confirm(target int64, named bool) error {
 	} else if !c.HonourBoard {
 		choice = t(tr.lang, msgConfirmPlain)
 	}
-	tr.settle(t(tr.lang, msgConfirmPledge, esc(tr.quantity(tg, danvan.Quantity(tr.state.Quantity))), esc(tr.targetName(tg)), esc(c.Title)), choice)
+	tr.settle(tr.confirmQuestion(c, tg), choice)
 	if !c.OpenOn(tr.today()) {
 		tr.state.reset()
 		tr.say(t(tr.lang, msgCampaignClosed, esc(c.Title)))
@@ -539,6 +545,7 @@ func (tr *turn) record(c danvan.Campaign, tg danvan.Target, named bool) error {
 		TargetID:   tg.ID,
 		Quantity:   danvan.Quantity(tr.state.Quantity),
 		PublicName: named,
+		Due:        tr.pledgeDue(c),
 	}
 	if err := tr.st.CreatePledge(tr.ctx, &p); err != nil {
 		return err
@@ -547,7 +554,7 @@ func (tr *turn) record(c danvan.Campaign, tg danvan.Target, named bool) error {
 		return err
 	}
 	tr.state.reset()
-	text := t(tr.lang, msgPledged, p.Code, esc(tr.quantity(tg, p.Quantity)), esc(c.Title))
+	text := t(tr.lang, msgPledged, p.Code, esc(tr.quantity(tg, p.Quantity)), esc(c.Title)) + tr.dueLine(c, p.Due)
 	if tg.Kind != danvan.KindMoney || c.Bank == nil {
 		tr.say(text)
 		return nil
@@ -576,11 +583,7 @@ func (tr *turn) sendTransferQR(c danvan.Campaign, p danvan.Pledge, amount danvan
 
 // quantity formats q of target tg for the person, as plain text.
 func (tr *turn) quantity(tg danvan.Target, q danvan.Quantity) string {
-	unit := tg.Unit
-	if tg.Kind == danvan.KindGoods {
-		unit = tg.Label
-	}
-	return danvan.FormatQuantity(tg.Kind, q, unit, tr.lang)
+	return catalog.Quantity(tr.lang, tg, q)
 }
 
 // targetName names a target for a person, as plain text: its kind and label.

@@ -333,11 +333,7 @@ func (tr *turn) skipPhoto(id int64) error {
 // quantityIn formats q of target tg in language l, for someone other than
 // the person acting.
 func quantityIn(l string, tg danvan.Target, q danvan.Quantity) string {
-	unit := tg.Unit
-	if tg.Kind == danvan.KindGoods {
-		unit = tg.Label
-	}
-	return danvan.FormatQuantity(tg.Kind, q, unit, l)
+	return catalog.Quantity(l, tg, q)
 }
 
 // listOpenPledges offers the open pledges the person may record, newest

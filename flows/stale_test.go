@@ -69,6 +69,7 @@ func TestStaleButtonsActOnNothingElse(t *testing.T) {
 				p.press(m, "t", "Tiền")
 			}
 			p.press(p.last(), "q", "500.000")
+			p.press(p.expect("Bạn định nộp vào khi nào?"), "d", "Không hẹn")
 			return p.expect("500.000 ₫")
 		}
 	}

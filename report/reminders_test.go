@@ -319,7 +319,7 @@ func TestResidentRemindersStopAfterTheSetCount(t *testing.T) {
 	an := w.resident("Nguyễn Văn An", "YG-K1", "vi")
 	lan := w.resident("Lan Smith", "YG-K1", "en")
 	code, _ := w.pledge(an, "DIEUHOA", 2_000_000, days(11)) // due 10/12
-	w.pledge(an, "THIETBI", 1_000_000, nil)                 // no due date: never reminded
+	w.pledge(an, "THIETBI", 1_000_000, nil)                 // no date of its own: due when THIETBI ends, 31/12
 	w.pledge(lan, "THIETBI", 500_000, days(1))              // due 30/11: already within three days
 
 	all := w.residents(remToday)
@@ -337,7 +337,9 @@ func TestResidentRemindersStopAfterTheSetCount(t *testing.T) {
 	}
 
 	got := w.remindedOn(remToday.AddDate(0, 0, 1), remToday.AddDate(0, 3, 0), nil)
-	if want := []string{"07/12", "14/12", "21/12"}; !slices.Equal(got[an.TelegramID], want) {
+	// Each pledge 3 days before its date, then weekly, 3 times: DIEUHOA's
+	// from 07/12, THIETBI's (its campaign's end) from 28/12.
+	if want := []string{"07/12", "14/12", "21/12", "28/12", "04/01", "11/01"}; !slices.Equal(got[an.TelegramID], want) {
 		t.Errorf("An was reminded on %v, want %v (3 days before, then weekly, 3 times)", got[an.TelegramID], want)
 	}
 	if want := []string{"06/12", "13/12"}; !slices.Equal(got[lan.TelegramID], want) {

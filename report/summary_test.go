@@ -259,8 +259,8 @@ func TestWeeklySummaryOfTwoCampaigns(t *testing.T) {
 		"📊 <b>Tổng kết tuần</b> · 30/11/2026",
 		"<b>Lắp điều hòa nhà văn hóa</b> · mã <code>DIEUHOA</code>",
 		"<b>Tiền</b>: đã nhận 3.750.000 ₫ / 10.000.000 ₫ (37%)\n▓▓▓░░░░░░░\nĐã đăng ký: 5.000.000 ₫ · 3 lượt",
-		"<b>Hiện vật: điều hòa</b>: đã nhận 0 điều hòa / 16 điều hòa (0%)",
-		"Đã đăng ký: 2 điều hòa · 1 lượt",
+		"<b>Hiện vật: điều hòa</b>: đã nhận 0 chiếc điều hòa / 16 chiếc điều hòa (0%)",
+		"Đã đăng ký: 2 chiếc điều hòa · 1 lượt",
 		"<b>Khối lượng: sân lát</b>: 350 m² / 1.200 m² (29%)",
 		"Cập nhật 20/11/2026",
 		"<b>Trang thiết bị nhà văn hóa</b> · mã <code>THIETBI</code>",
@@ -319,7 +319,7 @@ func TestWeeklySummaryHonourBoard(t *testing.T) {
 	text := texts(f.summaries(monday, false), committee)[0]
 	// Lan and the household chose to be named; Minh did not, and Hùng's
 	// public pledge was cancelled. The household's name is escaped.
-	mustContain(t, text, "🏅 <b>Bảng vinh danh</b>\n• Nguyễn Thị Lan: 3.000.000 ₫, 2 điều hòa\n• &lt;b&gt;&amp;&lt;/b&gt;: 500.000 ₫")
+	mustContain(t, text, "🏅 <b>Bảng vinh danh</b>\n• Nguyễn Thị Lan: 3.000.000 ₫, 2 chiếc điều hòa\n• &lt;b&gt;&amp;&lt;/b&gt;: 500.000 ₫")
 	for _, hidden := range []string{"Lê Văn Minh", "Phạm Hùng", "<b>&</b>"} {
 		if strings.Contains(text, hidden) {
 			t.Errorf("%q is on the honour board:\n%s", hidden, text)

@@ -87,11 +87,7 @@ func targetName(lang string, tg danvan.Target) string { return catalog.TargetNam
 
 // quantity writes q in the target's kind and unit, as plain text.
 func quantity(lang string, tg danvan.Target, q danvan.Quantity) string {
-	unit := tg.Unit
-	if tg.Kind == danvan.KindGoods {
-		unit = tg.Label
-	}
-	return danvan.FormatQuantity(tg.Kind, q, unit, lang)
+	return catalog.Quantity(lang, tg, q)
 }
 
 // signed writes a change with its sign, "+0" included, so that a line

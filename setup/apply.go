@@ -176,7 +176,7 @@ func Apply(ctx context.Context, w Writer, f *File) (Report, error) {
 		what := "campaign " + c.Code
 		id, created, updated, err := w.UpsertCampaign(ctx, danvan.Campaign{
 			Code: c.Code, Title: c.Title, Description: c.Description, UnitID: units[c.Unit],
-			Starts: c.Starts, Ends: c.Ends, Status: c.Status, Bank: c.Bank, HonourBoard: c.HonourBoard,
+			Starts: c.Starts, Ends: c.Ends, Status: c.Status, Bank: c.Bank, HonourBoard: c.HonourBoard, DueDays: c.DueDays,
 		})
 		if err != nil {
 			return r, fail(c.Line, what, err)

@@ -544,7 +544,7 @@ func (p *parser) campaign(n *yaml.Node) {
 	code, line := p.scalar(m, "code", "campaign", true)
 	where := named("campaign", code)
 	p.known(m, where, "code", "title", "description", "unit", "areas", "starts", "ends",
-		"status", "bank", "honour_board", "targets")
+		"status", "bank", "honour_board", "due_days", "targets")
 	p.define(p.campaigns, "campaign", code, line)
 	if code != "" {
 		switch {
@@ -587,6 +587,14 @@ func (p *parser) campaign(n *yaml.Node) {
 			c.HonourBoard = false
 		default:
 			p.errorf(hline, where, "honour_board %q: use true or false", s)
+		}
+	}
+	if s, dline := p.scalar(m, "due_days", where, false); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 3650 {
+			p.errorf(dline, where, "due_days %q: the number of days a pledge made without a date has to be paid, 1 to 3650", s)
+		} else {
+			c.DueDays = n
 		}
 	}
 	if m.get("bank") != nil && !isNull(m.get("bank")) {

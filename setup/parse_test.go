@@ -55,6 +55,11 @@ func TestParseExample(t *testing.T) {
 			}
 		}
 	}
+	for _, c := range f.Campaigns {
+		if want := map[string]int{"THAMHOI": 14}[c.Code]; c.DueDays != want {
+			t.Errorf("%s: due_days %d, want %d", c.Code, c.DueDays, want)
+		}
+	}
 	dieuhoa := f.Campaigns[0]
 	if dieuhoa.Bank == nil || dieuhoa.Bank.BIN != "970436" || dieuhoa.Bank.Account != "0011001234567" {
 		t.Errorf("DIEUHOA bank = %+v", dieuhoa.Bank)
@@ -168,6 +173,8 @@ func TestParseBad(t *testing.T) {
 	}{
 		{"unknown top key", edit(22, "grups:"), 22, `unknown key "grups"`},
 		{"unknown campaign key", edit(15, "    titel: Điều hòa"), 15, `unknown key "titel"`},
+		{"due days not a number", edit(15, "    title: Điều hòa\n    due_days: two weeks"), 16, `due_days "two weeks"`},
+		{"due days zero", edit(15, "    title: Điều hòa\n    due_days: 0"), 16, "1 to 3650"},
 		{"unknown target key", edit(21, "      - {kind: money, goal: 5, colour: red}"), 21, `unknown key "colour"`},
 		{"unknown role key", edit(12, "      - {role: head, area: YG-K1, zone: YG-K1}"), 12, `unknown key "zone"`},
 		{"unknown bank key", edit(19, "    bank: {bin: \"970436\", acount: \"0011001234567\"}"), 19, `unknown key "acount"`},

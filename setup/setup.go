@@ -79,6 +79,7 @@ type Campaign struct {
 	Status      danvan.CampaignStatus
 	Bank        *danvan.BankAccount
 	HonourBoard bool
+	DueDays     int      // 0: pledges without a date are due when it ends
 	Targets     []Target // matched with the stored ones by position
 	Line        int
 	// TargetsLine is where the targets list starts: the line blamed when a

@@ -10,7 +10,7 @@ import (
 )
 
 const campaignColumns = `c.id, c.code, c.title, c.description, c.unit_id, c.starts, c.ends, c.status,
-	c.bank_bin, c.bank_account, c.bank_name, c.honour_board,
+	c.bank_bin, c.bank_account, c.bank_name, c.honour_board, COALESCE(c.due_days, 0),
 	ARRAY(SELECT area_id FROM campaign_areas ca WHERE ca.campaign_id = c.id ORDER BY area_id)`
 
 func scanCampaign(r pgx.CollectableRow) (danvan.Campaign, error) {
@@ -24,7 +24,7 @@ func scanCampaignInto(r pgx.Row, c *danvan.Campaign, extra ...any) error {
 	var starts, ends *time.Time
 	var bin, account, name *string
 	err := r.Scan(append([]any{&c.ID, &c.Code, &c.Title, &c.Description, &c.UnitID, &starts, &ends, &c.Status,
-		&bin, &account, &name, &c.HonourBoard, &c.AreaIDs}, extra...)...)
+		&bin, &account, &name, &c.HonourBoard, &c.DueDays, &c.AreaIDs}, extra...)...)
 	if starts != nil {
 		c.Starts = *starts
 	}

@@ -272,11 +272,12 @@ func (t *Tx) exportPledges(ctx context.Context, d *danvan.ExportData, areas map[
 	// which an export must show, and a sequential scan is what reading a
 	// large share of the table costs anyway.
 	rows, err := t.tx.Query(ctx, `
-		SELECT s.n, p.id, p.code, p.person_id, p.quantity, p.received, p.due, p.public_name,
+		SELECT s.n, p.id, p.code, p.person_id, p.quantity, p.received, COALESCE(p.due, c.ends), p.public_name,
 			p.cancelled_at, p.cancel_reason, COALESCE(p.recorded_by, 0), p.created_at,
 			pe.name, COALESCE(pe.home_area_id, 0), COALESCE(rb.name, '')
 		FROM unnest($1::bigint[], $2::int[]) AS s(target_id, n)
 		JOIN pledges p ON p.target_id = s.target_id
+		JOIN campaigns c ON c.id = p.campaign_id
 		JOIN people pe ON pe.id = p.person_id
 		LEFT JOIN people rb ON rb.id = p.recorded_by`, targetIDs(d), places)
 	if err != nil {

@@ -346,14 +346,16 @@ func TestExportRows(t *testing.T) {
 		reason         string
 		position       int
 	}
+	// A pledge without a date of its own is due when its campaign ends.
+	end := exportDate(2026, 12, 31)
 	wantPledges := []pledgeRow{
 		// By target position, then as made.
 		{x.lan, danvan.KindMoney, 1_500_000, 800_000, "Nguyễn Thị Lan", "YG-K1", "", danvan.PledgePartial, exportDate(2026, 12, 15), false, "", 1},
-		{x.namCancelled, danvan.KindMoney, 300_000, 0, "Lê Văn Nam", "", "", danvan.PledgeCancelled, time.Time{}, true, "trùng khoản", 1},
+		{x.namCancelled, danvan.KindMoney, 300_000, 0, "Lê Văn Nam", "", "", danvan.PledgeCancelled, end, true, "trùng khoản", 1},
 		// Due on 1 November, nothing received by 29 November.
 		{x.minh, danvan.KindMoney, 200_000, 0, "Phạm Minh", "YG-K2", "", danvan.PledgeOverdue, exportDate(2026, 11, 1), false, "", 1},
-		{x.tu, danvan.KindGoods, 2_000, 1_000, "Nhà bà Tư <b>&", "YG-K1", "Trần Thị Hoa", danvan.PledgePartial, time.Time{}, false, "", 2},
-		{x.nam, danvan.KindLabour, 2_500, 1_500, "Lê Văn Nam", "", "", danvan.PledgePartial, time.Time{}, false, "", 3},
+		{x.tu, danvan.KindGoods, 2_000, 1_000, "Nhà bà Tư <b>&", "YG-K1", "Trần Thị Hoa", danvan.PledgePartial, end, false, "", 2},
+		{x.nam, danvan.KindLabour, 2_500, 1_500, "Lê Văn Nam", "", "", danvan.PledgePartial, end, false, "", 3},
 	}
 	if len(d.Pledges) != len(wantPledges) {
 		t.Fatalf("%d pledges, want %d", len(d.Pledges), len(wantPledges))

@@ -58,7 +58,7 @@ func (t *Tx) CreatePledge(ctx context.Context, p *danvan.Pledge) error {
 func (t *Tx) PledgesOf(ctx context.Context, personID int64, limit int) ([]danvan.PledgeLine, error) {
 	rows, err := t.tx.Query(ctx, `
 		SELECT p.id, p.code, p.person_id, p.campaign_id, p.target_id, p.quantity, p.received,
-			p.due, p.public_name, p.cancelled_at IS NOT NULL, COALESCE(p.recorded_by, 0), p.created_at,
+			COALESCE(p.due, c.ends), p.public_name, p.cancelled_at IS NOT NULL, COALESCE(p.recorded_by, 0), p.created_at,
 			c.code, c.title,
 			t.id, t.campaign_id, t.position, t.kind, t.label, t.unit_label, t.goal
 		FROM pledges p

@@ -18,7 +18,7 @@ func (t *Tx) PledgeToChange(ctx context.Context, code string) (danvan.PledgeLine
 	var due *time.Time
 	err := t.tx.QueryRow(ctx, `
 		SELECT p.id, p.code, p.person_id, p.campaign_id, p.target_id, p.quantity, p.received,
-			p.due, p.public_name, p.cancelled_at IS NOT NULL, COALESCE(p.recorded_by, 0), p.created_at,
+			COALESCE(p.due, c.ends), p.public_name, p.cancelled_at IS NOT NULL, COALESCE(p.recorded_by, 0), p.created_at,
 			c.code, c.title,
 			t.id, t.campaign_id, t.position, t.kind, t.label, t.unit_label, t.goal
 		FROM pledges p
@@ -40,10 +40,14 @@ func (t *Tx) PledgeToChange(ctx context.Context, code string) (danvan.PledgeLine
 
 // UpdatePledgeTerms stores a pledge's quantity, due date and cancellation
 // (with the reason a cadre gave; "" for the pledger's own change). What was
-// received is the ledger's and is left alone.
+// received is the ledger's and is left alone. A pledge due at its
+// campaign's end, having no date of its own, keeps having none while its
+// due date is left as it was read.
 func (t *Tx) UpdatePledgeTerms(ctx context.Context, p danvan.Pledge, reason string) error {
 	tag, err := t.tx.Exec(ctx, `
-		UPDATE pledges SET quantity = $2, due = $3,
+		UPDATE pledges SET quantity = $2,
+			due = CASE WHEN due IS NULL AND $3::date IS NOT DISTINCT FROM
+				(SELECT c.ends FROM campaigns c WHERE c.id = pledges.campaign_id) THEN NULL ELSE $3::date END,
 			cancelled_at = CASE WHEN $4 THEN COALESCE(cancelled_at, $6) END,
 			cancel_reason = CASE WHEN $5 <> '' THEN $5 ELSE cancel_reason END,
 			updated_at = $6

@@ -10,7 +10,12 @@ import (
 )
 
 const pledgeColumns = `p.id, p.code, p.person_id, p.campaign_id, p.target_id, p.quantity, p.received,
-	p.due, p.public_name, p.cancelled_at IS NOT NULL, COALESCE(p.recorded_by, 0), p.created_at`
+	` + pledgeDue + `, p.public_name, p.cancelled_at IS NOT NULL, COALESCE(p.recorded_by, 0), p.created_at`
+
+// pledgeDue is when pledge p is due: the date its pledger gave, or else
+// the end of its campaign, so that a pledge made without a date is still
+// reminded of and follows its campaign when the end date moves.
+const pledgeDue = `COALESCE(p.due, (SELECT c0.ends FROM campaigns c0 WHERE c0.id = p.campaign_id))`
 
 const personColumns = `pe.id, COALESCE(pe.telegram_id, 0), pe.name, pe.lang, COALESCE(pe.home_area_id, 0)`
 

@@ -20,7 +20,7 @@ const dueLineColumns = pledgeColumns + `, ` + personColumns + `,
 // not fully received, with a due date on or before $1, in an active
 // campaign (a closed campaign's leftovers are the committee's business,
 // not a daily nag).
-const dueOpen = `p.cancelled_at IS NULL AND p.received < p.quantity AND p.due IS NOT NULL AND p.due <= $1::date
+const dueOpen = `p.cancelled_at IS NULL AND p.received < p.quantity AND COALESCE(p.due, c.ends) <= $1::date
 	AND c.status = 'active'`
 
 func dateParam(d time.Time) string { return d.Format(time.DateOnly) }
@@ -42,7 +42,7 @@ func (t *Tx) HeadDuePledges(ctx context.Context, dueBy time.Time) (heads []danva
 		WHERE r.role = 'head' AND h.telegram_id IS NOT NULL
 		  AND NOT EXISTS (SELECT 1 FROM unreachable_chats u WHERE u.chat_id = h.telegram_id)
 		  AND `+dueOpen+`
-		ORDER BY h.id, p.due, c.code, p.code`, dateParam(dueBy))
+		ORDER BY h.id, COALESCE(p.due, c.ends), c.code, p.code`, dateParam(dueBy))
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("store: pledges due for heads: %w", err)
 	}
@@ -90,7 +90,7 @@ func (t *Tx) ResidentRemindersDue(ctx context.Context, dueBy, sentBefore time.Ti
 		  AND pe.telegram_id IS NOT NULL AND NOT pe.reminders_off
 		  AND NOT EXISTS (SELECT 1 FROM unreachable_chats u WHERE u.chat_id = pe.telegram_id)
 		  AND pr.sent < $2 AND (pr.last_sent_at IS NULL OR pr.last_sent_at < $3)
-		ORDER BY pe.id, p.due, p.code
+		ORDER BY pe.id, COALESCE(p.due, c.ends), p.code
 		FOR UPDATE OF pr`, dateParam(dueBy), maxSent, sentBefore)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: reminders due: %w", err)

@@ -187,21 +187,26 @@ func (t *Tx) UpsertCampaign(ctx context.Context, c danvan.Campaign) (id int64, c
 	if c.Bank != nil {
 		bin, account, name = &c.Bank.BIN, &c.Bank.Account, nullText(c.Bank.Name)
 	}
+	var dueDays *int
+	if c.DueDays > 0 {
+		dueDays = &c.DueDays
+	}
 	id, created, updated, err = t.upsert(ctx,
 		`SELECT id FROM campaigns WHERE upper(code) = upper($1) FOR UPDATE`, c.Code,
 		`INSERT INTO campaigns (code, title, description, unit_id, starts, ends, status,
-			bank_bin, bank_account, bank_name, honour_board, created_at, updated_at)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`,
+			bank_bin, bank_account, bank_name, honour_board, due_days, created_at, updated_at)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`,
 		[]any{c.Code, c.Title, c.Description, c.UnitID, nullDate(c.Starts), nullDate(c.Ends), string(c.Status),
-			bin, account, name, c.HonourBoard, t.now},
+			bin, account, name, c.HonourBoard, dueDays, t.now},
 		`UPDATE campaigns SET code = $2, title = $3, description = $4, unit_id = $5, starts = $6, ends = $7,
-			status = $8, bank_bin = $9, bank_account = $10, bank_name = $11, honour_board = $12, updated_at = $13
+			status = $8, bank_bin = $9, bank_account = $10, bank_name = $11, honour_board = $12, due_days = $13,
+			updated_at = $14
 		 WHERE id = $1 AND (code, title, description, unit_id, starts, ends, status,
-			bank_bin, bank_account, bank_name, honour_board)
+			bank_bin, bank_account, bank_name, honour_board, due_days)
 		 IS DISTINCT FROM ($2::text, $3::text, $4::text, $5::bigint, $6::date, $7::date, $8::text,
-			$9::text, $10::text, $11::text, $12::boolean)`,
+			$9::text, $10::text, $11::text, $12::boolean, $13::int)`,
 		c.Code, c.Title, c.Description, c.UnitID, nullDate(c.Starts), nullDate(c.Ends), string(c.Status),
-		bin, account, name, c.HonourBoard, t.now)
+		bin, account, name, c.HonourBoard, dueDays, t.now)
 	if err != nil {
 		return 0, false, false, fmt.Errorf("store: upsert campaign %s: %w", c.Code, err)
 	}

@@ -26,8 +26,9 @@ func TestResidentsPledge(t *testing.T) {
 	lan.press(lan.expect("Các chiến dịch đang vận động"), "Ủng hộ DIEUHOA")
 	lan.press(lan.expect("Bạn muốn ủng hộ gì?"), "Tiền")
 	lan.press(lan.expect("Bạn ủng hộ bao nhiêu?"), "500.000 ₫")
+	lan.press(lan.expect("Bạn định nộp vào khi nào?"), "Khi chiến dịch kết thúc (31/12)")
 	lan.press(lan.expect("Xác nhận đăng ký ủng hộ 500.000 ₫"), "ghi tên tôi")
-	lan.expect("Đã ghi nhận khoản ủng hộ #")
+	lan.expect("Hạn nộp: 31/12/2026")
 
 	tuan := w.resident(200002, "Tuấn", "vi")
 	tuan.send("/start z_YG-K3")
@@ -47,6 +48,7 @@ func TestResidentsPledge(t *testing.T) {
 	mai.send("a lot")
 	mai.expect("I can't read that amount")
 	mai.send("1.500.000đ")
+	mai.press(mai.expect("When do you mean to pay?"), "No date")
 	mai.press(mai.expect("Confirm your pledge of 1.500.000 ₫"), "anonymously")
 	mai.expect("Your pledge #")
 
@@ -123,8 +125,10 @@ func TestConversationSurvivesRestart(t *testing.T) {
 	w.shutdown()
 	an.send("2 triệu")
 	w.start()
+	an.expect("Bạn định nộp vào khi nào?")
+	an.send("15/12")
 	an.press(an.expect("Xác nhận đăng ký ủng hộ 2.000.000 ₫"), "giấu tên")
-	an.expect("Đã ghi nhận khoản ủng hộ #")
+	an.expect("Hạn nộp: 15/12/2026")
 	if n := w.query(`SELECT count(*) FROM pledges WHERE quantity = 2000000`); n != 1 {
 		t.Fatalf("%d pledges of 2.000.000 ₫, want 1", n)
 	}

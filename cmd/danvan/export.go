@@ -123,8 +123,9 @@ func (m *Main) Export(ctx context.Context, a exportArgs, stdout io.Writer) error
 	if summary != "" {
 		fmt.Fprintln(stdout, summary)
 	}
-	fmt.Fprintf(stdout, "wrote %s: %d campaigns, %d targets, %d pledges, %d receipts (as of %s)\n",
-		out, len(d.Campaigns), len(d.Targets), len(d.Pledges), len(d.Receipts), today.Format("2006-01-02"))
+	fmt.Fprintf(stdout, "wrote %s: %s, %s, %s, %s (as of %s)\n", out,
+		count(len(d.Campaigns), "campaign"), count(len(d.Targets), "target"), count(len(d.Pledges), "pledge"),
+		count(len(d.Receipts), "receipt"), today.Format("2006-01-02"))
 	return nil
 }
 
@@ -150,4 +151,12 @@ func exportFileName(a exportArgs) string {
 		return name + "-csv.zip"
 	}
 	return name + ".xlsx"
+}
+
+// count writes n things in English: "1 campaign", "2 campaigns".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }

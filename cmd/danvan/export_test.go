@@ -112,7 +112,7 @@ func TestExportInChatAndCommand(t *testing.T) {
 	// SANNHA, LED and THAMHOI, HPN-YG's DODAU, UBND-YG's CHUYENDOI. Money
 	// pledged: 500.000 + 1.500.000; received 1.000.000.
 	if !strings.Contains(report.PlainText, "3 đơn vị đăng ký 7 mô hình") ||
-		!strings.Contains(report.PlainText, "đã cam kết 2.000.000 ₫, đã nhận 1.000.000 ₫") {
+		!strings.Contains(report.PlainText, "đã đăng ký 2.000.000 ₫, đã nhận 1.000.000 ₫") {
 		t.Errorf("annual report:\n%s", report.PlainText)
 	}
 	annual := cadre.document(".xlsx")
@@ -134,7 +134,7 @@ func TestExportInChatAndCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rows := sheetRows(t, data, "Khoản ủng hộ"); len(rows) != 3 || !strings.Contains(out.String(), "1 campaigns, 3 targets, 2 pledges, 1 receipts") {
+	if rows := sheetRows(t, data, "Khoản ủng hộ"); len(rows) != 3 || !strings.Contains(out.String(), "1 campaign, 3 targets, 2 pledges, 1 receipt") {
 		t.Errorf("danvan export wrote %d pledge rows and said %q", len(rows), out.String())
 	}
 	out.Reset()
@@ -149,7 +149,7 @@ func TestExportInChatAndCommand(t *testing.T) {
 	if err := run(ctx, []string{"export", "--annual", "--area", "YG", "--year", "2026", "--out", filepath.Join(dir, "a.xlsx")}, w.getenv, &out, w.logger()); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "đã cam kết 2.000.000 ₫, đã nhận 1.000.000 ₫") {
+	if !strings.Contains(out.String(), "đã đăng ký 2.000.000 ₫, đã nhận 1.000.000 ₫") {
 		t.Errorf("danvan export --annual printed:\n%s", out.String())
 	}
 	for _, bad := range [][]string{

@@ -63,7 +63,9 @@ func main() {
 	}
 }
 
-var errUsage = errors.New("unknown command")
+// errUsage marks a command line that does not say what to do; main prints
+// the usage after it.
+var errUsage = errors.New("see the usage below")
 
 // run executes one subcommand; tests call it as the binary would be.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, log *slog.Logger) error {
@@ -98,7 +100,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return nil
 	case "setup":
 		if len(args) != 2 {
-			return fmt.Errorf("setup needs one FILE.yaml: %w", errUsage)
+			return fmt.Errorf("setup needs the setup file, e.g. danvan setup examples/quang-yen.yaml: %w", errUsage)
 		}
 		if err := m.Open(ctx); err != nil {
 			return err
@@ -156,5 +158,5 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 		return m.Demo(ctx, o, stdout)
 	}
-	return fmt.Errorf("%q: %w", args[0], errUsage)
+	return fmt.Errorf("unknown command %q: %w", args[0], errUsage)
 }

@@ -289,7 +289,7 @@ func TestGiftsAndHouseholds(t *testing.T) {
 	hoa.send("/tang DIEUHOA 2 triệu Nguyễn <i>An</i>")
 	hoa.press(hoa.expect("Đã ghi nhận 2.000.000 ₫ do Nguyễn <i>An</i> tặng"), "Bỏ qua")
 	k3.send("/tang DIEUHOA 2 điều hòa Ông Năm")
-	k3.expect("Đã ghi nhận 2 điều hòa do Ông Năm tặng")
+	k3.expect("Đã ghi nhận 2 chiếc điều hòa do Ông Năm tặng")
 	if n := w.query(`SELECT count(*) FROM receipts WHERE pledge_id IS NULL AND donor_name <> ''`); n != 2 {
 		t.Fatalf("%d gifts, want 2", n)
 	}

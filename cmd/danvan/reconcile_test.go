@@ -66,10 +66,10 @@ func TestReconcileStatementInChat(t *testing.T) {
 	}
 	for _, want := range []string{
 		"(saoke-vietcombank.csv): 6 giao dịch",
-		"Khớp mã cam kết: 1 khoản, 500.000 ₫",
-		"Số tiền khác cam kết: 1 khoản, 600.000 ₫",
-		"Không có mã cam kết: 2 khoản, 300.000 ₫",
-		"Có nhiều mã cam kết: 1 khoản, 300.000 ₫",
+		"Khớp mã khoản ủng hộ: 1 khoản, 500.000 ₫",
+		"Số tiền khác số đã đăng ký: 1 khoản, 600.000 ₫",
+		"Không có mã khoản ủng hộ: 2 khoản, 300.000 ₫",
+		"Có nhiều mã khoản ủng hộ: 1 khoản, 300.000 ₫",
 		"Tiền chuyển đi (bỏ qua): 1 khoản, 15.000 ₫",
 		"1 dòng không đọc được", "dòng 12: dòng hỏng",
 		"Chưa ghi nhận gì",
@@ -82,7 +82,7 @@ func TestReconcileStatementInChat(t *testing.T) {
 	unmatched := hoa.expect("Dòng 9")
 	ambiguous := hoa.expect("Dòng 10")
 	unmatched2 := hoa.expect("Dòng 13")
-	if !strings.Contains(differs.PlainText, "Mã #M4XP (DIEUHOA): cam kết 1.000.000 ₫, đã nhận 0 ₫, còn 1.000.000 ₫") ||
+	if !strings.Contains(differs.PlainText, "Mã #M4XP (DIEUHOA): đăng ký 1.000.000 ₫, đã nhận 0 ₫, còn 1.000.000 ₫") ||
 		!strings.Contains(ambiguous.PlainText, "#H8RT, #K7Q2") {
 		t.Errorf("line messages:\n%s\n%s", differs.PlainText, ambiguous.PlainText)
 	}
@@ -108,10 +108,10 @@ func TestReconcileStatementInChat(t *testing.T) {
 	hoa.press(hoa.expect("là ủng hộ trực tiếp cho chiến dịch nào"), "DIEUHOA")
 	hoa.expect("Đã ghi nhận 200.000 ₫")
 
-	hoa.press(ambiguous, "Gán cho một khoản cam kết")
+	hoa.press(ambiguous, "Gán cho một khoản ủng hộ")
 	hoa.expect("Gõ mã")
 	hoa.send("KHONG0")
-	hoa.expect("Gõ mã cam kết")
+	hoa.expect("Gõ mã khoản ủng hộ")
 	hoa.send("#h8rt")
 	hoa.expect("Đã ghi nhận 300.000 ₫ cho #H8RT (chuyển khoản)")
 
@@ -201,9 +201,9 @@ func TestReconcileCommand(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Sao kê BIDV (saoke-bidv.csv): 2 giao dịch",
-		"Khớp mã cam kết: 1 khoản, 400.000 ₫",
-		"Số tiền khác cam kết: 1 khoản, 500.000 ₫",
-		"Mã #K7Q2 (DIEUHOA): cam kết 500.000 ₫, đã nhận 500.000 ₫, còn 0 ₫",
+		"Khớp mã khoản ủng hộ: 1 khoản, 400.000 ₫",
+		"Số tiền khác số đã đăng ký: 1 khoản, 500.000 ₫",
+		"Mã #K7Q2 (DIEUHOA): đăng ký 500.000 ₫, đã nhận 500.000 ₫, còn 0 ₫",
 		"đã ghi nhận 1 khoản chuyển khoản, tổng 400.000 ₫",
 	} {
 		if !strings.Contains(out.String(), want) {

@@ -1,6 +1,10 @@
 package catalog
 
-import "github.com/danvan/danvan"
+import (
+	"strings"
+
+	"github.com/danvan/danvan"
+)
 
 // kinds names the kinds of target the same way in the chat, the groups'
 // summaries and the exports, so a committee reads one word for one thing.
@@ -29,6 +33,17 @@ func TargetName(lang string, tg danvan.Target) string {
 		name += ": " + tg.Label
 	}
 	return name
+}
+
+// Quantity writes q of target tg in lang, as plain text: goods counted in
+// their unit when the setup gives one ("16 chiếc điều hòa", else "16 điều
+// hòa"), measures in theirs ("40 m").
+func Quantity(lang string, tg danvan.Target, q danvan.Quantity) string {
+	unit := tg.Unit
+	if tg.Kind == danvan.KindGoods {
+		unit = strings.TrimSpace(tg.Unit + " " + tg.Label)
+	}
+	return danvan.FormatQuantity(tg.Kind, q, unit, lang)
 }
 
 // statuses names a pledge's status, the same in the chat and the exports.
