@@ -66,7 +66,8 @@ type Limits struct {
 	Max      map[Kind]Quantity // every kind but money, in stored units (Kind.Scale)
 }
 
-// DefaultLimits are the limits of SPEC §4.
+// DefaultLimits are the product's limits: money from 1.000 ₫ to 10 billion,
+// and a generous ceiling for every other kind.
 var DefaultLimits = defaultLimits()
 
 func defaultLimits() Limits {

@@ -17,7 +17,7 @@ type parseCase struct {
 }
 
 var parseCases = []parseCase{
-	// money, SPEC §4
+	// money
 	{"500k", "", KindMoney, 500_000, ""},
 	{"500 nghìn", "", KindMoney, 500_000, ""},
 	{"500 ngàn", "", KindMoney, 500_000, ""},

@@ -27,7 +27,7 @@ var (
 	yamlLineRe     = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 )
 
-// Parse reads a setup file (SPEC §6) and checks it whole: unknown keys,
+// Parse reads a setup file and checks it whole: unknown keys,
 // missing keys, duplicate codes, references to codes the file does not
 // define, and bad values. The error, if any, is Errors: every problem, by
 // line, each prefixed with filename and line.

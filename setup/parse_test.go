@@ -79,7 +79,8 @@ func TestParseExample(t *testing.T) {
 	}
 }
 
-// The example printed in SPEC §6 must stay valid: people copy it.
+// The short example of the format, as the product's documentation prints it,
+// must stay valid: people copy it.
 func TestParseSpecExample(t *testing.T) {
 	spec := `areas:
   - code: YG

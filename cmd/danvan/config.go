@@ -15,7 +15,8 @@ import (
 	"github.com/danvan/danvan/statement"
 )
 
-// Config is danvan's configuration, read from the environment (SPEC §6).
+// Config is danvan's configuration, read from the environment (the README
+// lists every variable).
 type Config struct {
 	DatabaseURL    string         // DATABASE_URL; "" starts the private PostgreSQL
 	DataDir        string         // DANVAN_DATA_DIR

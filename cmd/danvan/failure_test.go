@@ -1,6 +1,6 @@
 package main
 
-// Delivery that holds (SPEC §7: nothing a person sends is lost or applied
+// Delivery that holds (nothing a person sends is lost or applied
 // twice, whatever fails): each test here causes one failure on purpose and
 // checks what the residents and the database see afterwards. The helpers
 // are in failure_helpers_test.go.
