@@ -205,6 +205,20 @@ func (p *person) expect(want string) *message {
 	return nil
 }
 
+// find is the newest message of the private chat containing want, however
+// old.
+func (p *person) find(want string) *message {
+	p.w.t.Helper()
+	msgs := p.w.chats[p.id]
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if strings.Contains(msgs[i].Text, want) {
+			return msgs[i]
+		}
+	}
+	p.w.t.Fatalf("%s: no message containing %q", p.name, want)
+	return nil
+}
+
 // last is the newest message of the private chat.
 func (p *person) last() *message {
 	p.w.t.Helper()

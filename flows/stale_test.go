@@ -1,9 +1,12 @@
 package flows_test
 
 import (
+	"os"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/danvan/danvan/flows"
 )
 
 const expired = "Nút này đã cũ"
@@ -115,6 +118,48 @@ func TestStaleButtonsActOnNothingElse(t *testing.T) {
 			return p.last()
 		}
 	}
+	publish := func(code string) func(w *ward, p *person) *message {
+		return func(w *ward, p *person) *message {
+			p.send("/taochiendich")
+			p.send("Sân chơi " + code)
+			p.send(code)
+			zones := p.expect("Chiến dịch vận động ở những khu nào?")
+			p.press(zones, "kz", "Khu 1")
+			p.press(zones, "kd", "")
+			p.press(p.expect("Mục tiêu 1: loại gì?"), "kk", "Tiền")
+			p.send("50tr")
+			p.press(p.expect("Đã thêm"), "kn", "")
+			p.send("bỏ qua") // starts
+			p.send("bỏ qua") // ends
+			p.send("bỏ qua") // bank
+			p.press(p.expect("bảng vinh danh"), "kh", "")
+			return p.expect("Kiểm tra lại trước khi đăng")
+		}
+	}
+	const group = -100888
+	toggles := func(w *ward, p *person) *message {
+		p.sendIn(group, "/lienket")
+		menu := w.chats[group][len(w.chats[group])-1]
+		p.press(menu, "lm", "Chiến dịch")
+		return menu
+	}
+	statementSent := false
+	statementGift := func(row string) func(w *ward, p *person) *message {
+		return func(w *ward, p *person) *message {
+			if !statementSent {
+				data, err := os.ReadFile("../cmd/danvan/testdata/saoke-vietcombank.csv")
+				if err != nil {
+					w.t.Fatal(err)
+				}
+				ev := p.event(p.id, flows.EventOther)
+				ev.Document = &flows.Document{FileID: "saoke", Name: "saoke.csv", MIME: "text/csv", Size: int64(len(data)), Data: data}
+				w.handle(ev)
+				statementSent = true
+			}
+			p.press(p.find("<b>Dòng "+row+"</b>"), "sg", "")
+			return p.last()
+		}
+	}
 	cases := []staleCase{
 		{"receive all that is open", 100001, "ra", receiptList("A"), receiptList("B")},
 		{"receive more than is open", 100001, "ry", over("A"), over("B")},
@@ -126,10 +171,14 @@ func TestStaleButtonsActOnNothingElse(t *testing.T) {
 		{"record a household", 100001, "rb", household("DIEUHOA", "Hộ ông Tư"), household("THIETBI", "Hộ bà Năm")},
 		{"save progress", 100003, "gs", progress("SANNHA"), progress("THAMHOI")},
 		{"invite someone", 100003, "is", invite("Trưởng khu"), invite("Thủ quỹ")},
+		{"publish a campaign", 100003, "kp", publish("SANCHOI1"), publish("SANCHOI2")},
+		{"link a campaign to a group", 100003, "lt", toggles, toggles},
+		{"record a transfer as a gift", 100001, "sgc", statementGift("9"), statementGift("13")},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			w := newWard(t)
+			statementSent = false
 			codes["A"] = w.pledge(300001, "Lan", "YG-K1", "/ungho DIEUHOA 500k")
 			codes["B"] = w.pledge(300002, "Cúc", "YG-K1", "/ungho DIEUHOA 500k")
 			codes["C"] = w.pledge(300001, "Lan", "YG-K1", "/ungho THIETBI 500k")
