@@ -112,20 +112,30 @@ func (tr *turn) chooseDue(day int64) error {
 
 // typedDue reads a typed due date, or "no date".
 func (tr *turn) typedDue(s string) error {
-	var day time.Time
-	if !isSkip(s) {
-		d, ok := parseDate(s, tr.today())
-		if !ok {
-			tr.say(t(tr.lang, msgKBadDate))
-			return nil
-		}
-		if d.Before(dateOnly(tr.today())) {
-			tr.say(t(tr.lang, msgMDuePast))
-			return nil
-		}
-		day = d
+	day, ok := tr.readDue(s)
+	if !ok {
+		return nil
 	}
 	return tr.takeDue(day)
+}
+
+// readDue reads a due date as typed: zero for "no date" (bỏ qua, không…);
+// ok is false, and the person was told why, for a date that cannot be read
+// or has passed.
+func (tr *turn) readDue(s string) (time.Time, bool) {
+	if isSkip(s) {
+		return time.Time{}, true
+	}
+	day, ok := parseDate(s, tr.today())
+	switch {
+	case !ok:
+		tr.say(t(tr.lang, msgKBadDate))
+	case day.Before(dateOnly(tr.today())):
+		tr.say(t(tr.lang, msgMDuePast))
+	default:
+		return day, true
+	}
+	return time.Time{}, false
 }
 
 // takeDue keeps the pledger's date (zero: none) and goes on.

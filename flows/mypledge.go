@@ -362,18 +362,13 @@ func (tr *turn) pledgeTypedDue(s string) error {
 	if err != nil || !ok {
 		return err
 	}
+	day, ok := tr.readDue(s)
+	if !ok {
+		return nil
+	}
 	var due int64 // days since the Unix epoch; 0 for none
-	if !isSkip(s) {
-		day, ok := parseDate(s, tr.today())
-		if !ok {
-			tr.say(t(tr.lang, msgKBadDate))
-			return nil
-		}
-		if day.Before(dateOnly(tr.today())) {
-			tr.say(t(tr.lang, msgMDuePast))
-			return nil
-		}
-		due = day.Unix() / 86400
+	if !day.IsZero() {
+		due = epochDay(day)
 	}
 	return tr.reasonOrApply(l, "due", due)
 }
