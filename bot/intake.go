@@ -169,9 +169,20 @@ func eventKind(ev flows.Event) string {
 	return "message"
 }
 
-// eventOf turns a Telegram update into a flows.Event; false for updates
-// danvan does not act on.
+// eventOf turns a Telegram update into a flows.Event, its texts cleaned;
+// false for updates danvan does not act on.
 func eventOf(u tgbotapi.Update, botName string) (flows.Event, bool) {
+	ev, ok := rawEventOf(u, botName)
+	if ok {
+		cleanEvent(&ev)
+	}
+	return ev, ok
+}
+
+// rawEventOf is eventOf before cleaning. Commands are cut from the text
+// before it is cleaned, because the entities that mark them count the
+// characters cleaning drops.
+func rawEventOf(u tgbotapi.Update, botName string) (flows.Event, bool) {
 	switch {
 	case u.Message != nil && u.Message.From != nil && u.Message.Chat != nil:
 		m := u.Message
@@ -239,10 +250,12 @@ func eventOf(u tgbotapi.Update, botName string) (flows.Event, bool) {
 	return flows.Event{}, false
 }
 
+// fullName is how a person is called. Its parts are cleaned first, so that
+// a name of nothing but control characters falls back to the username.
 func fullName(u *tgbotapi.User) string {
-	name := strings.TrimSpace(u.FirstName + " " + u.LastName)
+	name := strings.TrimSpace(cleanText(u.FirstName) + " " + cleanText(u.LastName))
 	if name == "" {
-		name = u.UserName
+		name = cleanText(u.UserName)
 	}
 	return name
 }
