@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -15,7 +16,8 @@ import (
 
 // Handler applies one update exactly once: it records updateID, runs the
 // conversation and writes the replies to the outbox in one transaction, and
-// reports false when the update had been applied before.
+// reports false when the update had been applied before. An error marked
+// with Permanent gives the update up at once.
 type Handler interface {
 	HandleUpdate(ctx context.Context, updateID int64, ev flows.Event) (applied bool, err error)
 	// HandleFailure gives up on an update that failed again and again
@@ -26,6 +28,27 @@ type Handler interface {
 	// the update itself.
 	Ping(ctx context.Context) error
 }
+
+// ErrPermanent is in the chain of an error that handling the same update
+// again would give again (a value the database refuses): such an update is
+// given up at once, with the apology, instead of being tried again while
+// everybody else's updates wait.
+var ErrPermanent = errors.New("bot: the update cannot be applied")
+
+// Permanent marks err as one that errors.Is finds ErrPermanent in; nil
+// stays nil.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return permanentError{err}
+}
+
+type permanentError struct{ err error }
+
+func (e permanentError) Error() string        { return e.err.Error() }
+func (e permanentError) Unwrap() error        { return e.err }
+func (e permanentError) Is(target error) bool { return target == ErrPermanent }
 
 // allowedUpdates are the update kinds danvan asks Telegram for.
 var allowedUpdates = []string{"message", "callback_query", "my_chat_member"}
@@ -112,8 +135,9 @@ func (p *Poller) Run(ctx context.Context) error {
 
 // handleUpdate applies one update, retrying while it fails. While the
 // database is away it waits as long as it takes; an update that fails
-// again and again with the database up is given up with an apology. It
-// reports false when ctx ended before the update was applied.
+// again and again with the database up, or once with a permanent error, is
+// given up with an apology. It reports false when ctx ended before the
+// update was applied.
 func handleUpdate(ctx context.Context, h Handler, files *Files, m *Metrics, log *slog.Logger, botName string, u tgbotapi.Update) bool {
 	ev, ok := eventOf(u, botName)
 	if !ok {
@@ -137,18 +161,22 @@ func handleUpdate(ctx context.Context, h Handler, files *Files, m *Metrics, log 
 			return true
 		}
 		m.Updates.WithLabelValues(kind, "failed").Inc()
-		if perr := h.Ping(work); perr != nil {
-			// Look again soon rather than ever later: the update should
-			// go through as soon as the database is back.
-			log.Warn("database unreachable, keeping the update", "update_id", u.UpdateID, "err", perr)
-			if !sleep(ctx, outageRetry) {
-				return false
+		// A permanent error is the database's answer: it is up.
+		permanent := errors.Is(err, ErrPermanent)
+		if !permanent {
+			if perr := h.Ping(work); perr != nil {
+				// Look again soon rather than ever later: the update should
+				// go through as soon as the database is back.
+				log.Warn("database unreachable, keeping the update", "update_id", u.UpdateID, "err", perr)
+				if !sleep(ctx, outageRetry) {
+					return false
+				}
+				continue
 			}
-			continue
 		}
 		failures++
-		log.Error("update failed", "update_id", u.UpdateID, "attempt", failures, "err", err)
-		if failures >= attemptsBeforeGivingUp && h.HandleFailure(work, int64(u.UpdateID), ev) == nil {
+		log.Error("update failed", "update_id", u.UpdateID, "attempt", failures, "permanent", permanent, "err", err)
+		if (permanent || failures >= attemptsBeforeGivingUp) && h.HandleFailure(work, int64(u.UpdateID), ev) == nil {
 			m.Updates.WithLabelValues(kind, "gave_up").Inc()
 			return true
 		}

@@ -1,8 +1,16 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/danvan/danvan/bot"
+	"github.com/danvan/danvan/flows"
+	"github.com/danvan/danvan/store"
+	"github.com/danvan/danvan/store/pgtest"
 )
 
 // A person whose Telegram name and messages carry NUL characters (which
@@ -36,5 +44,34 @@ func TestControlCharactersInInput(t *testing.T) {
 	}
 	if logs := w.logs.String(); strings.Contains(logs, "update failed") {
 		t.Errorf("an update failed:\n%s", logs)
+	}
+}
+
+// The handler marks what PostgreSQL would refuse again for the same update
+// as permanent, so that intake gives it up at once, and leaves other
+// failures to be tried again.
+func TestIntakeMarksPermanentErrors(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, pgtest.NewDB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	h := &intake{db: db, engine: flows.NewEngine(time.UTC), wake: func() {}}
+
+	// Intake cleans names before they get here; this one is not.
+	ev := flows.Event{Kind: flows.EventCommand, Command: "start", ChatID: 7, UserID: 7, UserName: "Lan\x00", Lang: "vi"}
+	if _, err := h.HandleUpdate(ctx, 1, ev); !errors.Is(err, bot.ErrPermanent) {
+		t.Errorf("a name with NUL: %v, want a permanent error", err)
+	}
+
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	ev.UserName = "Lan"
+	if _, err := h.HandleUpdate(cancelled, 2, ev); err == nil || errors.Is(err, bot.ErrPermanent) {
+		t.Errorf("a cancelled transaction: %v, want an error to try again", err)
+	}
+	if applied, err := h.HandleUpdate(ctx, 2, ev); err != nil || !applied {
+		t.Errorf("the same update tried again: applied %v, %v", applied, err)
 	}
 }
