@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -69,8 +70,39 @@ type Poller struct {
 	Log      *slog.Logger
 	Metrics  *Metrics
 	Files    *Files // fetches documents people send; nil: their content is not read
+	// RetryBase and RetryMax bound the wait after a failed poll: it
+	// doubles from RetryBase up to RetryMax, and starts over once a poll
+	// works (0: 1 s and 15 s).
+	RetryBase, RetryMax time.Duration
 
 	alive atomic.Int64 // unix nanoseconds of the last poll answered
+}
+
+// Waits after failed polls. Nothing is read while the poller waits, so a
+// long wait is that long a silence for everyone once Telegram is back.
+const (
+	pollRetryBase = time.Second
+	pollRetryMax  = 15 * time.Second
+	// maxRetryAfter bounds the retry_after Telegram asks for. A poll sent
+	// earlier only gets another 429, whereas obeying a wrong or punitive
+	// value of hours would silence the bot for as long.
+	maxRetryAfter = 5 * time.Minute
+)
+
+// retryBackoff is the backoff of failed polls.
+func (p *Poller) retryBackoff() *backoff {
+	return newBackoff(cmp.Or(p.RetryBase, pollRetryBase), cmp.Or(p.RetryMax, pollRetryMax))
+}
+
+// pollWait is how long to wait after a poll that failed with err after
+// taking took: Telegram's retry_after when it gives one, else the next
+// backoff step counted from when the poll was sent, so that a request that
+// hung until the client's timeout is not followed by a long wait as well.
+func pollWait(b *backoff, err error, took time.Duration) time.Duration {
+	if e, ok := apiError(err); ok && e.RetryAfter > 0 {
+		return min(time.Duration(e.RetryAfter)*time.Second, maxRetryAfter)
+	}
+	return max(b.next()-took, 0)
 }
 
 // Alive is when Telegram last answered a poll.
@@ -97,8 +129,9 @@ func (p *Poller) Run(ctx context.Context) error {
 	p.alive.Store(time.Now().UnixNano())
 	p.Log.Info("polling for updates", "bot", api.Self.UserName)
 	offset := 0
-	backoff := newBackoff(time.Second, time.Minute)
+	backoff := p.retryBackoff()
 	for ctx.Err() == nil {
+		asked := time.Now()
 		updates, err := api.GetUpdates(tgbotapi.UpdateConfig{
 			Offset:         offset,
 			Limit:          100,
@@ -109,10 +142,7 @@ func (p *Poller) Run(ctx context.Context) error {
 			if ctx.Err() != nil {
 				break
 			}
-			wait := backoff.next()
-			if e, ok := apiError(err); ok && e.RetryAfter > 0 {
-				wait = time.Duration(e.RetryAfter) * time.Second
-			}
+			wait := pollWait(backoff, err, time.Since(asked))
 			p.Log.Warn("getUpdates failed", "err", err, "retry_in", wait)
 			sleep(ctx, wait)
 			continue
@@ -294,7 +324,7 @@ type backoff struct {
 	base, max, cur time.Duration
 }
 
-func newBackoff(base, max time.Duration) *backoff { return &backoff{base: base, max: max} }
+func newBackoff(base, max time.Duration) *backoff { return &backoff{base: min(base, max), max: max} }
 
 func (b *backoff) next() time.Duration {
 	if b.cur == 0 {
