@@ -66,9 +66,14 @@ func TestEventOfCleansTexts(t *testing.T) {
 			Chat: tgbotapi.Chat{ID: -5, Type: "group", Title: "Khu 1\x00 Yên Giang"}, NewChatMember: tgbotapi.ChatMember{Status: "member"}}},
 			flows.Event{Kind: flows.EventJoined, ChatID: -5, Group: true, UserID: 7, UserName: "Ngọc Lan", Lang: "vi", Title: "Khu 1 Yên Giang"}},
 		{"button", tgbotapi.Update{CallbackQuery: &tgbotapi.CallbackQuery{ID: "cb\x00", From: from, Data: "3:amount\x00:1",
-			Message: &tgbotapi.Message{MessageID: 12, Chat: private}}},
+			Message: &tgbotapi.Message{MessageID: 12, Chat: private, Text: "Bạn\x00 ủng hộ bao nhiêu?", Entities: []tgbotapi.MessageEntity{{Type: "bold", Offset: 0, Length: 4}}}}},
 			flows.Event{Kind: flows.EventButton, ChatID: 7, UserID: 7, UserName: "Ngọc Lan", Lang: "vi", Data: "3:amount:1",
-				CallbackID: "cb", MessageID: 12}},
+				CallbackID: "cb", MessageID: 12, MessageText: "<b>Bạn</b> ủng hộ bao nhiêu?"}},
+		{"button on a photo", tgbotapi.Update{CallbackQuery: &tgbotapi.CallbackQuery{ID: "cb2", From: from, Data: "qr",
+			Message: &tgbotapi.Message{MessageID: 13, Chat: private, Photo: []tgbotapi.PhotoSize{{FileID: "qr"}}, Caption: "Mã QR\x01 K7Q2",
+				CaptionEntities: []tgbotapi.MessageEntity{{Type: "code", Offset: 7, Length: 4}}}}},
+			flows.Event{Kind: flows.EventButton, ChatID: 7, UserID: 7, UserName: "Ngọc Lan", Lang: "vi", Data: "qr",
+				CallbackID: "cb2", MessageID: 13, MessageText: "Mã QR <code>K7Q2</code>", MessageMedia: true}},
 	} {
 		got, ok := eventOf(tc.u, localapi.DefaultBotUsername)
 		if !ok {

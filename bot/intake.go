@@ -293,7 +293,7 @@ func rawEventOf(u tgbotapi.Update, botName string) (flows.Event, bool) {
 			UserName: fullName(&c.From), Lang: c.From.LanguageCode, Title: c.Chat.Title}, true
 	case u.CallbackQuery != nil && u.CallbackQuery.Message != nil && u.CallbackQuery.From != nil:
 		q := u.CallbackQuery
-		return flows.Event{
+		ev := flows.Event{
 			Kind:       flows.EventButton,
 			ChatID:     q.Message.Chat.ID,
 			Group:      !q.Message.Chat.IsPrivate(),
@@ -303,7 +303,16 @@ func rawEventOf(u tgbotapi.Update, botName string) (flows.Event, bool) {
 			Data:       q.Data,
 			CallbackID: q.ID,
 			MessageID:  int64(q.Message.MessageID),
-		}, true
+		}
+		// A message Telegram no longer gives (too old) has no text, and
+		// MessageText stays "".
+		if m := q.Message; len(m.Photo) > 0 || m.Document != nil {
+			ev.MessageMedia = true
+			ev.MessageText = messageHTML(m.Caption, m.CaptionEntities)
+		} else {
+			ev.MessageText = messageHTML(m.Text, m.Entities)
+		}
+		return ev, true
 	}
 	return flows.Event{}, false
 }
