@@ -14,23 +14,22 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
-// fakeHandler fails each HandleUpdate with the next of errs (then
-// succeeds) and counts the calls.
+// fakeHandler fails each HandleUpdate with the next of errs, and each
+// HandleFailure with the next of failureErrs, then succeeds; it counts the
+// calls.
 type fakeHandler struct {
-	mu                         sync.Mutex
-	errs                       []error
-	updates, failures, pings   int
-	failureErr                 error // what HandleFailure returns
-	handled                    []flows.Event
-	onUpdate                   func(flows.Event)
-	updateIDs, failedUpdateIDs []int64
+	mu                sync.Mutex
+	errs, failureErrs []error
+	updates, failures int
+	handled           []flows.Event
+	onUpdate          func(flows.Event)
+	failedUpdateIDs   []int64
 }
 
 func (h *fakeHandler) HandleUpdate(ctx context.Context, updateID int64, ev flows.Event) (bool, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.updates++
-	h.updateIDs = append(h.updateIDs, updateID)
 	if len(h.errs) > 0 {
 		err := h.errs[0]
 		h.errs = h.errs[1:]
@@ -47,16 +46,16 @@ func (h *fakeHandler) HandleFailure(ctx context.Context, updateID int64, ev flow
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.failures++
+	if len(h.failureErrs) > 0 {
+		err := h.failureErrs[0]
+		h.failureErrs = h.failureErrs[1:]
+		return err
+	}
 	h.failedUpdateIDs = append(h.failedUpdateIDs, updateID)
-	return h.failureErr
-}
-
-func (h *fakeHandler) Ping(ctx context.Context) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.pings++
 	return nil
 }
+
+func (h *fakeHandler) Ping(ctx context.Context) error { return nil }
 
 func (h *fakeHandler) counts() (updates, failures int) {
 	h.mu.Lock()
@@ -100,6 +99,18 @@ func TestPermanentErrorGivesUpAtOnce(t *testing.T) {
 	}
 	if len(h.failedUpdateIDs) != 1 || h.failedUpdateIDs[0] != 41 {
 		t.Errorf("gave up updates %v, want [41]", h.failedUpdateIDs)
+	}
+}
+
+// An update whose apology could not be recorded either is kept and tried
+// again, not dropped.
+func TestPermanentErrorKeptUntilGivenUp(t *testing.T) {
+	h := &fakeHandler{errs: []error{dataException, dataException}, failureErrs: []error{errors.New("connection reset")}}
+	if !handleUpdate(context.Background(), h, nil, NewMetrics(nil), quiet, "danvan_test_bot", textUpdate(44)) {
+		t.Fatal("handleUpdate reported the update not applied")
+	}
+	if updates, failures := h.counts(); updates != 2 || failures != 2 || len(h.failedUpdateIDs) != 1 {
+		t.Errorf("%d attempts, %d tries to give up, %d given up; want 2, 2, 1", updates, failures, len(h.failedUpdateIDs))
 	}
 }
 
