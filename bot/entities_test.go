@@ -86,9 +86,19 @@ func TestPressedMessageRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	nextEvent := func(what string) flows.Event {
+		t.Helper()
+		select {
+		case ev := <-events:
+			return ev
+		case <-time.After(30 * time.Second):
+			t.Fatalf("%s was not handled within 30 s", what)
+			return flows.Event{}
+		}
+	}
 	lan := localapi.User{ID: 600100, FirstName: "Lan", LanguageCode: "vi"}
 	api.SendText(lan, "/start") // a bot may only write to people who wrote first
-	if ev := <-events; ev.Command != "start" {
+	if ev := nextEvent("/start"); ev.Command != "start" {
 		t.Fatalf("first event %+v, want /start", ev)
 	}
 	var pic bytes.Buffer
@@ -124,12 +134,7 @@ func TestPressedMessageRoundTrip(t *testing.T) {
 		msgs := api.BotMessages(lan.ID)
 		sent := msgs[len(msgs)-1]
 		api.PressButton(lan, lan.ID, sent.ID, out.Buttons[0][0].Data)
-		var ev flows.Event
-		select {
-		case ev = <-events:
-		case <-time.After(30 * time.Second):
-			t.Fatalf("the press on %q was not handled within 30 s", tc.html)
-		}
+		ev := nextEvent("the press on " + tc.html)
 		if ev.Kind != flows.EventButton || ev.MessageID != sent.ID {
 			t.Fatalf("got %+v, want the press on message %d", ev, sent.ID)
 		}
@@ -143,7 +148,7 @@ func TestPressedMessageRoundTrip(t *testing.T) {
 
 	// A message Telegram no longer gives arrives without its text.
 	api.PressButton(lan, lan.ID, 999999, "ok:old")
-	if ev := <-events; ev.MessageText != "" || ev.MessageMedia {
+	if ev := nextEvent("the press on an unknown message"); ev.MessageText != "" || ev.MessageMedia {
 		t.Errorf("press on an unknown message: MessageText %q, MessageMedia %v", ev.MessageText, ev.MessageMedia)
 	}
 }
