@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -15,7 +17,8 @@ import (
 
 // Handler applies one update exactly once: it records updateID, runs the
 // conversation and writes the replies to the outbox in one transaction, and
-// reports false when the update had been applied before.
+// reports false when the update had been applied before. An error marked
+// with Permanent gives the update up at once.
 type Handler interface {
 	HandleUpdate(ctx context.Context, updateID int64, ev flows.Event) (applied bool, err error)
 	// HandleFailure gives up on an update that failed again and again
@@ -26,6 +29,27 @@ type Handler interface {
 	// the update itself.
 	Ping(ctx context.Context) error
 }
+
+// ErrPermanent is in the chain of an error that handling the same update
+// again would give again (a value the database refuses): such an update is
+// given up at once, with the apology, instead of being tried again while
+// everybody else's updates wait.
+var ErrPermanent = errors.New("bot: the update cannot be applied")
+
+// Permanent marks err as one that errors.Is finds ErrPermanent in; nil
+// stays nil.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return permanentError{err}
+}
+
+type permanentError struct{ err error }
+
+func (e permanentError) Error() string        { return e.err.Error() }
+func (e permanentError) Unwrap() error        { return e.err }
+func (e permanentError) Is(target error) bool { return target == ErrPermanent }
 
 // allowedUpdates are the update kinds danvan asks Telegram for.
 var allowedUpdates = []string{"message", "callback_query", "my_chat_member"}
@@ -46,8 +70,39 @@ type Poller struct {
 	Log      *slog.Logger
 	Metrics  *Metrics
 	Files    *Files // fetches documents people send; nil: their content is not read
+	// RetryBase and RetryMax bound the wait after a failed poll: it
+	// doubles from RetryBase up to RetryMax, and starts over once a poll
+	// works (0: 1 s and 15 s).
+	RetryBase, RetryMax time.Duration
 
 	alive atomic.Int64 // unix nanoseconds of the last poll answered
+}
+
+// Waits after failed polls. Nothing is read while the poller waits, so a
+// long wait is that long a silence for everyone once Telegram is back.
+const (
+	pollRetryBase = time.Second
+	pollRetryMax  = 15 * time.Second
+	// maxRetryAfter bounds the retry_after Telegram asks for. A poll sent
+	// earlier only gets another 429, whereas obeying a wrong or punitive
+	// value of hours would silence the bot for as long.
+	maxRetryAfter = 5 * time.Minute
+)
+
+// retryBackoff is the backoff of failed polls.
+func (p *Poller) retryBackoff() *backoff {
+	return newBackoff(cmp.Or(p.RetryBase, pollRetryBase), cmp.Or(p.RetryMax, pollRetryMax))
+}
+
+// pollWait is how long to wait after a poll that failed with err after
+// taking took: Telegram's retry_after when it gives one, else the next
+// backoff step counted from when the poll was sent, so that a request that
+// hung until the client's timeout is not followed by a long wait as well.
+func pollWait(b *backoff, err error, took time.Duration) time.Duration {
+	if e, ok := apiError(err); ok && e.RetryAfter > 0 {
+		return min(time.Duration(e.RetryAfter)*time.Second, maxRetryAfter)
+	}
+	return max(b.next()-took, 0)
 }
 
 // Alive is when Telegram last answered a poll.
@@ -74,8 +129,9 @@ func (p *Poller) Run(ctx context.Context) error {
 	p.alive.Store(time.Now().UnixNano())
 	p.Log.Info("polling for updates", "bot", api.Self.UserName)
 	offset := 0
-	backoff := newBackoff(time.Second, time.Minute)
+	backoff := p.retryBackoff()
 	for ctx.Err() == nil {
+		asked := time.Now()
 		updates, err := api.GetUpdates(tgbotapi.UpdateConfig{
 			Offset:         offset,
 			Limit:          100,
@@ -86,10 +142,7 @@ func (p *Poller) Run(ctx context.Context) error {
 			if ctx.Err() != nil {
 				break
 			}
-			wait := backoff.next()
-			if e, ok := apiError(err); ok && e.RetryAfter > 0 {
-				wait = time.Duration(e.RetryAfter) * time.Second
-			}
+			wait := pollWait(backoff, err, time.Since(asked))
 			p.Log.Warn("getUpdates failed", "err", err, "retry_in", wait)
 			sleep(ctx, wait)
 			continue
@@ -112,8 +165,9 @@ func (p *Poller) Run(ctx context.Context) error {
 
 // handleUpdate applies one update, retrying while it fails. While the
 // database is away it waits as long as it takes; an update that fails
-// again and again with the database up is given up with an apology. It
-// reports false when ctx ended before the update was applied.
+// again and again with the database up, or once with a permanent error, is
+// given up with an apology. It reports false when ctx ended before the
+// update was applied.
 func handleUpdate(ctx context.Context, h Handler, files *Files, m *Metrics, log *slog.Logger, botName string, u tgbotapi.Update) bool {
 	ev, ok := eventOf(u, botName)
 	if !ok {
@@ -137,18 +191,22 @@ func handleUpdate(ctx context.Context, h Handler, files *Files, m *Metrics, log 
 			return true
 		}
 		m.Updates.WithLabelValues(kind, "failed").Inc()
-		if perr := h.Ping(work); perr != nil {
-			// Look again soon rather than ever later: the update should
-			// go through as soon as the database is back.
-			log.Warn("database unreachable, keeping the update", "update_id", u.UpdateID, "err", perr)
-			if !sleep(ctx, outageRetry) {
-				return false
+		// A permanent error is the database's answer: it is up.
+		permanent := errors.Is(err, ErrPermanent)
+		if !permanent {
+			if perr := h.Ping(work); perr != nil {
+				// Look again soon rather than ever later: the update should
+				// go through as soon as the database is back.
+				log.Warn("database unreachable, keeping the update", "update_id", u.UpdateID, "err", perr)
+				if !sleep(ctx, outageRetry) {
+					return false
+				}
+				continue
 			}
-			continue
 		}
 		failures++
-		log.Error("update failed", "update_id", u.UpdateID, "attempt", failures, "err", err)
-		if failures >= attemptsBeforeGivingUp && h.HandleFailure(work, int64(u.UpdateID), ev) == nil {
+		log.Error("update failed", "update_id", u.UpdateID, "attempt", failures, "permanent", permanent, "err", err)
+		if (permanent || failures >= attemptsBeforeGivingUp) && h.HandleFailure(work, int64(u.UpdateID), ev) == nil {
 			m.Updates.WithLabelValues(kind, "gave_up").Inc()
 			return true
 		}
@@ -169,9 +227,20 @@ func eventKind(ev flows.Event) string {
 	return "message"
 }
 
-// eventOf turns a Telegram update into a flows.Event; false for updates
-// danvan does not act on.
+// eventOf turns a Telegram update into a flows.Event, its texts cleaned;
+// false for updates danvan does not act on.
 func eventOf(u tgbotapi.Update, botName string) (flows.Event, bool) {
+	ev, ok := rawEventOf(u, botName)
+	if ok {
+		cleanEvent(&ev)
+	}
+	return ev, ok
+}
+
+// rawEventOf is eventOf before cleaning. Commands are cut from the text
+// before it is cleaned, because the entities that mark them count the
+// characters cleaning drops.
+func rawEventOf(u tgbotapi.Update, botName string) (flows.Event, bool) {
 	switch {
 	case u.Message != nil && u.Message.From != nil && u.Message.Chat != nil:
 		m := u.Message
@@ -224,7 +293,7 @@ func eventOf(u tgbotapi.Update, botName string) (flows.Event, bool) {
 			UserName: fullName(&c.From), Lang: c.From.LanguageCode, Title: c.Chat.Title}, true
 	case u.CallbackQuery != nil && u.CallbackQuery.Message != nil && u.CallbackQuery.From != nil:
 		q := u.CallbackQuery
-		return flows.Event{
+		ev := flows.Event{
 			Kind:       flows.EventButton,
 			ChatID:     q.Message.Chat.ID,
 			Group:      !q.Message.Chat.IsPrivate(),
@@ -234,15 +303,26 @@ func eventOf(u tgbotapi.Update, botName string) (flows.Event, bool) {
 			Data:       q.Data,
 			CallbackID: q.ID,
 			MessageID:  int64(q.Message.MessageID),
-		}, true
+		}
+		// A message Telegram no longer gives (too old) has no text, and
+		// MessageText stays "".
+		if m := q.Message; len(m.Photo) > 0 || m.Document != nil {
+			ev.MessageMedia = true
+			ev.MessageText = messageHTML(m.Caption, m.CaptionEntities)
+		} else {
+			ev.MessageText = messageHTML(m.Text, m.Entities)
+		}
+		return ev, true
 	}
 	return flows.Event{}, false
 }
 
+// fullName is how a person is called. Its parts are cleaned first, so that
+// a name of nothing but control characters falls back to the username.
 func fullName(u *tgbotapi.User) string {
-	name := strings.TrimSpace(u.FirstName + " " + u.LastName)
+	name := strings.TrimSpace(cleanText(u.FirstName) + " " + cleanText(u.LastName))
 	if name == "" {
-		name = u.UserName
+		name = cleanText(u.UserName)
 	}
 	return name
 }
@@ -253,7 +333,7 @@ type backoff struct {
 	base, max, cur time.Duration
 }
 
-func newBackoff(base, max time.Duration) *backoff { return &backoff{base: base, max: max} }
+func newBackoff(base, max time.Duration) *backoff { return &backoff{base: min(base, max), max: max} }
 
 func (b *backoff) next() time.Duration {
 	if b.cur == 0 {

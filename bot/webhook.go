@@ -89,12 +89,15 @@ func (w *Webhook) serve(r *http.Request) int {
 		return http.StatusOK
 	}
 	w.Metrics.Updates.WithLabelValues(kind, "failed").Inc()
-	if perr := w.Handler.Ping(ctx); perr != nil {
-		w.Log.Warn("webhook: database unreachable, Telegram will deliver again", "update_id", u.UpdateID, "err", perr)
-		return http.StatusServiceUnavailable
+	permanent := errors.Is(err, ErrPermanent)
+	if !permanent {
+		if perr := w.Handler.Ping(ctx); perr != nil {
+			w.Log.Warn("webhook: database unreachable, Telegram will deliver again", "update_id", u.UpdateID, "err", perr)
+			return http.StatusServiceUnavailable
+		}
 	}
-	w.Log.Error("webhook: update failed", "update_id", u.UpdateID, "err", err)
-	if w.failed(u.UpdateID) >= attemptsBeforeGivingUp && w.Handler.HandleFailure(ctx, int64(u.UpdateID), ev) == nil {
+	w.Log.Error("webhook: update failed", "update_id", u.UpdateID, "permanent", permanent, "err", err)
+	if (w.failed(u.UpdateID) >= attemptsBeforeGivingUp || permanent) && w.Handler.HandleFailure(ctx, int64(u.UpdateID), ev) == nil {
 		w.Metrics.Updates.WithLabelValues(kind, "gave_up").Inc()
 		w.forget(u.UpdateID)
 		return http.StatusOK

@@ -1,7 +1,10 @@
 package localapi
 
+//lint:file-ignore ST1005 the errors repeat the wording of Telegram's own, capitals included
+
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -117,6 +120,28 @@ func trimFormatted(plain string, ents []entity) (string, []entity) {
 		out = append(out, e)
 	}
 	return trimmed, out
+}
+
+// ParseHTML is what Telegram makes of a text sent with parse_mode HTML,
+// before it trims the result: the plain text and its entities, as the JSON
+// array of MessageEntity that updates carry. Code that turns entities back
+// into HTML checks its output with it.
+func ParseHTML(s string) (text string, entities json.RawMessage, err error) {
+	if !utf8.ValidString(s) {
+		return "", nil, errors.New("text must be encoded in UTF-8")
+	}
+	plain, ents, err := parseHTML(s)
+	if err != nil {
+		return "", nil, err
+	}
+	if ents == nil {
+		ents = []entity{}
+	}
+	b, err := json.Marshal(ents)
+	if err != nil {
+		return "", nil, err
+	}
+	return plain, b, nil
 }
 
 // htmlTags maps Telegram's supported tags to entity types.

@@ -32,6 +32,24 @@ func TestParseHTML(t *testing.T) {
 	}
 }
 
+func TestParseHTMLExported(t *testing.T) {
+	text, raw, err := ParseHTML("📷 <b>Mã &amp; QR</b>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `[{"type":"bold","offset":3,"length":7}]`; text != "📷 Mã & QR" || string(raw) != want {
+		t.Errorf("got %q %s, want %q %s", text, raw, "📷 Mã & QR", want)
+	}
+	if _, raw, err := ParseHTML("thường"); err != nil || string(raw) != "[]" {
+		t.Errorf("plain text: %s, %v", raw, err)
+	}
+	for _, bad := range []string{"a < b", "\xff"} {
+		if _, _, err := ParseHTML(bad); err == nil {
+			t.Errorf("%q parsed", bad)
+		}
+	}
+}
+
 func TestParseHTMLErrors(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"a < b", `Unsupported start tag "" at byte offset 2`},

@@ -318,6 +318,11 @@ func (h *intake) HandleUpdate(ctx context.Context, updateID int64, ev flows.Even
 	if applied {
 		h.wake()
 	}
+	if store.IsPermanent(err) {
+		// The same update would be refused again: give it up now rather
+		// than hold up everybody's updates retrying it.
+		err = bot.Permanent(err)
+	}
 	return applied, err
 }
 

@@ -1,0 +1,38 @@
+package bot
+
+import (
+	"strings"
+
+	"github.com/danvan/danvan/flows"
+)
+
+// cleanText makes text from a person's device safe to store and show: it
+// drops the C0 control characters but newline and tab, and DEL (NUL is
+// refused by PostgreSQL in text, and no chat shows the others), and turns
+// each byte that is not UTF-8 into U+FFFD, as encoding/json does.
+func cleanText(s string) string {
+	// strings.Map passes each byte that is not UTF-8 as U+FFFD, and
+	// returns s itself when nothing changes.
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// cleanEvent cleans every text of ev that came from the platform, so that
+// the conversations and the database never see what cleanText drops.
+func cleanEvent(ev *flows.Event) {
+	for _, s := range []*string{&ev.UserName, &ev.Lang, &ev.Text, &ev.PhotoID, &ev.Command,
+		&ev.Data, &ev.CallbackID, &ev.MessageText, &ev.Title} {
+		*s = cleanText(*s)
+	}
+	if d := ev.Document; d != nil {
+		d.FileID, d.Name, d.MIME = cleanText(d.FileID), cleanText(d.Name), cleanText(d.MIME)
+	}
+	if ev.Kind == flows.EventText && ev.Text == "" {
+		// Nothing readable is left: answered like a sticker.
+		ev.Kind = flows.EventOther
+	}
+}

@@ -1,0 +1,150 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/flows"
+	"github.com/danvan/danvan/internal/logbuf"
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// With the default waits, a poller that fails again and again reads again
+// within 15 s, Telegram's retry_after is honoured up to a bound, and a
+// poll that took its time already counts as waiting.
+func TestPollWaitsAreBounded(t *testing.T) {
+	b := (&Poller{}).retryBackoff()
+	failed := errors.New("Post \"https://api.telegram.org/bot<token>/getUpdates\": 502 Bad Gateway")
+	var longest time.Duration
+	for i := range 30 {
+		wait := pollWait(b, failed, 0)
+		if wait > 15*time.Second {
+			t.Fatalf("wait %d after failed polls: %s, more than 15 s", i+1, wait)
+		}
+		longest = max(longest, wait)
+	}
+	if longest < 7*time.Second {
+		t.Errorf("the longest wait was %s: the waits did not grow", longest)
+	}
+	b.reset()
+	if wait := pollWait(b, failed, 0); wait > time.Second {
+		t.Errorf("the first wait after a poll that worked is %s, want at most 1 s", wait)
+	}
+
+	for retryAfter, want := range map[int]time.Duration{3: 3 * time.Second, 90: 90 * time.Second, 86400: 5 * time.Minute} {
+		err := &tgbotapi.Error{Code: 429, Message: "Too Many Requests", ResponseParameters: tgbotapi.ResponseParameters{RetryAfter: retryAfter}}
+		if got := pollWait(b, err, 0); got != want {
+			t.Errorf("retry_after %d: wait %s, want %s", retryAfter, got, want)
+		}
+	}
+
+	// A request that hung until the client gave up (the long poll and
+	// its margin) has waited long enough.
+	if wait := pollWait(b, failed, pollTimeout+15*time.Second); wait != 0 {
+		t.Errorf("after a poll that hung: wait %s, want 0", wait)
+	}
+}
+
+var retryIn = regexp.MustCompile(`msg="getUpdates failed".* retry_in=(\S+)`)
+
+// pollWaits reads the waits the poller logged after failed polls.
+func pollWaits(t *testing.T, logs string) []time.Duration {
+	t.Helper()
+	var waits []time.Duration
+	for _, m := range retryIn.FindAllStringSubmatch(logs, -1) {
+		d, err := time.ParseDuration(m[1])
+		if err != nil {
+			t.Fatalf("retry_in=%s: %v", m[1], err)
+		}
+		waits = append(waits, d)
+	}
+	return waits
+}
+
+// getUpdates fails many times in a row through the local Bot API (slowly,
+// with proxy pages, then with a 429): the poller never waits longer than
+// its bound (or the retry_after asked for), reads again and applies the
+// update waiting, and after a poll that worked starts its waits over.
+func TestPollerRecoversFromFailedPolls(t *testing.T) {
+	api, err := localapi.New(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(api.Close)
+	const base, ceiling = 10 * time.Millisecond, 400 * time.Millisecond
+	// One poll answered after longer than the ceiling, enough proxy pages
+	// for the waits to reach the ceiling, then Telegram asking to wait a
+	// second.
+	const quick = 7
+	api.InjectFault("getUpdates", localapi.Fault{Status: 502, Description: "Bad Gateway", Delay: 2 * ceiling})
+	api.InjectFaults("getUpdates", localapi.FaultBadGateway(), quick)
+	api.InjectFault("getUpdates", localapi.FaultTooManyRequests(1))
+
+	handled := make(chan flows.Event, 10)
+	h := &fakeHandler{onUpdate: func(ev flows.Event) { handled <- ev }}
+	var logs logbuf.Buffer
+	p := &Poller{Token: token, Endpoint: api.Endpoint(), Handler: h, RetryBase: base, RetryMax: ceiling,
+		Log: slog.New(slog.NewTextHandler(&logs, nil))}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
+
+	lan := localapi.User{ID: 600001, FirstName: "Lan", LanguageCode: "vi"}
+	next := func(text string) {
+		t.Helper()
+		api.SendText(lan, text)
+		select {
+		case ev := <-handled:
+			if ev.Text != text {
+				t.Fatalf("handled %q, want %q", ev.Text, text)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("%q was not handled within 30 s; logs:\n%s", text, logs.String())
+		}
+	}
+	next("một")
+	waits := pollWaits(t, logs.String())
+	if len(waits) != quick+2 {
+		t.Fatalf("%d failed polls logged, want %d:\n%s", len(waits), quick+2, logs.String())
+	}
+	if waits[0] != 0 {
+		t.Errorf("after a poll that took %s: wait %s, want 0", 2*ceiling, waits[0])
+	}
+	for i, w := range waits[:quick+1] {
+		if w > ceiling {
+			t.Errorf("wait %d is %s, more than the ceiling %s", i+1, w, ceiling)
+		}
+	}
+	if last := waits[quick+1]; last != time.Second {
+		t.Errorf("after a 429 with retry_after 1: wait %s, want 1s", last)
+	}
+
+	// After the poll that worked, one more failure waits as the first did
+	// (had the waits not started over, it would wait at least half the
+	// ceiling).
+	api.InjectFault("getUpdates", localapi.FaultBadGateway())
+	next("hai")
+	next("ba")
+	waits = pollWaits(t, logs.String())
+	if len(waits) != quick+3 {
+		t.Fatalf("%d failed polls logged, want %d:\n%s", len(waits), quick+3, logs.String())
+	}
+	if last := waits[quick+2]; last > base {
+		t.Errorf("the first wait after a poll that worked is %s, want at most %s (the waits did not start over)", last, base)
+	}
+	if strings.Contains(logs.String(), "update failed") {
+		t.Errorf("an update failed:\n%s", logs.String())
+	}
+}
