@@ -136,6 +136,8 @@ func (m *Main) Demo(ctx context.Context, o demoOptions, stdout io.Writer) error 
 			err := m.RunJob(ctx, name, &out)
 			return strings.TrimSpace(out.String()), err
 		},
+		Addr:    ln.Addr().String(),
+		AnyHost: o.listenAnywhere,
 	})
 	srv := &http.Server{Handler: page, ReadHeaderTimeout: 10 * time.Second}
 

@@ -165,6 +165,17 @@ func TestDemoPage(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(page), "app.js") || resp.Header.Get("Content-Security-Policy") == "" {
 		t.Fatalf("page: %s %q", resp.Status, page)
 	}
+	// Under a name another site rebinds to this machine, nothing answers.
+	rebound, _ := http.NewRequest("GET", base+"/api/personas", nil)
+	rebound.Host = "rebind.example:" + base[strings.LastIndexByte(base, ':')+1:]
+	resp, err = http.DefaultClient.Do(rebound)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("the page under Host %s: %s, want 403", rebound.Host, resp.Status)
+	}
 
 	postJSON(t, base+"/api/send", map[string]any{"persona": "resident1", "text": "/start z_YG-K1"})
 	_, seen := waitBot(t, base, "resident1", 0, "Đã lưu")
@@ -304,7 +315,23 @@ func TestDemoFiles(t *testing.T) {
 	fw, _ := mw.CreateFormFile("file", "saoke.csv")
 	fw.Write(statement)
 	mw.Close()
-	resp, err = http.Post(base+"/api/send-file", mw.FormDataContentType(), &body)
+	// An upload carries the page's token, as the page sends it.
+	resp, err = http.Get(base + "/api/personas")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pageInfo struct {
+		Token string `json:"token"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&pageInfo)
+	resp.Body.Close()
+	if err != nil || pageInfo.Token == "" {
+		t.Fatalf("no page token: %v", err)
+	}
+	req, _ := http.NewRequest("POST", base+"/api/send-file", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set(demo.TokenHeader, pageInfo.Token)
+	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
