@@ -11,6 +11,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/danvan/danvan/demo"
 	"github.com/danvan/danvan/internal/logbuf"
+	"github.com/danvan/danvan/store/localpg"
 	"github.com/danvan/danvan/store/pgtest"
 )
 
@@ -46,11 +48,18 @@ var demoAddrRE = regexp.MustCompile(`open (http://\S+)/ in a browser`)
 // the page's base URL.
 func startDemo(t *testing.T) string {
 	t.Helper()
-	dbURL := pgtest.NewDB(t)
-	getenv := func(k string) string {
+	base, _ := runDemo(t, demoEnv(map[string]string{"DATABASE_URL": pgtest.NewDB(t)}))
+	return base
+}
+
+// demoEnv is the demo's environment: a page on a free loopback port, env
+// on top.
+func demoEnv(env map[string]string) func(string) string {
+	return func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
 		switch k {
-		case "DATABASE_URL":
-			return dbURL
 		case "DANVAN_HTTP_ADDR":
 			return "127.0.0.1:0"
 		case "DANVAN_RATE_CHAT":
@@ -58,26 +67,37 @@ func startDemo(t *testing.T) string {
 		}
 		return ""
 	}
+}
+
+// runDemo runs `danvan demo` in-process with getenv until the test ends,
+// or until the returned stop is called, and returns the page's base URL
+// once it is ready.
+func runDemo(t *testing.T, getenv func(string) string) (base string, stop func()) {
+	t.Helper()
 	logs := &logbuf.Buffer{}
 	var out lockedBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"demo"}, getenv, &out, slogTo(logs)) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("demo: %v", err)
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("demo: %v", err)
+				}
+			case <-time.After(60 * time.Second):
+				t.Error("demo did not stop within a minute")
 			}
-		case <-time.After(60 * time.Second):
-			t.Error("demo did not stop within a minute")
-		}
-	})
+		})
+	}
+	t.Cleanup(stop)
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		if sm := demoAddrRE.FindStringSubmatch(out.String()); sm != nil {
-			return sm[1]
+			return sm[1], stop
 		}
 		select {
 		case err := <-done:
@@ -86,7 +106,7 @@ func startDemo(t *testing.T) string {
 		}
 	}
 	t.Fatalf("demo printed no address within a minute:\n%s", logs.String())
-	return ""
+	return "", nil
 }
 
 func postJSON(t *testing.T, url string, body any) map[string]any {
@@ -357,5 +377,85 @@ func TestDemoFiles(t *testing.T) {
 	}
 	if rows := sheetRows(t, book, "Khoản ủng hộ"); len(rows) != 2 {
 		t.Errorf("the downloaded workbook has %d pledge rows with the header, want 2", len(rows))
+	}
+}
+
+// `danvan demo --fresh` typed in a second terminal while a demo runs (same
+// folder, same page address) deletes nothing and says who holds the
+// folder; `danvan serve` on the demo's folder is refused alike; the running
+// demo goes on.
+func TestDemoFreshWhileRunning(t *testing.T) {
+	dir, err := os.MkdirTemp("", "danvan-demo-lock-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	// Running as root, PostgreSQL runs as an unprivileged user who must be
+	// able to reach the folder.
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	getenv := demoEnv(map[string]string{"DANVAN_DATA_DIR": dir, "DANVAN_HTTP_ADDR": addr})
+	base, _ := runDemo(t, getenv)
+	postJSON(t, base+"/api/send", map[string]any{"persona": "resident1", "text": "/start z_YG-K1"})
+	_, seen := waitBot(t, base, "resident1", 0, "Đã lưu")
+
+	demoDir := filepath.Join(dir, "demo")
+	cluster := filepath.Join(demoDir, "pg", "data", "PG_VERSION")
+	pid := fmt.Sprint(os.Getpid())
+	// Refused, these return at once; were they to start, they would run
+	// until the context ends.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err = run(ctx, []string{"demo", "--fresh"}, getenv, io.Discard, slogTo(&logbuf.Buffer{}))
+	if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), demoDir) || !strings.Contains(err.Error(), "pid "+pid) {
+		t.Errorf("demo --fresh beside a running demo: %v; want one line naming %s and pid %s", err, demoDir, pid)
+	}
+	if _, err := os.Stat(cluster); err != nil {
+		t.Fatalf("demo --fresh beside a running demo removed its database: %v", err)
+	}
+
+	serveEnv := demoEnv(map[string]string{"DANVAN_DATA_DIR": demoDir, "TELEGRAM_TOKEN": testToken, "DANVAN_HTTP_ADDR": freeAddr(t)})
+	err = run(ctx, []string{"serve"}, serveEnv, io.Discard, slogTo(&logbuf.Buffer{}))
+	if err == nil || !strings.Contains(err.Error(), demoDir) || !strings.Contains(err.Error(), "pid "+pid) {
+		t.Errorf("serve on the demo's folder: %v; want a refusal naming %s and pid %s", err, demoDir, pid)
+	}
+
+	postJSON(t, base+"/api/send", map[string]any{"persona": "resident1", "text": "/chiendich"})
+	waitBot(t, base, "resident1", seen, "DIEUHOA")
+}
+
+// `danvan demo --fresh` while something other than a demo or a serve (a
+// `danvan setup` on the folder, say) has the demo's PostgreSQL running:
+// nothing is deleted and the refusal names the server's pid.
+func TestDemoFreshBesideItsPostgres(t *testing.T) {
+	dir, err := os.MkdirTemp("", "danvan-demo-pg-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	pg, err := localpg.Start(context.Background(), localpg.Options{Dir: filepath.Join(dir, "demo", "pg"), Fast: true, Logger: slogTo(&logbuf.Buffer{})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pg.Stop() })
+	pid, ok := localpg.Running(pg.Dir())
+	if !ok {
+		t.Fatal("localpg.Running does not see the server just started")
+	}
+	// Refused, it returns at once; were it to start, it would run until
+	// the context ends.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err = run(ctx, []string{"demo", "--fresh"}, demoEnv(map[string]string{"DANVAN_DATA_DIR": dir}), io.Discard, slogTo(&logbuf.Buffer{}))
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("pid %d", pid)) {
+		t.Errorf("demo --fresh beside a running PostgreSQL: %v; want a refusal naming pid %d", err, pid)
+	}
+	if _, err := os.Stat(filepath.Join(pg.Dir(), "data", "PG_VERSION")); err != nil {
+		t.Fatalf("demo --fresh removed the database of a running PostgreSQL: %v", err)
 	}
 }
