@@ -145,8 +145,22 @@ func (m *Main) Demo(ctx context.Context, o demoOptions, stdout io.Writer) error 
 	m.Config.HTTPAddr = "127.0.0.1:0" // health and metrics; the demo's address is the page's
 
 	personas := demo.DefaultPersonas()
+	// The chats as the last run left them, before the bot starts: it may
+	// write to them at once, and a button of an old message still works.
+	history, err := demo.OpenHistory(ctx, m.DB.Pool, api, personas, m.Log)
+	if err != nil {
+		return err
+	}
+	restored, err := history.Restore(ctx)
+	if err != nil {
+		return err
+	}
+	stopHistory := history.Record()
+	defer stopHistory()
 	for _, p := range personas {
-		if p.Group {
+		// A group with its history back has the bot already: adding it
+		// again would bring the group the bot's welcome a second time.
+		if p.Group && !restored[p.ChatID] {
 			api.AddBotToGroup(p.Chat, p.User)
 		}
 	}
@@ -200,5 +214,7 @@ func (m *Main) Demo(ctx context.Context, o demoOptions, stdout io.Writer) error 
 	srv.Shutdown(shutdownCtx) // the event streams end with the context of their requests
 	srv.Close()
 	api.Close()
-	return errors.Join(<-serveDone, <-pageDone)
+	err = errors.Join(<-serveDone, <-pageDone)
+	stopHistory() // the bot has stopped: what it sent last is kept too
+	return err
 }

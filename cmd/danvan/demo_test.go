@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -457,5 +458,88 @@ func TestDemoFreshBesideItsPostgres(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(pg.Dir(), "data", "PG_VERSION")); err != nil {
 		t.Fatalf("demo --fresh removed the database of a running PostgreSQL: %v", err)
+	}
+}
+
+// The demo started again on its kept data shows every column as it was,
+// with the same message ids; a button of an old message still works and
+// new messages continue after the old ids; the committee group does not
+// get the bot's welcome a second time.
+func TestDemoRestart(t *testing.T) {
+	env := demoEnv(map[string]string{"DATABASE_URL": pgtest.NewDB(t)})
+	base, stop := runDemo(t, env)
+	waitBot(t, base, "group", 0, "") // the bot's welcome, on being added
+	postJSON(t, base+"/api/send", map[string]any{"persona": "resident1", "text": "/start z_YG-K1"})
+	_, seen := waitBot(t, base, "resident1", 0, "Đã lưu")
+	postJSON(t, base+"/api/send", map[string]any{"persona": "resident1", "text": "/ungho DIEUHOA 500k"})
+	thanks, seen := waitBot(t, base, "resident1", seen, "Đã ghi nhận")
+	code := demoPledgeRE.FindStringSubmatch(thanks.Text)
+	if code == nil {
+		t.Fatalf("no pledge code in %q", thanks.Text)
+	}
+	postJSON(t, base+"/api/send", map[string]any{"persona": "resident1", "text": "/khoancuatoi " + code[1]})
+	menu, _ := waitBot(t, base, "resident1", seen, "Bạn muốn làm gì?")
+	if len(menu.Buttons) == 0 {
+		t.Fatalf("no buttons on %+v", menu)
+	}
+	postJSON(t, base+"/api/send", map[string]any{"persona": "head", "text": "/start"})
+	waitBot(t, base, "head", 0, "")
+	before := map[string][]demo.ChatMessage{}
+	for _, p := range demo.DefaultPersonas() {
+		before[p.Key] = getChat(t, base, p.Key)
+	}
+	stop()
+
+	base, _ = runDemo(t, env)
+	after := map[string][]demo.ChatMessage{}
+	for _, p := range demo.DefaultPersonas() {
+		// A reply still on its way when the chats were read before the
+		// restart may follow what was read.
+		got, want := getChat(t, base, p.Key), before[p.Key]
+		after[p.Key] = got
+		if len(got) < len(want) {
+			t.Errorf("%s after the restart: %d messages, want the %d of before", p.Key, len(got), len(want))
+			continue
+		}
+		for i := range want {
+			if got[i].ID != want[i].ID || got[i].Text != want[i].Text || got[i].HTML != want[i].HTML ||
+				got[i].Mine != want[i].Mine || fmt.Sprint(got[i].Buttons) != fmt.Sprint(want[i].Buttons) || got[i].Photo != want[i].Photo {
+				t.Errorf("%s message %d after the restart: %+v, want %+v", p.Key, i, got[i], want[i])
+			}
+		}
+	}
+
+	// The group's next message is what is said in it now: no welcome first.
+	kept := len(after["group"])
+	if kept == 0 {
+		t.Fatal("the group's history did not come back")
+	}
+	postJSON(t, base+"/api/send", map[string]any{"persona": "group", "text": "/tongket DIEUHOA"})
+	waitBot(t, base, "group", kept, "DIEUHOA")
+	group := getChat(t, base, "group")
+	if !group[kept].Mine {
+		t.Errorf("after the restart the group got %q before anything was said in it", group[kept].Text)
+	}
+	if group[kept].ID <= group[kept-1].ID {
+		t.Errorf("a new message in the group has id %d, not after the kept %d", group[kept].ID, group[kept-1].ID)
+	}
+
+	// A button of the menu sent before the restart does something.
+	old := after["resident1"]
+	postJSON(t, base+"/api/press", map[string]any{"persona": "resident1", "messageId": menu.ID, "data": menu.Buttons[0][0].Data})
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		msgs := getChat(t, base, "resident1")
+		if len(msgs) > len(old) {
+			if msgs[len(old)].ID <= old[len(old)-1].ID {
+				t.Errorf("a new message has id %d, not after the kept %d", msgs[len(old)].ID, old[len(old)-1].ID)
+			}
+			break
+		}
+		if i := slices.IndexFunc(msgs, func(m demo.ChatMessage) bool { return m.ID == menu.ID }); i >= 0 && msgs[i].Text != menu.Text {
+			break // the menu itself was edited
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pressing %q on the menu kept from before the restart changed nothing", menu.Buttons[0][0].Text)
+		}
 	}
 }
