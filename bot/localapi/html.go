@@ -1,3 +1,5 @@
+//lint:file-ignore ST1005 the parse errors are Telegram's own wording, capitals included: the bot sees them as Telegram sends them
+
 package localapi
 
 import (

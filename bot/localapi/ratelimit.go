@@ -157,9 +157,6 @@ func (s *Server) ResetStats() {
 	}
 }
 
-// countedMethods create messages, so they are what the flood limits count.
-var countedMethods = map[string]bool{"sendMessage": true, "sendPhoto": true, "sendDocument": true}
-
 type limiter struct {
 	cfg     RateLimits
 	enforce bool
