@@ -136,6 +136,17 @@ func TestDemoInBrowser(t *testing.T) {
 	}
 	waitText(t, ctx, "group", "đã nhận 500.000 ₫")
 
+	// The treasurer sends a bank statement from the computer: the page's
+	// upload carries its token.
+	statement, err := filepath.Abs("testdata/saoke-vietcombank.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.SetUploadFiles(chromedp.CSS(`section.phone[data-persona="head"] input[type=file]`), []string{statement})); err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, ctx, "head", "Sao kê Vietcombank (saoke-vietcombank.csv)")
+
 	// The page escapes what people type.
 	say(t, ctx, "resident3", "<script>alert(1)</script> & <b>hi</b>")
 	waitText(t, ctx, "resident3", "<script>alert(1)</script> & <b>hi</b>")
