@@ -136,15 +136,17 @@ func Handler(c Config) http.Handler {
 	}
 	h := &handler{Config: c, static: http.FileServerFS(sub), token: rand.Text()}
 	if !c.AnyHost {
-		_, port, err := net.SplitHostPort(c.Addr)
+		host, port, err := net.SplitHostPort(c.Addr)
 		if err != nil {
 			panic(fmt.Sprintf("demo: Config.Addr %q: %v", c.Addr, err))
 		}
 		h.hosts = map[string]bool{}
-		for _, name := range []string{"127.0.0.1", "localhost", "[::1]"} {
-			h.hosts[name+":"+port] = true
+		// The loopback names, and the address listened on (127.0.0.2, say).
+		for _, name := range []string{"127.0.0.1", "localhost", "::1", host} {
+			h.hosts[strings.ToLower(net.JoinHostPort(name, port))] = true
 			if port == "80" {
-				h.hosts[name] = true // browsers leave the default port out
+				// Browsers leave the default port out.
+				h.hosts[strings.ToLower(strings.TrimSuffix(net.JoinHostPort(name, port), ":80"))] = true
 			}
 		}
 	}

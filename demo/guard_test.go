@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -194,5 +195,29 @@ func TestPageAnyHost(t *testing.T) {
 	p.expect(req{method: "POST", path: "/api/send", host: host, origin: "http://" + host, contentType: "application/json", body: say}, http.StatusOK)
 	if msgs := p.api.Messages(300001); len(msgs) != 1 {
 		t.Errorf("%d messages, want the one from the page's own origin", len(msgs))
+	}
+}
+
+// The Host names the page answers to follow the address it listens on.
+func TestPageHosts(t *testing.T) {
+	for _, c := range []struct {
+		addr string
+		ok   []string
+		not  []string
+	}{
+		{"127.0.0.1:8080", []string{"127.0.0.1:8080", "localhost:8080", "[::1]:8080"}, []string{"127.0.0.1", "localhost", "127.0.0.2:8080", "example.org:8080"}},
+		{"127.0.0.2:8080", []string{"127.0.0.2:8080", "localhost:8080"}, []string{"127.0.0.3:8080"}},
+		{"[::1]:80", []string{"[::1]:80", "[::1]", "localhost", "127.0.0.1", "127.0.0.1:80"}, []string{"[::1]:8080", "::1", "example.org"}},
+	} {
+		h := Handler(Config{Personas: DefaultPersonas(), Addr: c.addr})
+		for _, host := range append(c.ok, c.not...) {
+			r := httptest.NewRequest("GET", "/", nil)
+			r.Host = host
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			if want := slices.Contains(c.ok, host); (w.Code == http.StatusOK) != want {
+				t.Errorf("listening on %s, Host %q: %d, want answered %v", c.addr, host, w.Code, want)
+			}
+		}
 	}
 }
