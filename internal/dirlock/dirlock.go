@@ -33,16 +33,17 @@ type InUseError struct {
 }
 
 func (e *InUseError) Error() string {
-	who := e.What
-	if who == "" {
-		who = "another process"
+	whoVI, whoEN := e.What, e.What
+	if e.What == "" {
+		whoVI, whoEN = "một tiến trình khác", "another process"
 	}
 	if e.PID != 0 {
-		who += " (pid " + strconv.Itoa(e.PID) + ")"
+		pid := " (pid " + strconv.Itoa(e.PID) + ")"
+		whoVI, whoEN = whoVI+pid, whoEN+pid
 	}
 	// The one line the operator reads: Vietnamese, then English.
-	return fmt.Sprintf("thư mục dữ liệu %s đang được %s dùng, hãy dừng tiến trình đó trước — the data folder %s is in use by %s: stop it first",
-		e.Dir, who, e.Dir, who)
+	return fmt.Sprintf("thư mục dữ liệu %s đang được %s sử dụng, hãy dừng tiến trình đó trước — the data folder %s is in use by %s: stop it first",
+		e.Dir, whoVI, e.Dir, whoEN)
 }
 
 // Acquire takes dir for this process, creating dir if missing, or returns

@@ -121,3 +121,13 @@ func TestLockDiesWithProcess(t *testing.T) {
 	}
 	l.Release()
 }
+
+// A holder that has locked the file but not written its id yet is still
+// named, as another process, in both languages.
+func TestRefusalWithoutPID(t *testing.T) {
+	e := &InUseError{Dir: "data/demo"}
+	want := "thư mục dữ liệu data/demo đang được một tiến trình khác sử dụng, hãy dừng tiến trình đó trước — the data folder data/demo is in use by another process: stop it first"
+	if e.Error() != want {
+		t.Errorf("got %q, want %q", e.Error(), want)
+	}
+}
