@@ -10,12 +10,17 @@ package demo
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/subtle"
 	"embed"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"mime"
+	"net"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -86,11 +91,25 @@ type Config struct {
 	// time"); RunJob runs one and says what it did.
 	Jobs   []string
 	RunJob func(ctx context.Context, name string) (string, error)
+	// Addr is the address the page listens on, as its listener reports it
+	// (127.0.0.1:8080). Unless AnyHost, only requests naming a loopback
+	// host with its port are answered: a DNS name another site rebinds to
+	// 127.0.0.1 is not.
+	Addr string
+	// AnyHost answers under any Host (--listen-anywhere: the page is
+	// reached under names it cannot know).
+	AnyHost bool
 }
+
+// TokenHeader carries the page's token (GET /api/personas gives it) on
+// uploads, the one state-changing route whose body is not JSON.
+const TokenHeader = "X-Danvan-Token"
 
 type handler struct {
 	Config
 	static http.Handler
+	hosts  map[string]bool // the Host values answered, lower case; nil: any
+	token  string
 }
 
 // Handler serves the page, its files and its JSON API:
@@ -104,12 +123,33 @@ type handler struct {
 //	POST /api/press            {"persona", "messageId", "data"}
 //	POST /api/jobs/{name}      run a scheduled job now
 //	GET  /api/events           Server-Sent Events: a chat id whenever it changed
+//
+// Any web page the person opens can make their browser send requests here,
+// so every request must name the page's own Host and, when it carries an
+// Origin, come from the page's own; routes that change something take only
+// JSON, which another site cannot send without a preflight this server
+// never allows, or, for the upload, the page's token.
 func Handler(c Config) http.Handler {
 	sub, err := fs.Sub(static, "static")
 	if err != nil {
 		panic(err)
 	}
-	h := &handler{Config: c, static: http.FileServerFS(sub)}
+	h := &handler{Config: c, static: http.FileServerFS(sub), token: rand.Text()}
+	if !c.AnyHost {
+		host, port, err := net.SplitHostPort(c.Addr)
+		if err != nil {
+			panic(fmt.Sprintf("demo: Config.Addr %q: %v", c.Addr, err))
+		}
+		h.hosts = map[string]bool{}
+		// The loopback names, and the address listened on (127.0.0.2, say).
+		for _, name := range []string{"127.0.0.1", "localhost", "::1", host} {
+			h.hosts[strings.ToLower(net.JoinHostPort(name, port))] = true
+			if port == "80" {
+				// Browsers leave the default port out.
+				h.hosts[strings.ToLower(strings.TrimSuffix(net.JoinHostPort(name, port), ":80"))] = true
+			}
+		}
+	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /", h.static)
 	mux.HandleFunc("GET /api/personas", h.personas)
@@ -121,7 +161,33 @@ func Handler(c Config) http.Handler {
 	mux.HandleFunc("POST /api/press", h.press)
 	mux.HandleFunc("POST /api/jobs/{name}", h.job)
 	mux.HandleFunc("GET /api/events", h.events)
-	return headers(mux)
+	return headers(h.guard(mux))
+}
+
+// guard answers only the page itself: requests under its own Host (a
+// rebound DNS name is refused, so another site cannot read the answers
+// either) and, when they say where they come from, from its own origin.
+func (h *handler) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h.hosts != nil && !h.hosts[strings.ToLower(r.Host)] {
+			fail(w, http.StatusForbidden, "Trang chạy thử chỉ trả lời khi được mở bằng địa chỉ của nó, ví dụ http://"+h.Addr+"/ — "+
+				"the demo page answers only under its own address, e.g. http://"+h.Addr+"/")
+			return
+		}
+		if origin := r.Header.Get("Origin"); origin != "" && !sameOrigin(origin, r.Host) {
+			fail(w, http.StatusForbidden, "Yêu cầu từ trang web khác bị từ chối — requests from other sites are refused")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// sameOrigin tells whether a request's Origin header is the page served
+// under host: http, the same host and port, nothing else ("null" is not).
+func sameOrigin(origin, host string) bool {
+	u, err := url.Parse(origin)
+	return err == nil && u.Scheme == "http" && u.Opaque == "" && u.User == nil &&
+		(u.Path == "" || u.Path == "/") && u.RawQuery == "" && strings.EqualFold(u.Host, host)
 }
 
 func headers(next http.Handler) http.Handler {
@@ -168,8 +234,10 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
+// personas also gives the page its token: only a page served from here
+// can read it, since the answer goes to no other origin.
 func (h *handler) personas(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"personas": h.Personas, "jobs": h.Jobs})
+	writeJSON(w, http.StatusOK, map[string]any{"personas": h.Personas, "jobs": h.Jobs, "token": h.token})
 }
 
 // ChatButton is an inline button as the page shows it.
@@ -290,6 +358,12 @@ const maxUpload = 8 << 20
 
 // sendFile is a persona sending a file (a treasurer's bank statement).
 func (h *handler) sendFile(w http.ResponseWriter, r *http.Request) {
+	// A multipart form is what any site's form may post here unasked; the
+	// token is what only the page knows.
+	if subtle.ConstantTimeCompare([]byte(r.Header.Get(TokenHeader)), []byte(h.token)) != 1 {
+		fail(w, http.StatusForbidden, "Thiếu mã của trang, hãy tải lại trang — the page's token is missing or wrong: reload the page")
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 	if err := r.ParseMultipartForm(maxUpload); err != nil {
 		fail(w, http.StatusRequestEntityTooLarge, "a file is at most 8 MB here")
@@ -377,6 +451,10 @@ func (h *handler) press(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) job(w http.ResponseWriter, r *http.Request) {
+	var req struct{}
+	if !readJSON(w, r, &req) {
+		return
+	}
 	name := r.PathValue("name")
 	if !slices.Contains(h.Jobs, name) || h.RunJob == nil {
 		fail(w, http.StatusNotFound, "no such job")

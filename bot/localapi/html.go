@@ -1,3 +1,5 @@
+//lint:file-ignore ST1005 the parse errors are Telegram's own wording, capitals included: the bot sees them as Telegram sends them
+
 package localapi
 
 //lint:file-ignore ST1005 the errors repeat the wording of Telegram's own, capitals included

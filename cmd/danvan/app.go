@@ -219,7 +219,10 @@ func webhookPath(rawURL string) string {
 }
 
 // health answers /healthz: 200 when the database answers and intake and
-// sender are alive, 503 otherwise, with a line for each.
+// sender are alive, 503 otherwise, with a line for each. Anyone who can
+// reach the address may ask, so the database's line says only that it is
+// unreachable; the driver's error, which names the database user, the
+// database and the server's address or socket, goes to the log.
 func (m *Main) health(w http.ResponseWriter, r *http.Request, intakeAlive func() (string, bool), sender *bot.Sender) {
 	type part struct {
 		OK     bool   `json:"ok"`
@@ -229,7 +232,8 @@ func (m *Main) health(w http.ResponseWriter, r *http.Request, intakeAlive func()
 	defer cancel()
 	report := map[string]part{}
 	if err := m.DB.Pool.Ping(ctx); err != nil {
-		report["database"] = part{false, err.Error()}
+		m.Log.Warn("health: database unreachable", "err", err)
+		report["database"] = part{false, "database unreachable"}
 	} else {
 		report["database"] = part{true, "reachable"}
 	}

@@ -16,6 +16,8 @@ import (
 	"github.com/danvan/danvan/bot/localapi"
 	"github.com/danvan/danvan/demo"
 	"github.com/danvan/danvan/examples"
+	"github.com/danvan/danvan/internal/dirlock"
+	"github.com/danvan/danvan/store/localpg"
 )
 
 // demoToken is the local Bot API's token; it never leaves this machine.
@@ -57,6 +59,31 @@ func checkLoopback(addr string) error {
 	return fmt.Errorf("the demo page lets anyone who opens it write as every person of the example; %s is not a loopback address (use 127.0.0.1:PORT, or pass --listen-anywhere if you mean it)", addr)
 }
 
+// emptyDemoDir removes what the demo keeps in dir, which this process has
+// locked: everything but the lock file, so that the folder stays locked
+// while it starts over.
+func emptyDemoDir(dir string) error {
+	// The lock keeps other demos and serves away; a PostgreSQL started on
+	// the folder by anything else (danvan setup, say) still runs on it.
+	pg := filepath.Join(dir, "pg")
+	if pid, ok := localpg.Running(pg); ok {
+		return fmt.Errorf("demo --fresh: PostgreSQL (pid %d) vẫn đang chạy trên %s, hãy dừng nó trước — PostgreSQL (pid %d) still runs on %s: stop it first", pid, pg, pid, pg)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("demo --fresh: %w", err)
+	}
+	for _, e := range entries {
+		if e.Name() == dirlock.FileName {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return fmt.Errorf("demo --fresh: %w", err)
+		}
+	}
+	return nil
+}
+
 // Demo runs everything on this machine: the database (the private
 // PostgreSQL under DANVAN_DATA_DIR/demo unless DATABASE_URL is set) loaded
 // with the example, a local Bot API, the real bot with its scheduler, and
@@ -70,12 +97,13 @@ func (m *Main) Demo(ctx context.Context, o demoOptions, stdout io.Writer) error 
 	}
 	if m.Config.DatabaseURL == "" {
 		m.Config.DataDir = filepath.Join(m.Config.DataDir, "demo")
-		if o.fresh {
-			if err := os.RemoveAll(m.Config.DataDir); err != nil {
-				return fmt.Errorf("demo --fresh: %w", err)
-			}
-			m.Log.Info("removed the demo database", "dir", m.Config.DataDir)
+		// Before anything else, --fresh's removal above all: a demo or a
+		// serve running on this folder must keep its database.
+		lock, err := dirlock.Acquire(m.Config.DataDir, "danvan demo")
+		if err != nil {
+			return err
 		}
+		defer lock.Release()
 	} else if o.fresh {
 		return errors.New("demo --fresh removes the demo's private PostgreSQL; with DATABASE_URL set, drop that database yourself")
 	}
@@ -84,6 +112,12 @@ func (m *Main) Demo(ctx context.Context, o demoOptions, stdout io.Writer) error 
 		return fmt.Errorf("demo page on DANVAN_HTTP_ADDR %s: %w", pageAddr, err)
 	}
 	defer ln.Close()
+	if o.fresh {
+		if err := emptyDemoDir(m.Config.DataDir); err != nil {
+			return err
+		}
+		m.Log.Info("removed the demo database", "dir", m.Config.DataDir)
+	}
 
 	if err := m.Open(ctx); err != nil {
 		return err
@@ -111,8 +145,22 @@ func (m *Main) Demo(ctx context.Context, o demoOptions, stdout io.Writer) error 
 	m.Config.HTTPAddr = "127.0.0.1:0" // health and metrics; the demo's address is the page's
 
 	personas := demo.DefaultPersonas()
+	// The chats as the last run left them, before the bot starts: it may
+	// write to them at once, and a button of an old message still works.
+	history, err := demo.OpenHistory(ctx, m.DB.Pool, api, personas, m.Log)
+	if err != nil {
+		return err
+	}
+	restored, err := history.Restore(ctx)
+	if err != nil {
+		return err
+	}
+	stopHistory := history.Record()
+	defer stopHistory()
 	for _, p := range personas {
-		if p.Group {
+		// A group with its history back has the bot already: adding it
+		// again would bring the group the bot's welcome a second time.
+		if p.Group && !restored[p.ChatID] {
 			api.AddBotToGroup(p.Chat, p.User)
 		}
 	}
@@ -136,6 +184,8 @@ func (m *Main) Demo(ctx context.Context, o demoOptions, stdout io.Writer) error 
 			err := m.RunJob(ctx, name, &out)
 			return strings.TrimSpace(out.String()), err
 		},
+		Addr:    ln.Addr().String(),
+		AnyHost: o.listenAnywhere,
 	})
 	srv := &http.Server{Handler: page, ReadHeaderTimeout: 10 * time.Second}
 
@@ -164,5 +214,7 @@ func (m *Main) Demo(ctx context.Context, o demoOptions, stdout io.Writer) error 
 	srv.Shutdown(shutdownCtx) // the event streams end with the context of their requests
 	srv.Close()
 	api.Close()
-	return errors.Join(<-serveDone, <-pageDone)
+	err = errors.Join(<-serveDone, <-pageDone)
+	stopHistory() // the bot has stopped: what it sent last is kept too
+	return err
 }

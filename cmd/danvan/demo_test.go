@@ -11,7 +11,9 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +21,7 @@ import (
 
 	"github.com/danvan/danvan/demo"
 	"github.com/danvan/danvan/internal/logbuf"
+	"github.com/danvan/danvan/store/localpg"
 	"github.com/danvan/danvan/store/pgtest"
 )
 
@@ -46,11 +49,18 @@ var demoAddrRE = regexp.MustCompile(`open (http://\S+)/ in a browser`)
 // the page's base URL.
 func startDemo(t *testing.T) string {
 	t.Helper()
-	dbURL := pgtest.NewDB(t)
-	getenv := func(k string) string {
+	base, _ := runDemo(t, demoEnv(map[string]string{"DATABASE_URL": pgtest.NewDB(t)}))
+	return base
+}
+
+// demoEnv is the demo's environment: a page on a free loopback port, env
+// on top.
+func demoEnv(env map[string]string) func(string) string {
+	return func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
 		switch k {
-		case "DATABASE_URL":
-			return dbURL
 		case "DANVAN_HTTP_ADDR":
 			return "127.0.0.1:0"
 		case "DANVAN_RATE_CHAT":
@@ -58,26 +68,37 @@ func startDemo(t *testing.T) string {
 		}
 		return ""
 	}
+}
+
+// runDemo runs `danvan demo` in-process with getenv until the test ends,
+// or until the returned stop is called, and returns the page's base URL
+// once it is ready.
+func runDemo(t *testing.T, getenv func(string) string) (base string, stop func()) {
+	t.Helper()
 	logs := &logbuf.Buffer{}
 	var out lockedBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"demo"}, getenv, &out, slogTo(logs)) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("demo: %v", err)
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("demo: %v", err)
+				}
+			case <-time.After(60 * time.Second):
+				t.Error("demo did not stop within a minute")
 			}
-		case <-time.After(60 * time.Second):
-			t.Error("demo did not stop within a minute")
-		}
-	})
+		})
+	}
+	t.Cleanup(stop)
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		if sm := demoAddrRE.FindStringSubmatch(out.String()); sm != nil {
-			return sm[1]
+			return sm[1], stop
 		}
 		select {
 		case err := <-done:
@@ -86,7 +107,7 @@ func startDemo(t *testing.T) string {
 		}
 	}
 	t.Fatalf("demo printed no address within a minute:\n%s", logs.String())
-	return ""
+	return "", nil
 }
 
 func postJSON(t *testing.T, url string, body any) map[string]any {
@@ -164,6 +185,17 @@ func TestDemoPage(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || !strings.Contains(string(page), "app.js") || resp.Header.Get("Content-Security-Policy") == "" {
 		t.Fatalf("page: %s %q", resp.Status, page)
+	}
+	// Under a name another site rebinds to this machine, nothing answers.
+	rebound, _ := http.NewRequest("GET", base+"/api/personas", nil)
+	rebound.Host = "rebind.example:" + base[strings.LastIndexByte(base, ':')+1:]
+	resp, err = http.DefaultClient.Do(rebound)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("the page under Host %s: %s, want 403", rebound.Host, resp.Status)
 	}
 
 	postJSON(t, base+"/api/send", map[string]any{"persona": "resident1", "text": "/start z_YG-K1"})
@@ -304,7 +336,23 @@ func TestDemoFiles(t *testing.T) {
 	fw, _ := mw.CreateFormFile("file", "saoke.csv")
 	fw.Write(statement)
 	mw.Close()
-	resp, err = http.Post(base+"/api/send-file", mw.FormDataContentType(), &body)
+	// An upload carries the page's token, as the page sends it.
+	resp, err = http.Get(base + "/api/personas")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pageInfo struct {
+		Token string `json:"token"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&pageInfo)
+	resp.Body.Close()
+	if err != nil || pageInfo.Token == "" {
+		t.Fatalf("no page token: %v", err)
+	}
+	req, _ := http.NewRequest("POST", base+"/api/send-file", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set(demo.TokenHeader, pageInfo.Token)
+	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -330,5 +378,168 @@ func TestDemoFiles(t *testing.T) {
 	}
 	if rows := sheetRows(t, book, "Khoản ủng hộ"); len(rows) != 2 {
 		t.Errorf("the downloaded workbook has %d pledge rows with the header, want 2", len(rows))
+	}
+}
+
+// `danvan demo --fresh` typed in a second terminal while a demo runs (same
+// folder, same page address) deletes nothing and says who holds the
+// folder; `danvan serve` on the demo's folder is refused alike; the running
+// demo goes on.
+func TestDemoFreshWhileRunning(t *testing.T) {
+	dir, err := os.MkdirTemp("", "danvan-demo-lock-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	// Running as root, PostgreSQL runs as an unprivileged user who must be
+	// able to reach the folder.
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	getenv := demoEnv(map[string]string{"DANVAN_DATA_DIR": dir, "DANVAN_HTTP_ADDR": addr})
+	base, _ := runDemo(t, getenv)
+	postJSON(t, base+"/api/send", map[string]any{"persona": "resident1", "text": "/start z_YG-K1"})
+	_, seen := waitBot(t, base, "resident1", 0, "Đã lưu")
+
+	demoDir := filepath.Join(dir, "demo")
+	cluster := filepath.Join(demoDir, "pg", "data", "PG_VERSION")
+	pid := fmt.Sprint(os.Getpid())
+	// Refused, these return at once; were they to start, they would run
+	// until the context ends.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err = run(ctx, []string{"demo", "--fresh"}, getenv, io.Discard, slogTo(&logbuf.Buffer{}))
+	if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), demoDir) || !strings.Contains(err.Error(), "pid "+pid) {
+		t.Errorf("demo --fresh beside a running demo: %v; want one line naming %s and pid %s", err, demoDir, pid)
+	}
+	if _, err := os.Stat(cluster); err != nil {
+		t.Fatalf("demo --fresh beside a running demo removed its database: %v", err)
+	}
+
+	serveEnv := demoEnv(map[string]string{"DANVAN_DATA_DIR": demoDir, "TELEGRAM_TOKEN": testToken, "DANVAN_HTTP_ADDR": freeAddr(t)})
+	err = run(ctx, []string{"serve"}, serveEnv, io.Discard, slogTo(&logbuf.Buffer{}))
+	if err == nil || !strings.Contains(err.Error(), demoDir) || !strings.Contains(err.Error(), "pid "+pid) {
+		t.Errorf("serve on the demo's folder: %v; want a refusal naming %s and pid %s", err, demoDir, pid)
+	}
+
+	postJSON(t, base+"/api/send", map[string]any{"persona": "resident1", "text": "/chiendich"})
+	waitBot(t, base, "resident1", seen, "DIEUHOA")
+}
+
+// `danvan demo --fresh` while something other than a demo or a serve (a
+// `danvan setup` on the folder, say) has the demo's PostgreSQL running:
+// nothing is deleted and the refusal names the server's pid.
+func TestDemoFreshBesideItsPostgres(t *testing.T) {
+	dir, err := os.MkdirTemp("", "danvan-demo-pg-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	pg, err := localpg.Start(context.Background(), localpg.Options{Dir: filepath.Join(dir, "demo", "pg"), Fast: true, Logger: slogTo(&logbuf.Buffer{})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pg.Stop() })
+	pid, ok := localpg.Running(pg.Dir())
+	if !ok {
+		t.Fatal("localpg.Running does not see the server just started")
+	}
+	// Refused, it returns at once; were it to start, it would run until
+	// the context ends.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err = run(ctx, []string{"demo", "--fresh"}, demoEnv(map[string]string{"DANVAN_DATA_DIR": dir}), io.Discard, slogTo(&logbuf.Buffer{}))
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("pid %d", pid)) {
+		t.Errorf("demo --fresh beside a running PostgreSQL: %v; want a refusal naming pid %d", err, pid)
+	}
+	if _, err := os.Stat(filepath.Join(pg.Dir(), "data", "PG_VERSION")); err != nil {
+		t.Fatalf("demo --fresh removed the database of a running PostgreSQL: %v", err)
+	}
+}
+
+// The demo started again on its kept data shows every column as it was,
+// with the same message ids; a button of an old message still works and
+// new messages continue after the old ids; the committee group does not
+// get the bot's welcome a second time.
+func TestDemoRestart(t *testing.T) {
+	env := demoEnv(map[string]string{"DATABASE_URL": pgtest.NewDB(t)})
+	base, stop := runDemo(t, env)
+	waitBot(t, base, "group", 0, "") // the bot's welcome, on being added
+	postJSON(t, base+"/api/send", map[string]any{"persona": "resident1", "text": "/start z_YG-K1"})
+	_, seen := waitBot(t, base, "resident1", 0, "Đã lưu")
+	postJSON(t, base+"/api/send", map[string]any{"persona": "resident1", "text": "/ungho DIEUHOA 500k"})
+	thanks, seen := waitBot(t, base, "resident1", seen, "Đã ghi nhận")
+	code := demoPledgeRE.FindStringSubmatch(thanks.Text)
+	if code == nil {
+		t.Fatalf("no pledge code in %q", thanks.Text)
+	}
+	postJSON(t, base+"/api/send", map[string]any{"persona": "resident1", "text": "/khoancuatoi " + code[1]})
+	menu, _ := waitBot(t, base, "resident1", seen, "Bạn muốn làm gì?")
+	if len(menu.Buttons) == 0 {
+		t.Fatalf("no buttons on %+v", menu)
+	}
+	postJSON(t, base+"/api/send", map[string]any{"persona": "head", "text": "/start"})
+	waitBot(t, base, "head", 0, "")
+	before := map[string][]demo.ChatMessage{}
+	for _, p := range demo.DefaultPersonas() {
+		before[p.Key] = getChat(t, base, p.Key)
+	}
+	stop()
+
+	base, _ = runDemo(t, env)
+	after := map[string][]demo.ChatMessage{}
+	for _, p := range demo.DefaultPersonas() {
+		// A reply still on its way when the chats were read before the
+		// restart may follow what was read.
+		got, want := getChat(t, base, p.Key), before[p.Key]
+		after[p.Key] = got
+		if len(got) < len(want) {
+			t.Errorf("%s after the restart: %d messages, want the %d of before", p.Key, len(got), len(want))
+			continue
+		}
+		for i := range want {
+			if got[i].ID != want[i].ID || got[i].Text != want[i].Text || got[i].HTML != want[i].HTML ||
+				got[i].Mine != want[i].Mine || fmt.Sprint(got[i].Buttons) != fmt.Sprint(want[i].Buttons) || got[i].Photo != want[i].Photo {
+				t.Errorf("%s message %d after the restart: %+v, want %+v", p.Key, i, got[i], want[i])
+			}
+		}
+	}
+
+	// The group's next message is what is said in it now: no welcome first.
+	kept := len(after["group"])
+	if kept == 0 {
+		t.Fatal("the group's history did not come back")
+	}
+	postJSON(t, base+"/api/send", map[string]any{"persona": "group", "text": "/tongket DIEUHOA"})
+	waitBot(t, base, "group", kept, "DIEUHOA")
+	group := getChat(t, base, "group")
+	if !group[kept].Mine {
+		t.Errorf("after the restart the group got %q before anything was said in it", group[kept].Text)
+	}
+	if group[kept].ID <= group[kept-1].ID {
+		t.Errorf("a new message in the group has id %d, not after the kept %d", group[kept].ID, group[kept-1].ID)
+	}
+
+	// A button of the menu sent before the restart does something.
+	old := after["resident1"]
+	postJSON(t, base+"/api/press", map[string]any{"persona": "resident1", "messageId": menu.ID, "data": menu.Buttons[0][0].Data})
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		msgs := getChat(t, base, "resident1")
+		if len(msgs) > len(old) {
+			if msgs[len(old)].ID <= old[len(old)-1].ID {
+				t.Errorf("a new message has id %d, not after the kept %d", msgs[len(old)].ID, old[len(old)-1].ID)
+			}
+			break
+		}
+		if i := slices.IndexFunc(msgs, func(m demo.ChatMessage) bool { return m.ID == menu.ID }); i >= 0 && msgs[i].Text != menu.Text {
+			break // the menu itself was edited
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pressing %q on the menu kept from before the restart changed nothing", menu.Buttons[0][0].Text)
+		}
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"os/signal"
 	"syscall"
 	_ "time/tzdata" // schedules use Asia/Ho_Chi_Minh even where the system has no zone files
+
+	"github.com/danvan/danvan/internal/dirlock"
 )
 
 const usage = `danvan — the skilful mass mobilisation (dân vận khéo) bot
@@ -85,6 +87,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 		if cfg.TelegramToken == "" {
 			return errors.New("TELEGRAM_TOKEN is not set: create a bot with @BotFather and export its token")
+		}
+		if cfg.DatabaseURL == "" {
+			// The private PostgreSQL's folder is this process's while it
+			// serves: `danvan demo --fresh` on it is refused.
+			lock, err := dirlock.Acquire(cfg.DataDir, "danvan serve")
+			if err != nil {
+				return err
+			}
+			defer lock.Release()
 		}
 		if err := m.Open(ctx); err != nil {
 			return err

@@ -27,6 +27,7 @@ func TestMain(m *testing.M) {
 		// same clock, to be killed (failure_helpers_test.go).
 		os.Exit(runChild(mode))
 	}
+	checkChromium()
 	os.Exit(pgtest.Run(m, store.Migrate))
 }
 

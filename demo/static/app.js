@@ -14,6 +14,7 @@ const T = {
 let lang = localStorage.getItem("danvan-demo-lang") || "vi";
 let personas = [];
 let jobs = [];
+let token = ""; // the page's token, for uploads
 const columns = new Map(); // persona key -> {log, lastJSON}
 
 function el(tag, cls, text) {
@@ -25,6 +26,7 @@ function el(tag, cls, text) {
 
 async function api(method, path, body) {
   const opts = { method, headers: {} };
+  if (token) opts.headers["X-Danvan-Token"] = token;
   if (body instanceof FormData) {
     opts.body = body; // the browser sets the multipart boundary
   } else if (body !== undefined) {
@@ -67,7 +69,7 @@ function applyLang() {
 
 async function runJob(name) {
   try {
-    const r = await api("POST", "/api/jobs/" + encodeURIComponent(name));
+    const r = await api("POST", "/api/jobs/" + encodeURIComponent(name), {});
     status(T[lang].ran + ": " + r.output);
   } catch (e) { status(T[lang].failed + ": " + e.message); }
 }
@@ -212,6 +214,7 @@ document.getElementById("lang").addEventListener("click", () => {
   const data = await api("GET", "/api/personas");
   personas = data.personas;
   jobs = data.jobs || [];
+  token = data.token;
   personas.forEach(buildColumn);
   applyLang();
   listen();

@@ -342,6 +342,21 @@ func (s *Server) clearStaleLock(path string) {
 	_ = os.Remove(path)
 }
 
+// Running returns the pid of the PostgreSQL server running on dir (an
+// Options.Dir), if one runs there, whoever started it: a folder is not to
+// be removed from under it.
+func Running(dir string) (pid int, ok bool) {
+	dataDir := filepath.Join(dir, "data")
+	_, pid, err := readLockFile(filepath.Join(dataDir, "postmaster.pid"))
+	if err != nil {
+		return 0, false
+	}
+	if abs, err := filepath.Abs(dataDir); err == nil {
+		dataDir = abs
+	}
+	return pid, isPostmasterOf(pid, dataDir)
+}
+
 // readLockFile reads a postmaster.pid-style file: the pid on line 1 (negated
 // for a single-user postgres), then data folder, start time, port, socket
 // folder, listen address, shared memory key and status.

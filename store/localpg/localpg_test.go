@@ -89,6 +89,9 @@ func TestStartStopRestartReuse(t *testing.T) {
 	if _, err := pgx.ParseConfig(s1.URL(Database)); err != nil {
 		t.Fatalf("pgx rejects %s: %v", s1.URL(Database), err)
 	}
+	if pid, ok := Running(dir); !ok || pid != s1.proc.Pid {
+		t.Fatalf("Running = %d %v, want the server's pid %d", pid, ok, s1.proc.Pid)
+	}
 	c1 := connect(t, s1.URL(Database))
 	if n := queryInt(t, c1, "SELECT 1"); n != 1 {
 		t.Fatalf("SELECT 1 = %d", n)
@@ -139,6 +142,9 @@ func TestStartStopRestartReuse(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "data", "postmaster.pid")); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("postmaster.pid after a clean stop: %v", err)
+	}
+	if pid, ok := Running(dir); ok {
+		t.Fatalf("Running after Stop = %d", pid)
 	}
 
 	s3 := start(t, dir, false)

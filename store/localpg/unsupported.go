@@ -30,3 +30,4 @@ func (s *Server) SocketDir() string                   { return "" }
 func (s *Server) Dir() string                         { return "" }
 func (s *Server) Owned() bool                         { return false }
 func (s *Server) Stop() error                         { return nil }
+func Running(string) (int, bool)                      { return 0, false }
