@@ -120,6 +120,8 @@ func TestDemoInBrowser(t *testing.T) {
 	press(t, ctx, "resident1", "Tiền")
 	waitText(t, ctx, "resident1", "Bạn ủng hộ bao nhiêu?")
 	press(t, ctx, "resident1", "500.000 ₫")
+	waitText(t, ctx, "resident1", "Bạn định nộp vào khi nào?")
+	press(t, ctx, "resident1", "Khi chiến dịch kết thúc")
 	waitText(t, ctx, "resident1", "Xác nhận đăng ký ủng hộ 500.000 ₫")
 	press(t, ctx, "resident1", "ghi tên tôi")
 	chat := waitText(t, ctx, "resident1", "Đã ghi nhận khoản ủng hộ #")
