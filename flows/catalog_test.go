@@ -1,7 +1,13 @@
 package flows
 
 import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"slices"
 	"strings"
 	"testing"
@@ -11,22 +17,82 @@ import (
 
 var verb = regexp.MustCompile(`%[-+# 0]*[0-9]*[a-z%]`)
 
-// Every message exists in both languages with the same arguments in the
-// same order, so a translation can never print %!d(string=…).
-func TestCatalogueIsComplete(t *testing.T) {
-	for m := msgWelcome; m <= msgCmdCancel; m++ {
-		if _, ok := catalogue[m]; !ok {
-			t.Errorf("message %d is missing", m)
-		}
+// Every text exists in both languages with the same arguments in the same
+// order, so a translation can never print %!d(string=…), and every text is
+// said somewhere: the texts are read from the package's source.
+func TestTextsAreCompleteAndUsed(t *testing.T) {
+	fset := token.NewFileSet()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
 	}
-	for m, pair := range catalogue {
+	texts := map[string][2]string{}
+	uses := map[string]int{}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.ValueSpec:
+				for i, id := range n.Names {
+					if i >= len(n.Values) {
+						break
+					}
+					lit, ok := n.Values[i].(*ast.CompositeLit)
+					if !ok || fmt.Sprint(lit.Type) != "msg" {
+						continue
+					}
+					if len(lit.Elts) != 2 {
+						t.Errorf("%s: %d languages", id.Name, len(lit.Elts))
+						continue
+					}
+					texts[id.Name] = [2]string{stringOf(t, lit.Elts[0]), stringOf(t, lit.Elts[1])}
+					uses[id.Name]-- // the declaration is not a use
+				}
+			case *ast.Ident:
+				uses[n.Name]++
+			}
+			return true
+		})
+	}
+	if len(texts) < 400 {
+		t.Fatalf("found %d texts; the test reads the source wrongly", len(texts))
+	}
+	for name, pair := range texts {
 		if pair[0] == "" || pair[1] == "" {
-			t.Errorf("message %d lacks a language: %q", m, pair)
+			t.Errorf("%s lacks a language: %q", name, pair)
 		}
 		if vi, en := verb.FindAllString(pair[0], -1), verb.FindAllString(pair[1], -1); !slices.Equal(vi, en) {
-			t.Errorf("message %d: Vietnamese verbs %v, English verbs %v", m, vi, en)
+			t.Errorf("%s: Vietnamese verbs %v, English verbs %v", name, vi, en)
+		}
+		if uses[name] < 1 {
+			t.Errorf("%s is never said", name)
 		}
 	}
+}
+
+// stringOf evaluates a string literal or a sum of them.
+func stringOf(t *testing.T, e ast.Expr) string {
+	t.Helper()
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		s, err := strconv.Unquote(e.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	case *ast.BinaryExpr:
+		return stringOf(t, e.X) + stringOf(t, e.Y)
+	case *ast.ParenExpr:
+		return stringOf(t, e.X)
+	}
+	t.Fatalf("a text is not a string literal: %T", e)
+	return ""
 }
 
 func TestLanguage(t *testing.T) {

@@ -212,21 +212,10 @@ func (tr *turn) decideClaim(args string, accept bool) (string, error) {
 		map[string]any{"status": claimPending}, map[string]any{"status": claimAccepted, "receipt": r.ID})
 }
 
-// Texts of the claim buttons, numbered apart from the receipts' texts.
-const (
-	msgClaimAcceptButton msg = 1500 + iota
-	msgClaimRejectButton
-	msgClaimNoticeDone
-	msgClaimAcceptedOutcome
-	msgClaimRejectedOutcome
+var (
+	msgClaimAcceptButton    = msg{"✅ Đã nhận", "✅ Received"}
+	msgClaimRejectButton    = msg{"✖ Chưa nhận", "✖ Not received"}
+	msgClaimNoticeDone      = msg{"Báo nộp số %d", "Payment claim %d"}
+	msgClaimAcceptedOutcome = msg{"→ <b>✅ Đã chấp nhận và ghi nhận</b>", "→ <b>✅ Accepted and recorded</b>"}
+	msgClaimRejectedOutcome = msg{"→ <b>✖ Đã từ chối: chưa nhận</b>", "→ <b>✖ Rejected: not received</b>"}
 )
-
-func init() {
-	registerTexts(map[msg][2]string{
-		msgClaimAcceptButton:    {"✅ Đã nhận", "✅ Received"},
-		msgClaimRejectButton:    {"✖ Chưa nhận", "✖ Not received"},
-		msgClaimNoticeDone:      {"Báo nộp số %d", "Payment claim %d"},
-		msgClaimAcceptedOutcome: {"→ <b>✅ Đã chấp nhận và ghi nhận</b>", "→ <b>✅ Accepted and recorded</b>"},
-		msgClaimRejectedOutcome: {"→ <b>✖ Đã từ chối: chưa nhận</b>", "→ <b>✖ Rejected: not received</b>"},
-	})
-}

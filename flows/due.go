@@ -173,27 +173,14 @@ func dayOfEpoch(n int64) time.Time {
 	return time.Unix(n*86400, 0).UTC()
 }
 
-const (
-	msgAskDue msg = 6500 + iota
-	msgDueMonthButton
-	msgDueEndButton
-	msgDueNoneButton
-	msgDueDefaultDays
-	msgDueDefaultEnd
-	msgDueDefaultNone
-	msgDueLine
+var (
+	msgAskDue = msg{"Bạn định nộp vào khi nào? Chọn bên dưới, hoặc gõ ngày/tháng, ví dụ <code>15/12</code>.",
+		"When do you mean to pay? Choose below, or type day/month, e.g. <code>15/12</code>."}
+	msgDueMonthButton = msg{"Cuối tháng %d (%s)", "End of month %d (%s)"}
+	msgDueEndButton   = msg{"Khi chiến dịch kết thúc (%s)", "When the campaign ends (%s)"}
+	msgDueNoneButton  = msg{"Không hẹn ngày", "No date"}
+	msgDueDefaultDays = msg{"Nếu không hẹn, hạn nộp là %d ngày sau hôm nay (%s).", "Without a date, it is due %d days from today (%s)."}
+	msgDueDefaultEnd  = msg{"Nếu không hẹn, hạn nộp là ngày chiến dịch kết thúc (%s).", "Without a date, it is due when the campaign ends (%s)."}
+	msgDueDefaultNone = msg{"Nếu không hẹn, bot sẽ không nhắc hạn nộp.", "Without a date, there will be no reminders."}
+	msgDueLine        = msg{"\nHạn nộp: <b>%s</b>.", "\nDue: <b>%s</b>."}
 )
-
-func init() {
-	registerTexts(map[msg][2]string{
-		msgAskDue: {"Bạn định nộp vào khi nào? Chọn bên dưới, hoặc gõ ngày/tháng, ví dụ <code>15/12</code>.",
-			"When do you mean to pay? Choose below, or type day/month, e.g. <code>15/12</code>."},
-		msgDueMonthButton: {"Cuối tháng %d (%s)", "End of month %d (%s)"},
-		msgDueEndButton:   {"Khi chiến dịch kết thúc (%s)", "When the campaign ends (%s)"},
-		msgDueNoneButton:  {"Không hẹn ngày", "No date"},
-		msgDueDefaultDays: {"Nếu không hẹn, hạn nộp là %d ngày sau hôm nay (%s).", "Without a date, it is due %d days from today (%s)."},
-		msgDueDefaultEnd:  {"Nếu không hẹn, hạn nộp là ngày chiến dịch kết thúc (%s).", "Without a date, it is due when the campaign ends (%s)."},
-		msgDueDefaultNone: {"Nếu không hẹn, bot sẽ không nhắc hạn nộp.", "Without a date, there will be no reminders."},
-		msgDueLine:        {"\nHạn nộp: <b>%s</b>.", "\nDue: <b>%s</b>."},
-	})
-}

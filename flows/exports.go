@@ -237,58 +237,41 @@ func (tr *turn) reportsFor(gs danvan.Grants, d danvan.ExportData, area danvan.Ar
 	return false
 }
 
-const (
-	msgExNoRole msg = 6000 + iota
-	msgExUsage
-	msgExUnknown
-	msgExOutside
-	msgExEmpty
-	msgExTooLarge
-	msgExCaption
-	msgExCSVCaption
-	msgAnUsage
-	msgAnUnknownArea
-	msgAnOutside
-	msgAnCaption
+var (
+	msgExNoRole = msg{
+		"Chỉ cán bộ, thủ quỹ hoặc quản trị viên xuất được số liệu.",
+		"Only cadres, treasurers and admins can export figures.",
+	}
+	msgExUsage = msg{
+		"\nCách dùng: <code>/xuat</code> (đơn vị của bạn), <code>/xuat DIEUHOA</code> (một chiến dịch), <code>/xuat MTTQ-YG 2026</code> (một đơn vị, một năm) hoặc <code>/xuat YG</code> (một địa bàn).",
+		"\nUsage: <code>/export</code> (your unit), <code>/export DIEUHOA</code> (a campaign), <code>/export MTTQ-YG 2026</code> (a unit, a year) or <code>/export YG</code> (an area).",
+	}
+	msgExUnknown = msg{
+		"Không có chiến dịch, đơn vị hay địa bàn nào mã <b>%s</b>.",
+		"No campaign, unit or area has the code <b>%s</b>.",
+	}
+	msgExOutside = msg{
+		"Số liệu này có chiến dịch %s của đơn vị khác; bạn chỉ xuất được chiến dịch của đơn vị mình.",
+		"These figures include campaign %s of another unit; you can export your own unit's campaigns only.",
+	}
+	msgExEmpty    = msg{"Không có chiến dịch nào trong phạm vi này.", "No campaign in that scope."}
+	msgExTooLarge = msg{
+		"Tệp xuất quá lớn để gửi qua chat (%s MB). Hãy xuất theo từng chiến dịch hoặc từng năm, hoặc nhờ quản trị viên chạy <code>danvan export</code>.",
+		"The export is too large to send in the chat (%s MB). Export one campaign or one year at a time, or ask an admin to run <code>danvan export</code>.",
+	}
+	msgExCaption = msg{
+		"📊 %d chiến dịch, %d khoản ủng hộ, %d lượt thu — số liệu đến ngày %s.",
+		"📊 %d campaigns, %d pledges, %d receipts — figures as of %s.",
+	}
+	msgExCSVCaption = msg{"Các bảng trên dạng CSV (UTF-8).", "The same tables as CSV (UTF-8)."}
+	msgAnUsage      = msg{
+		"\nCách dùng: <code>/baocaonam</code> (địa bàn của đơn vị bạn, năm nay) hoặc <code>/baocaonam YG 2026</code>.",
+		"\nUsage: <code>/annual</code> (your unit's area, this year) or <code>/annual YG 2026</code>.",
+	}
+	msgAnUnknownArea = msg{"Không có địa bàn nào mã <b>%s</b>.", "No area has the code <b>%s</b>."}
+	msgAnOutside     = msg{
+		"Bạn chỉ lấy được báo cáo năm của địa bàn đơn vị mình phụ trách, không phải %s.",
+		"You can have the annual report of your own unit's area only, not %s.",
+	}
+	msgAnCaption = msg{"📑 Báo cáo năm %d — %s", "📑 Annual report %d — %s"}
 )
-
-func init() {
-	registerTexts(map[msg][2]string{
-		msgExNoRole: {
-			"Chỉ cán bộ, thủ quỹ hoặc quản trị viên xuất được số liệu.",
-			"Only cadres, treasurers and admins can export figures.",
-		},
-		msgExUsage: {
-			"\nCách dùng: <code>/xuat</code> (đơn vị của bạn), <code>/xuat DIEUHOA</code> (một chiến dịch), <code>/xuat MTTQ-YG 2026</code> (một đơn vị, một năm) hoặc <code>/xuat YG</code> (một địa bàn).",
-			"\nUsage: <code>/export</code> (your unit), <code>/export DIEUHOA</code> (a campaign), <code>/export MTTQ-YG 2026</code> (a unit, a year) or <code>/export YG</code> (an area).",
-		},
-		msgExUnknown: {
-			"Không có chiến dịch, đơn vị hay địa bàn nào mã <b>%s</b>.",
-			"No campaign, unit or area has the code <b>%s</b>.",
-		},
-		msgExOutside: {
-			"Số liệu này có chiến dịch %s của đơn vị khác; bạn chỉ xuất được chiến dịch của đơn vị mình.",
-			"These figures include campaign %s of another unit; you can export your own unit's campaigns only.",
-		},
-		msgExEmpty: {"Không có chiến dịch nào trong phạm vi này.", "No campaign in that scope."},
-		msgExTooLarge: {
-			"Tệp xuất quá lớn để gửi qua chat (%s MB). Hãy xuất theo từng chiến dịch hoặc từng năm, hoặc nhờ quản trị viên chạy <code>danvan export</code>.",
-			"The export is too large to send in the chat (%s MB). Export one campaign or one year at a time, or ask an admin to run <code>danvan export</code>.",
-		},
-		msgExCaption: {
-			"📊 %d chiến dịch, %d khoản ủng hộ, %d lượt thu — số liệu đến ngày %s.",
-			"📊 %d campaigns, %d pledges, %d receipts — figures as of %s.",
-		},
-		msgExCSVCaption: {"Các bảng trên dạng CSV (UTF-8).", "The same tables as CSV (UTF-8)."},
-		msgAnUsage: {
-			"\nCách dùng: <code>/baocaonam</code> (địa bàn của đơn vị bạn, năm nay) hoặc <code>/baocaonam YG 2026</code>.",
-			"\nUsage: <code>/annual</code> (your unit's area, this year) or <code>/annual YG 2026</code>.",
-		},
-		msgAnUnknownArea: {"Không có địa bàn nào mã <b>%s</b>.", "No area has the code <b>%s</b>."},
-		msgAnOutside: {
-			"Bạn chỉ lấy được báo cáo năm của địa bàn đơn vị mình phụ trách, không phải %s.",
-			"You can have the annual report of your own unit's area only, not %s.",
-		},
-		msgAnCaption: {"📑 Báo cáo năm %d — %s", "📑 Annual report %d — %s"},
-	})
-}

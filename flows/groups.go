@@ -455,7 +455,7 @@ func (tr *turn) schedule(args string) error {
 		return err
 	}
 	newDay, newHour, problem := parseSchedule(args)
-	if problem != 0 {
+	if problem != (msg{}) {
 		tr.say(t(tr.lang, problem, esc(truncate(strings.TrimSpace(args), 30))) + t(tr.lang, msgSUsage) + t(tr.lang, msgSKept, current))
 		return nil
 	}
@@ -543,129 +543,88 @@ func parseSchedule(s string) (weekday, hour int, problem msg) {
 	if err != nil || h > 23 {
 		return 0, 0, msgSBadHour
 	}
-	return day, h, 0
+	return day, h, msg{}
 }
 
-const (
-	msgLGroupOnly msg = 4000 + iota
-	msgLBack
-	msgLIntro
-	msgLNotAllowed
-	msgLState
-	msgLNone
-	msgLMenuAsk
-	msgLAreaButton
-	msgLUnitButton
-	msgLCampaignsButton
-	msgLDoneButton
-	msgLBackButton
-	msgLNoneButton
-	msgLAskArea
-	msgLAskUnit
-	msgLAskCampaigns
-	msgLNoCampaigns
-	msgLNotYours
-	msgLClosed
-	msgLDone
-	msgSCurrent
-	msgSUsage
-	msgSKept
-	msgSChanged
-	msgSNotAllowed
-	msgSNeedBoth
-	msgSBadDay
-	msgSBadHour
-	msgSWhen
-	msgSMonday
-	msgSTuesday
-	msgSWednesday
-	msgSThursday
-	msgSFriday
-	msgSSaturday
-	msgSSunday
+var (
+	msgLGroupOnly = msg{
+		"Lệnh này dùng trong nhóm chat của ban vận động: thêm bot vào nhóm rồi gõ lệnh ở đó.",
+		"This command works in a committee's group chat: add me to the group and send it there.",
+	}
+	msgLIntro = msg{
+		"👋 Xin chào cả nhóm! Tôi là bot <b>Dân vận khéo</b>. Trong nhóm này tôi sẽ:\n" +
+			"• gửi tổng kết tuần của các chiến dịch (%s)\n" +
+			"• báo tin khi một chiến dịch nhận được 50%% và 100%% mục tiêu\n" +
+			"• trả lời <code>/tongket MÃ</code> cho mọi người.\n\n" +
+			"Cán bộ, quản trị: gõ /lienket để liên kết nhóm với khu vực, đơn vị hoặc chiến dịch; /lichtongket để đổi lịch tổng kết.",
+		"👋 Hello everyone! I am the <b>Skilful Mass Mobilisation</b> bot. In this group I will:\n" +
+			"• send a weekly summary of the campaigns (%s)\n" +
+			"• announce when a campaign has received 50%% and 100%% of its goal\n" +
+			"• answer <code>/summary CODE</code> for anyone.\n\n" +
+			"Cadres and admins: send /linkgroup to link this group to an area, a unit or campaigns; /schedule to change the summary's day and hour.",
+	}
+	msgLNotAllowed = msg{
+		"Chỉ cán bộ hoặc quản trị mới liên kết được nhóm.",
+		"Only cadres and admins can link this group.",
+	}
+	msgLBack = msg{
+		"👋 Tôi đã trở lại nhóm: tổng kết tuần vẫn gửi vào %s, và tin báo khi chiến dịch đạt 50%% và 100%% mục tiêu.",
+		"👋 I am back in the group: the weekly summary still comes %s, with a notice when a campaign reaches 50%% and 100%% of its goal.",
+	}
+	msgLState = msg{
+		"🔗 <b>Liên kết của nhóm</b>\nKhu vực: %s\nĐơn vị: %s\nChiến dịch: %s",
+		"🔗 <b>This group's links</b>\nArea: %s\nUnit: %s\nCampaigns: %s",
+	}
+	msgLNone            = msg{"chưa có", "none"}
+	msgLMenuAsk         = msg{"\n\nChọn mục muốn đổi:", "\n\nChoose what to change:"}
+	msgLAreaButton      = msg{"🏘 Khu vực", "🏘 Area"}
+	msgLUnitButton      = msg{"🏢 Đơn vị", "🏢 Unit"}
+	msgLCampaignsButton = msg{"📋 Chiến dịch", "📋 Campaigns"}
+	msgLDoneButton      = msg{"✔ Xong", "✔ Done"}
+	msgLBackButton      = msg{"« Quay lại", "« Back"}
+	msgLNoneButton      = msg{"Không liên kết", "None"}
+	msgLAskArea         = msg{"Liên kết nhóm với khu vực nào?", "Which area should this group follow?"}
+	msgLAskUnit         = msg{"Liên kết nhóm với đơn vị nào?", "Which unit should this group follow?"}
+	msgLAskCampaigns    = msg{
+		"\n\nBấm để liên kết (✅) hoặc bỏ liên kết (⬜) từng chiến dịch:",
+		"\n\nPress to link (✅) or unlink (⬜) each campaign:",
+	}
+	msgLNoCampaigns = msg{"\n\nĐơn vị của bạn chưa có chiến dịch nào.", "\n\nYour units have no campaigns yet."}
+	msgLNotYours    = msg{"Bạn không phụ trách mục này.", "This is not yours to link."}
+	msgLClosed      = msg{"Chiến dịch này đã kết thúc.", "This campaign is closed."}
+	msgLDone        = msg{
+		"\n\n✔ Đã lưu. Nhóm sẽ nhận tổng kết tuần của các chiến dịch này; gõ /lichtongket để xem hoặc đổi lịch.",
+		"\n\n✔ Saved. This group will get the weekly summary of these campaigns; send /schedule to see or change when.",
+	}
+	msgSCurrent = msg{"🗓 Lịch tổng kết tuần của nhóm: <b>%s</b>.", "🗓 This group's weekly summary: <b>%s</b>."}
+	msgSUsage   = msg{
+		"\nĐổi lịch: <code>/lichtongket thu2 8</code> (thứ Hai 8:00) hoặc <code>/lichtongket CN 20</code> (Chủ nhật 20:00).",
+		"\nTo change it: <code>/schedule mon 8</code> (Monday 8:00) or <code>/schedule sun 20</code> (Sunday 20:00).",
+	}
+	msgSKept       = msg{"\nLịch cũ vẫn giữ nguyên: <b>%s</b>.", "\nThe schedule stays as it was: <b>%s</b>."}
+	msgSChanged    = msg{"🗓 Đã đổi lịch tổng kết tuần của nhóm: <b>%s</b>.", "🗓 This group's weekly summary is now on <b>%s</b>."}
+	msgSNotAllowed = msg{"Chỉ cán bộ phụ trách nhóm hoặc quản trị mới đổi được lịch tổng kết.", "Only the group's cadres and admins can change its schedule."}
+	msgSNeedBoth   = msg{
+		"Lịch <code>%s</code> chưa đủ: cần cả ngày trong tuần và giờ.",
+		"The schedule <code>%s</code> is incomplete: it needs a day of the week and an hour.",
+	}
+	msgSBadDay = msg{
+		"Bot không hiểu ngày trong <code>%s</code>: hãy gõ thu2 … thu7 hoặc CN.",
+		"I can't read the day in <code>%s</code>: use mon … sun.",
+	}
+	msgSBadHour = msg{
+		"Giờ trong <code>%s</code> không hợp lệ: hãy gõ một giờ tròn từ 0 đến 23, ví dụ <code>8</code> hoặc <code>20h</code>.",
+		"The hour in <code>%s</code> is not valid: use a whole hour from 0 to 23, e.g. <code>8</code> or <code>20h</code>.",
+	}
+	msgSWhen      = msg{"%s %d:00", "%s %d:00"}
+	msgSMonday    = msg{"thứ Hai", "Monday"}
+	msgSTuesday   = msg{"thứ Ba", "Tuesday"}
+	msgSWednesday = msg{"thứ Tư", "Wednesday"}
+	msgSThursday  = msg{"thứ Năm", "Thursday"}
+	msgSFriday    = msg{"thứ Sáu", "Friday"}
+	msgSSaturday  = msg{"thứ Bảy", "Saturday"}
+	msgSSunday    = msg{"Chủ nhật", "Sunday"}
 )
-
-func init() {
-	registerTexts(map[msg][2]string{
-		msgLGroupOnly: {
-			"Lệnh này dùng trong nhóm chat của ban vận động: thêm bot vào nhóm rồi gõ lệnh ở đó.",
-			"This command works in a committee's group chat: add me to the group and send it there.",
-		},
-		msgLIntro: {
-			"👋 Xin chào cả nhóm! Tôi là bot <b>Dân vận khéo</b>. Trong nhóm này tôi sẽ:\n" +
-				"• gửi tổng kết tuần của các chiến dịch (%s)\n" +
-				"• báo tin khi một chiến dịch nhận được 50%% và 100%% mục tiêu\n" +
-				"• trả lời <code>/tongket MÃ</code> cho mọi người.\n\n" +
-				"Cán bộ, quản trị: gõ /lienket để liên kết nhóm với khu vực, đơn vị hoặc chiến dịch; /lichtongket để đổi lịch tổng kết.",
-			"👋 Hello everyone! I am the <b>Skilful Mass Mobilisation</b> bot. In this group I will:\n" +
-				"• send a weekly summary of the campaigns (%s)\n" +
-				"• announce when a campaign has received 50%% and 100%% of its goal\n" +
-				"• answer <code>/summary CODE</code> for anyone.\n\n" +
-				"Cadres and admins: send /linkgroup to link this group to an area, a unit or campaigns; /schedule to change the summary's day and hour.",
-		},
-		msgLNotAllowed: {
-			"Chỉ cán bộ hoặc quản trị mới liên kết được nhóm.",
-			"Only cadres and admins can link this group.",
-		},
-		msgLBack: {
-			"👋 Tôi đã trở lại nhóm: tổng kết tuần vẫn gửi vào %s, và tin báo khi chiến dịch đạt 50%% và 100%% mục tiêu.",
-			"👋 I am back in the group: the weekly summary still comes %s, with a notice when a campaign reaches 50%% and 100%% of its goal.",
-		},
-		msgLState: {
-			"🔗 <b>Liên kết của nhóm</b>\nKhu vực: %s\nĐơn vị: %s\nChiến dịch: %s",
-			"🔗 <b>This group's links</b>\nArea: %s\nUnit: %s\nCampaigns: %s",
-		},
-		msgLNone:            {"chưa có", "none"},
-		msgLMenuAsk:         {"\n\nChọn mục muốn đổi:", "\n\nChoose what to change:"},
-		msgLAreaButton:      {"🏘 Khu vực", "🏘 Area"},
-		msgLUnitButton:      {"🏢 Đơn vị", "🏢 Unit"},
-		msgLCampaignsButton: {"📋 Chiến dịch", "📋 Campaigns"},
-		msgLDoneButton:      {"✔ Xong", "✔ Done"},
-		msgLBackButton:      {"« Quay lại", "« Back"},
-		msgLNoneButton:      {"Không liên kết", "None"},
-		msgLAskArea:         {"Liên kết nhóm với khu vực nào?", "Which area should this group follow?"},
-		msgLAskUnit:         {"Liên kết nhóm với đơn vị nào?", "Which unit should this group follow?"},
-		msgLAskCampaigns: {
-			"\n\nBấm để liên kết (✅) hoặc bỏ liên kết (⬜) từng chiến dịch:",
-			"\n\nPress to link (✅) or unlink (⬜) each campaign:",
-		},
-		msgLNoCampaigns: {"\n\nĐơn vị của bạn chưa có chiến dịch nào.", "\n\nYour units have no campaigns yet."},
-		msgLNotYours:    {"Bạn không phụ trách mục này.", "This is not yours to link."},
-		msgLClosed:      {"Chiến dịch này đã kết thúc.", "This campaign is closed."},
-		msgLDone: {
-			"\n\n✔ Đã lưu. Nhóm sẽ nhận tổng kết tuần của các chiến dịch này; gõ /lichtongket để xem hoặc đổi lịch.",
-			"\n\n✔ Saved. This group will get the weekly summary of these campaigns; send /schedule to see or change when.",
-		},
-		msgSCurrent: {"🗓 Lịch tổng kết tuần của nhóm: <b>%s</b>.", "🗓 This group's weekly summary: <b>%s</b>."},
-		msgSUsage: {
-			"\nĐổi lịch: <code>/lichtongket thu2 8</code> (thứ Hai 8:00) hoặc <code>/lichtongket CN 20</code> (Chủ nhật 20:00).",
-			"\nTo change it: <code>/schedule mon 8</code> (Monday 8:00) or <code>/schedule sun 20</code> (Sunday 20:00).",
-		},
-		msgSKept:       {"\nLịch cũ vẫn giữ nguyên: <b>%s</b>.", "\nThe schedule stays as it was: <b>%s</b>."},
-		msgSChanged:    {"🗓 Đã đổi lịch tổng kết tuần của nhóm: <b>%s</b>.", "🗓 This group's weekly summary is now on <b>%s</b>."},
-		msgSNotAllowed: {"Chỉ cán bộ phụ trách nhóm hoặc quản trị mới đổi được lịch tổng kết.", "Only the group's cadres and admins can change its schedule."},
-		msgSNeedBoth: {
-			"Lịch <code>%s</code> chưa đủ: cần cả ngày trong tuần và giờ.",
-			"The schedule <code>%s</code> is incomplete: it needs a day of the week and an hour.",
-		},
-		msgSBadDay: {
-			"Bot không hiểu ngày trong <code>%s</code>: hãy gõ thu2 … thu7 hoặc CN.",
-			"I can't read the day in <code>%s</code>: use mon … sun.",
-		},
-		msgSBadHour: {
-			"Giờ trong <code>%s</code> không hợp lệ: hãy gõ một giờ tròn từ 0 đến 23, ví dụ <code>8</code> hoặc <code>20h</code>.",
-			"The hour in <code>%s</code> is not valid: use a whole hour from 0 to 23, e.g. <code>8</code> or <code>20h</code>.",
-		},
-		msgSWhen:      {"%s %d:00", "%s %d:00"},
-		msgSMonday:    {"thứ Hai", "Monday"},
-		msgSTuesday:   {"thứ Ba", "Tuesday"},
-		msgSWednesday: {"thứ Tư", "Wednesday"},
-		msgSThursday:  {"thứ Năm", "Thursday"},
-		msgSFriday:    {"thứ Sáu", "Friday"},
-		msgSSaturday:  {"thứ Bảy", "Saturday"},
-		msgSSunday:    {"Chủ nhật", "Sunday"},
-	})
-}
 
 // auditGroup writes a change of what a group follows, or of its schedule,
 // to the audit trail (a campaign's, when it concerns one campaign).

@@ -17,42 +17,6 @@ const historyPerPage = 10
 
 const stepHistory = "i_history"
 
-const (
-	msgHistoryUsage msg = 2200 + iota
-	msgHistoryNotAllowed
-	msgHistoryNone
-	msgHistoryHeader
-	msgHistoryLine
-	msgHistoryOlder
-	msgHistoryNewer
-	msgSystem
-	msgYes
-	msgNo
-	msgEntityPledge
-	msgEntityReceipt
-	msgEntityCampaign
-	msgEntityProgress
-	msgEntityRole
-	msgEntityClaim
-	msgEntityInvitation
-	msgEntityGroup
-	msgEntityStatement
-	msgActionLinked
-	msgActionUnlinked
-	msgActionCreated
-	msgActionChanged
-	msgActionCancelled
-	msgActionReversed
-	msgActionRemoved
-	msgActionUsed
-	msgActionClosed
-	msgActionAccepted
-	msgActionRejected
-	msgActionReceived
-	msgActionReported
-	msgCmdHistory
-)
-
 func init() {
 	registerCommands(&command{names: []string{"history", "lichsu"}, private: (*turn).history})
 	registerActions(map[string]action{
@@ -67,42 +31,44 @@ func init() {
 			return tr.showHistory(c, int(offset), true)
 		}, stepHistory),
 	})
-	registerTexts(map[msg][2]string{
-		msgHistoryUsage:      {"Gõ <code>/lichsu MÃ</code> để xem lịch sử thay đổi của một chiến dịch, ví dụ <code>/lichsu DIEUHOA</code>.", "Send <code>/history CODE</code> to see a campaign's history, e.g. <code>/history DIEUHOA</code>."},
-		msgHistoryNotAllowed: {"Chỉ cán bộ của đơn vị phụ trách chiến dịch và quản trị viên mới xem được lịch sử thay đổi.", "Only cadres of the campaign's unit and admins can see its history."},
-		msgHistoryNone:       {"Chiến dịch <b>%s</b> chưa có thay đổi nào được ghi lại.", "Nothing has been recorded for <b>%s</b> yet."},
-		msgHistoryHeader:     {"<b>Lịch sử thay đổi: %s</b>\nMục %d–%d / %d, mới nhất trước.\n", "<b>History of %s</b>\nEntries %d–%d of %d, newest first.\n"},
-		msgHistoryLine:       {"\n<code>%s</code> · <b>%s</b>\n%s", "\n<code>%s</code> · <b>%s</b>\n%s"},
-		msgHistoryOlder:      {"‹ Cũ hơn", "‹ Older"},
-		msgHistoryNewer:      {"Mới hơn ›", "Newer ›"},
-		msgSystem:            {"hệ thống", "system"},
-		msgYes:               {"có", "yes"},
-		msgNo:                {"không", "no"},
-		msgEntityPledge:      {"Khoản ủng hộ", "Pledge"},
-		msgEntityReceipt:     {"Khoản đã nhận", "Receipt"},
-		msgEntityCampaign:    {"Chiến dịch", "Campaign"},
-		msgEntityProgress:    {"Tiến độ", "Progress"},
-		msgEntityRole:        {"Vai trò", "Role"},
-		msgEntityClaim:       {"Báo đã nộp", "Payment claim"},
-		msgEntityInvitation:  {"Lời mời", "Invitation"},
-		msgEntityGroup:       {"Nhóm chat", "Group chat"},
-		msgEntityStatement:   {"Sao kê", "Statement"},
-		msgActionLinked:      {"liên kết", "linked"},
-		msgActionUnlinked:    {"bỏ liên kết", "unlinked"},
-		msgActionCreated:     {"tạo mới", "created"},
-		msgActionChanged:     {"sửa", "changed"},
-		msgActionCancelled:   {"hủy", "cancelled"},
-		msgActionReversed:    {"đảo bút toán", "reversed"},
-		msgActionRemoved:     {"gỡ bỏ", "removed"},
-		msgActionUsed:        {"đã dùng", "used"},
-		msgActionClosed:      {"đóng", "closed"},
-		msgActionAccepted:    {"chấp nhận", "accepted"},
-		msgActionRejected:    {"từ chối", "rejected"},
-		msgActionReceived:    {"nhận thêm", "received"},
-		msgActionReported:    {"báo cáo", "reported"},
-		msgCmdHistory:        {"Lịch sử thay đổi của một chiến dịch", "A campaign's history"},
-	})
+
 }
+
+var (
+	msgHistoryUsage      = msg{"Gõ <code>/lichsu MÃ</code> để xem lịch sử thay đổi của một chiến dịch, ví dụ <code>/lichsu DIEUHOA</code>.", "Send <code>/history CODE</code> to see a campaign's history, e.g. <code>/history DIEUHOA</code>."}
+	msgHistoryNotAllowed = msg{"Chỉ cán bộ của đơn vị phụ trách chiến dịch và quản trị viên mới xem được lịch sử thay đổi.", "Only cadres of the campaign's unit and admins can see its history."}
+	msgHistoryNone       = msg{"Chiến dịch <b>%s</b> chưa có thay đổi nào được ghi lại.", "Nothing has been recorded for <b>%s</b> yet."}
+	msgHistoryHeader     = msg{"<b>Lịch sử thay đổi: %s</b>\nMục %d–%d / %d, mới nhất trước.\n", "<b>History of %s</b>\nEntries %d–%d of %d, newest first.\n"}
+	msgHistoryLine       = msg{"\n<code>%s</code> · <b>%s</b>\n%s", "\n<code>%s</code> · <b>%s</b>\n%s"}
+	msgHistoryOlder      = msg{"‹ Cũ hơn", "‹ Older"}
+	msgHistoryNewer      = msg{"Mới hơn ›", "Newer ›"}
+	msgSystem            = msg{"hệ thống", "system"}
+	msgYes               = msg{"có", "yes"}
+	msgNo                = msg{"không", "no"}
+	msgEntityPledge      = msg{"Khoản ủng hộ", "Pledge"}
+	msgEntityReceipt     = msg{"Khoản đã nhận", "Receipt"}
+	msgEntityCampaign    = msg{"Chiến dịch", "Campaign"}
+	msgEntityProgress    = msg{"Tiến độ", "Progress"}
+	msgEntityRole        = msg{"Vai trò", "Role"}
+	msgEntityClaim       = msg{"Báo đã nộp", "Payment claim"}
+	msgEntityInvitation  = msg{"Lời mời", "Invitation"}
+	msgEntityGroup       = msg{"Nhóm chat", "Group chat"}
+	msgEntityStatement   = msg{"Sao kê", "Statement"}
+	msgActionLinked      = msg{"liên kết", "linked"}
+	msgActionUnlinked    = msg{"bỏ liên kết", "unlinked"}
+	msgActionCreated     = msg{"tạo mới", "created"}
+	msgActionChanged     = msg{"sửa", "changed"}
+	msgActionCancelled   = msg{"hủy", "cancelled"}
+	msgActionReversed    = msg{"đảo bút toán", "reversed"}
+	msgActionRemoved     = msg{"gỡ bỏ", "removed"}
+	msgActionUsed        = msg{"đã dùng", "used"}
+	msgActionClosed      = msg{"đóng", "closed"}
+	msgActionAccepted    = msg{"chấp nhận", "accepted"}
+	msgActionRejected    = msg{"từ chối", "rejected"}
+	msgActionReceived    = msg{"nhận thêm", "received"}
+	msgActionReported    = msg{"báo cáo", "reported"}
+	msgCmdHistory        = msg{"Lịch sử thay đổi của một chiến dịch", "A campaign's history"}
+)
 
 var entityMessages = map[string]msg{
 	"pledge": msgEntityPledge, "receipt": msgEntityReceipt, "campaign": msgEntityCampaign, "progress": msgEntityProgress,

@@ -44,37 +44,6 @@ const (
 // The roles an invitation offers, as button arguments.
 var inviteRoles = []danvan.Role{danvan.RoleHead, danvan.RoleTreasurer, danvan.RoleCadre, danvan.RoleAdmin}
 
-const (
-	msgInviteNotAllowed msg = 2000 + iota
-	msgInviteAskRole
-	msgInviteAskZone
-	msgInviteAskUnit
-	msgInviteNoScope
-	msgInviteOutside
-	msgInviteCreated
-	msgInviteLinkStart
-	msgRoleHead
-	msgRoleTreasurer
-	msgRoleCadre
-	msgRoleAdmin
-	msgAsHead
-	msgAsTreasurer
-	msgAsCadre
-	msgAsAdmin
-	msgInvitationUsed
-	msgInvitationExpired
-	msgInvitationOwn
-	msgInvitationRevoked
-	msgInvitationAccepted
-	msgInvitationAlreadyHeld
-	msgCanHead
-	msgCanTreasurer
-	msgCanCadre
-	msgCanAdmin
-	msgInviterNotice
-	msgCmdInvite
-)
-
 func init() {
 	registerCommands(&command{names: []string{"invite", "moi"}, private: (*turn).invite})
 	registerActions(map[string]action{
@@ -82,67 +51,69 @@ func init() {
 		"is": on((*turn).chooseInviteScope, stepInviteScope),
 		"ix": on(cancelButton, stepInviteRole, stepInviteScope),
 	})
-	registerTexts(map[msg][2]string{
-		msgInviteNotAllowed: {"Chỉ quản trị viên và cán bộ đơn vị mới tạo được lời mời.", "Only admins and unit cadres can create invitations."},
-		msgInviteAskRole:    {"Mời một người nhận vai trò gì?", "Invite someone as what?"},
-		msgInviteAskZone:    {"Trưởng của khu (thôn) nào?", "Head of which zone?"},
-		msgInviteAskUnit:    {"%s của đơn vị nào?", "%s of which unit?"},
-		msgInviteNoScope:    {"Không có khu hay đơn vị nào bạn được mời người cho vai trò này.", "There is no zone or unit you may invite someone to for this role."},
-		msgInviteOutside: {
-			"Bạn chỉ được mời người cho đơn vị của mình và các khu thuộc địa bàn của đơn vị. Không có lời mời nào được tạo.",
-			"You may only invite people for your own unit and the zones of its area. No invitation was created.",
-		},
-		msgInviteCreated: {
-			"Đã tạo lời mời làm <b>%s</b>. Hãy gửi đường dẫn dưới đây cho đúng người đó; đường dẫn chỉ dùng được một lần và hết hạn lúc %s.\n\n%s",
-			"Invitation created as <b>%s</b>. Send the link below to that person only; it works once and expires at %s.\n\n%s",
-		},
-		msgInviteLinkStart: {"Người được mời gửi cho bot: <code>/start %s</code>", "The person sends the bot: <code>/start %s</code>"},
-		msgRoleHead:        {"Trưởng khu", "Zone head"},
-		msgRoleTreasurer:   {"Thủ quỹ", "Treasurer"},
-		msgRoleCadre:       {"Cán bộ đơn vị", "Unit cadre"},
-		msgRoleAdmin:       {"Quản trị viên", "Admin"},
-		msgAsHead:          {"trưởng %s", "head of %s"},
-		msgAsTreasurer:     {"thủ quỹ %s", "treasurer of %s"},
-		msgAsCadre:         {"cán bộ %s", "cadre of %s"},
-		msgAsAdmin:         {"quản trị viên", "admin"},
-		msgInvitationUsed: {
-			"Lời mời này đã được dùng rồi: mỗi lời mời chỉ dùng được một lần. Hãy xin người mời một lời mời mới.",
-			"This invitation has already been used: each works only once. Ask for a new one.",
-		},
-		msgInvitationExpired: {
-			"Lời mời này đã hết hạn lúc %s. Hãy xin người mời một lời mời mới.",
-			"This invitation expired at %s. Ask for a new one.",
-		},
-		msgInvitationOwn: {
-			"Đây là lời mời do chính bạn tạo. Hãy gửi nó cho người cần nhận vai trò.",
-			"You created this invitation. Send it to the person it is for.",
-		},
-		msgInvitationRevoked: {
-			"Lời mời này không còn hiệu lực: người gửi không còn quyền giao vai trò này. Hãy xin một lời mời mới.",
-			"This invitation is no longer valid: its sender may no longer give this role. Ask for a new one.",
-		},
-		msgInvitationAccepted:    {"Chào mừng! Từ nay bạn là <b>%s</b>.\n\n%s", "Welcome! You are now <b>%s</b>.\n\n%s"},
-		msgInvitationAlreadyHeld: {"Bạn đã là <b>%s</b> từ trước, không cần lời mời này. Lời mời đã được đánh dấu là đã dùng.", "You are already <b>%s</b>; this invitation is now marked as used."},
-		msgCanHead: {
-			"Bạn có thể ghi nhận các khoản đã nhận của các hộ trong khu (/xacnhan MÃ) và nhận nhắc việc về các khoản chưa nộp.",
-			"You can record what households of your zone have given (/confirm CODE) and get reminders about open pledges.",
-		},
-		msgCanTreasurer: {
-			"Bạn có thể ghi nhận và điều chỉnh các khoản đã nhận cho các chiến dịch của đơn vị (/xacnhan MÃ).",
-			"You can record and correct what was received for the unit's campaigns (/confirm CODE).",
-		},
-		msgCanCadre: {
-			"Bạn có thể tạo, sửa, đóng các chiến dịch của đơn vị, báo cáo tiến độ, mời người khác (/moi) và xem lịch sử thay đổi (/lichsu MÃ).",
-			"You can create, edit and close the unit's campaigns, report progress, invite others (/invite) and see a campaign's history (/history CODE).",
-		},
-		msgCanAdmin: {
-			"Bạn có thể làm mọi việc: mời người nhận vai trò (/moi), xem và gỡ vai trò (/vaitro), xem lịch sử thay đổi (/lichsu MÃ).",
-			"You can do everything: invite people to roles (/invite), list and remove roles (/roles), see a campaign's history (/history CODE).",
-		},
-		msgInviterNotice: {"<b>%s</b> đã nhận lời mời của bạn làm <b>%s</b>.", "<b>%s</b> accepted your invitation as <b>%s</b>."},
-		msgCmdInvite:     {"Mời người nhận vai trò", "Invite someone to a role"},
-	})
+
 }
+
+var (
+	msgInviteNotAllowed = msg{"Chỉ quản trị viên và cán bộ đơn vị mới tạo được lời mời.", "Only admins and unit cadres can create invitations."}
+	msgInviteAskRole    = msg{"Mời một người nhận vai trò gì?", "Invite someone as what?"}
+	msgInviteAskZone    = msg{"Trưởng của khu (thôn) nào?", "Head of which zone?"}
+	msgInviteAskUnit    = msg{"%s của đơn vị nào?", "%s of which unit?"}
+	msgInviteNoScope    = msg{"Không có khu hay đơn vị nào bạn được mời người cho vai trò này.", "There is no zone or unit you may invite someone to for this role."}
+	msgInviteOutside    = msg{
+		"Bạn chỉ được mời người cho đơn vị của mình và các khu thuộc địa bàn của đơn vị. Không có lời mời nào được tạo.",
+		"You may only invite people for your own unit and the zones of its area. No invitation was created.",
+	}
+	msgInviteCreated = msg{
+		"Đã tạo lời mời làm <b>%s</b>. Hãy gửi đường dẫn dưới đây cho đúng người đó; đường dẫn chỉ dùng được một lần và hết hạn lúc %s.\n\n%s",
+		"Invitation created as <b>%s</b>. Send the link below to that person only; it works once and expires at %s.\n\n%s",
+	}
+	msgInviteLinkStart = msg{"Người được mời gửi cho bot: <code>/start %s</code>", "The person sends the bot: <code>/start %s</code>"}
+	msgRoleHead        = msg{"Trưởng khu", "Zone head"}
+	msgRoleTreasurer   = msg{"Thủ quỹ", "Treasurer"}
+	msgRoleCadre       = msg{"Cán bộ đơn vị", "Unit cadre"}
+	msgRoleAdmin       = msg{"Quản trị viên", "Admin"}
+	msgAsHead          = msg{"trưởng %s", "head of %s"}
+	msgAsTreasurer     = msg{"thủ quỹ %s", "treasurer of %s"}
+	msgAsCadre         = msg{"cán bộ %s", "cadre of %s"}
+	msgAsAdmin         = msg{"quản trị viên", "admin"}
+	msgInvitationUsed  = msg{
+		"Lời mời này đã được dùng rồi: mỗi lời mời chỉ dùng được một lần. Hãy xin người mời một lời mời mới.",
+		"This invitation has already been used: each works only once. Ask for a new one.",
+	}
+	msgInvitationExpired = msg{
+		"Lời mời này đã hết hạn lúc %s. Hãy xin người mời một lời mời mới.",
+		"This invitation expired at %s. Ask for a new one.",
+	}
+	msgInvitationOwn = msg{
+		"Đây là lời mời do chính bạn tạo. Hãy gửi nó cho người cần nhận vai trò.",
+		"You created this invitation. Send it to the person it is for.",
+	}
+	msgInvitationRevoked = msg{
+		"Lời mời này không còn hiệu lực: người gửi không còn quyền giao vai trò này. Hãy xin một lời mời mới.",
+		"This invitation is no longer valid: its sender may no longer give this role. Ask for a new one.",
+	}
+	msgInvitationAccepted    = msg{"Chào mừng! Từ nay bạn là <b>%s</b>.\n\n%s", "Welcome! You are now <b>%s</b>.\n\n%s"}
+	msgInvitationAlreadyHeld = msg{"Bạn đã là <b>%s</b> từ trước, không cần lời mời này. Lời mời đã được đánh dấu là đã dùng.", "You are already <b>%s</b>; this invitation is now marked as used."}
+	msgCanHead               = msg{
+		"Bạn có thể ghi nhận các khoản đã nhận của các hộ trong khu (/xacnhan MÃ) và nhận nhắc việc về các khoản chưa nộp.",
+		"You can record what households of your zone have given (/confirm CODE) and get reminders about open pledges.",
+	}
+	msgCanTreasurer = msg{
+		"Bạn có thể ghi nhận và điều chỉnh các khoản đã nhận cho các chiến dịch của đơn vị (/xacnhan MÃ).",
+		"You can record and correct what was received for the unit's campaigns (/confirm CODE).",
+	}
+	msgCanCadre = msg{
+		"Bạn có thể tạo, sửa, đóng các chiến dịch của đơn vị, báo cáo tiến độ, mời người khác (/moi) và xem lịch sử thay đổi (/lichsu MÃ).",
+		"You can create, edit and close the unit's campaigns, report progress, invite others (/invite) and see a campaign's history (/history CODE).",
+	}
+	msgCanAdmin = msg{
+		"Bạn có thể làm mọi việc: mời người nhận vai trò (/moi), xem và gỡ vai trò (/vaitro), xem lịch sử thay đổi (/lichsu MÃ).",
+		"You can do everything: invite people to roles (/invite), list and remove roles (/roles), see a campaign's history (/history CODE).",
+	}
+	msgInviterNotice = msg{"<b>%s</b> đã nhận lời mời của bạn làm <b>%s</b>.", "<b>%s</b> accepted your invitation as <b>%s</b>."}
+	msgCmdInvite     = msg{"Mời người nhận vai trò", "Invite someone to a role"}
+)
 
 // roleName is the button label of a role.
 func roleName(lang string, r danvan.Role) string {

@@ -15,80 +15,8 @@ import (
 // date of an open pledge, or cancels it, while nothing has been received;
 // after that only a cadre of the campaign's unit can, with a reason.
 
-const (
-	msgMUsage msg = 3200 + iota
-	msgMEditUsage
-	msgMNotFound
-	msgMNotYours
-	msgMIsCancelled
-	msgMOnlyCadre
-	msgMChangedNotice
-	msgMCampaignClosed
-	msgMShow
-	msgMReceived
-	msgMChangeQty
-	msgMChangeDue
-	msgMCancel
-	msgMChanged
-	msgMAskQty
-	msgMAskDue
-	msgMDuePast
-	msgMBelowReceived
-	msgMSame
-	msgMAskCancel
-	msgMCancelYes
-	msgMCannotCancel
-	msgMAskReason
-	msgMBadReason
-	msgMDone
-)
-
 func init() {
-	registerTexts(map[msg][2]string{
-		msgMUsage:       {"Cú pháp: <code>/khoancuatoi MÃ</code>, ví dụ <code>/khoancuatoi K7Q2</code>. Gõ /cuatoi để xem mã các khoản của bạn.", "Usage: <code>/mypledge CODE</code>, e.g. <code>/mypledge K7Q2</code>. Send /mypledges to see your pledges' codes."},
-		msgMEditUsage:   {"Cú pháp: <code>/suakhoan MÃ</code>, ví dụ <code>/suakhoan K7Q2</code>.", "Usage: <code>/editpledge CODE</code>, e.g. <code>/editpledge K7Q2</code>."},
-		msgMNotFound:    {"Không có khoản ủng hộ mã <code>%s</code>.", "There is no pledge with code <code>%s</code>."},
-		msgMNotYours:    {"Khoản <b>#%s</b> không phải của bạn.", "The pledge <b>#%s</b> is not yours."},
-		msgMIsCancelled: {"Khoản <b>#%s</b> đã hủy.", "The pledge <b>#%s</b> is cancelled."},
-		msgMChangedNotice: {
-			"ℹ️ Cán bộ đã điều chỉnh khoản ủng hộ #%s (%s): nay là %s · %s.\nLý do: %s",
-			"ℹ️ A cadre changed your pledge #%s (%s): it is now %s · %s.\nReason: %s",
-		},
-		msgMCampaignClosed: {
-			"Chiến dịch %[2]s đã kết thúc nên khoản #%[1]s không sửa được nữa. Cần thay đổi, xin liên hệ cán bộ của chiến dịch.",
-			"Campaign %[2]s has ended, so pledge #%[1]s can no longer be changed. For a change, please ask the campaign's cadres.",
-		},
-		msgMOnlyCadre: {
-			"Khoản <b>#%s</b> đã được nhận %s, nên bạn không tự sửa hay hủy được nữa. Chỉ cán bộ của đơn vị mới sửa được; hãy liên hệ trưởng khu hoặc cán bộ.",
-			"Something was already received against <b>#%s</b> (%s), so you can no longer change or cancel it yourself. Only a cadre of the unit can; please contact your zone head or a cadre.",
-		},
-		msgMShow: {
-			"<b>#%s</b> · %s\n%s · <i>%s</i>%s\nBạn muốn làm gì?",
-			"<b>#%s</b> · %s\n%s · <i>%s</i>%s\nWhat would you like to do?",
-		},
-		msgMReceived:  {"\nĐã nhận: %s", "\nReceived: %s"},
-		msgMChangeQty: {"Đổi số lượng", "Change amount"},
-		msgMChangeDue: {"Đổi hạn nộp", "Change due date"},
-		msgMCancel:    {"Hủy khoản này", "Cancel the pledge"},
-		msgMChanged: {
-			"Khoản <b>#%s</b> vừa được thay đổi. Gõ lại lệnh để xem tình trạng mới.",
-			"The pledge <b>#%s</b> has just changed. Send the command again to see where it stands.",
-		},
-		msgMAskQty:        {"Số lượng mới? (hiện tại %s) Ví dụ: <code>%s</code>", "New amount? (now %s) For example: <code>%s</code>"},
-		msgMAskDue:        {"Hạn nộp mới? Gõ ngày/tháng/năm, ví dụ <code>31/12/2026</code> hoặc <code>31/12</code>; gõ <code>không</code> để bỏ hạn riêng.", "New due date? Type day/month/year, e.g. <code>31/12/2026</code> or <code>31/12</code>; <code>none</code> to drop your own date."},
-		msgMDuePast:       {"Hạn nộp không thể là ngày đã qua. Gõ một ngày từ hôm nay trở đi:", "The due date cannot be in the past. Type a date from today on:"},
-		msgMBelowReceived: {"Không thể đặt thấp hơn số đã nhận (%s). Gõ lại:", "It cannot be less than what was received (%s). Type it again:"},
-		msgMSame:          {"Số lượng vẫn như cũ, không có gì thay đổi.", "That is the same amount; nothing changed."},
-		msgMAskCancel:     {"Hủy khoản <b>#%s</b> (%s)?", "Cancel the pledge <b>#%s</b> (%s)?"},
-		msgMCancelYes:     {"✔ Đồng ý hủy", "✔ Yes, cancel it"},
-		msgMCannotCancel: {
-			"Khoản <b>#%s</b> đã được nhận %s nên không hủy được; hãy giảm số lượng xuống bằng số đã nhận.",
-			"Something was received against <b>#%s</b> (%s), so it cannot be cancelled; lower its amount to what was received instead.",
-		},
-		msgMAskReason: {"Lý do thay đổi (sẽ được lưu lại)?", "The reason for the change (it is kept on record)?"},
-		msgMBadReason: {"Lý do cần từ 1 đến %d ký tự. Gõ lại:", "A reason needs 1 to %d characters. Type it again:"},
-		msgMDone:      {"Đã lưu. Khoản <b>#%s</b>: %s · <i>%s</i>", "Saved. The pledge <b>#%s</b>: %s · <i>%s</i>"},
-	})
+
 	registerCommands(
 		&command{names: []string{"mypledge", "khoancuatoi"}, private: func(tr *turn, args string) error { return tr.openPledge(args, false) }},
 		&command{names: []string{"editpledge", "suakhoan"}, private: func(tr *turn, args string) error { return tr.openPledge(args, true) }},
@@ -103,6 +31,52 @@ func init() {
 	registerTextStep(stepMDue, (*turn).pledgeTypedDue)
 	registerTextStep(stepMReason, (*turn).pledgeTypedReason)
 }
+
+var (
+	msgMUsage         = msg{"Cú pháp: <code>/khoancuatoi MÃ</code>, ví dụ <code>/khoancuatoi K7Q2</code>. Gõ /cuatoi để xem mã các khoản của bạn.", "Usage: <code>/mypledge CODE</code>, e.g. <code>/mypledge K7Q2</code>. Send /mypledges to see your pledges' codes."}
+	msgMEditUsage     = msg{"Cú pháp: <code>/suakhoan MÃ</code>, ví dụ <code>/suakhoan K7Q2</code>.", "Usage: <code>/editpledge CODE</code>, e.g. <code>/editpledge K7Q2</code>."}
+	msgMNotFound      = msg{"Không có khoản ủng hộ mã <code>%s</code>.", "There is no pledge with code <code>%s</code>."}
+	msgMNotYours      = msg{"Khoản <b>#%s</b> không phải của bạn.", "The pledge <b>#%s</b> is not yours."}
+	msgMIsCancelled   = msg{"Khoản <b>#%s</b> đã hủy.", "The pledge <b>#%s</b> is cancelled."}
+	msgMChangedNotice = msg{
+		"ℹ️ Cán bộ đã điều chỉnh khoản ủng hộ #%s (%s): nay là %s · %s.\nLý do: %s",
+		"ℹ️ A cadre changed your pledge #%s (%s): it is now %s · %s.\nReason: %s",
+	}
+	msgMCampaignClosed = msg{
+		"Chiến dịch %[2]s đã kết thúc nên khoản #%[1]s không sửa được nữa. Cần thay đổi, xin liên hệ cán bộ của chiến dịch.",
+		"Campaign %[2]s has ended, so pledge #%[1]s can no longer be changed. For a change, please ask the campaign's cadres.",
+	}
+	msgMOnlyCadre = msg{
+		"Khoản <b>#%s</b> đã được nhận %s, nên bạn không tự sửa hay hủy được nữa. Chỉ cán bộ của đơn vị mới sửa được; hãy liên hệ trưởng khu hoặc cán bộ.",
+		"Something was already received against <b>#%s</b> (%s), so you can no longer change or cancel it yourself. Only a cadre of the unit can; please contact your zone head or a cadre.",
+	}
+	msgMShow = msg{
+		"<b>#%s</b> · %s\n%s · <i>%s</i>%s\nBạn muốn làm gì?",
+		"<b>#%s</b> · %s\n%s · <i>%s</i>%s\nWhat would you like to do?",
+	}
+	msgMReceived  = msg{"\nĐã nhận: %s", "\nReceived: %s"}
+	msgMChangeQty = msg{"Đổi số lượng", "Change amount"}
+	msgMChangeDue = msg{"Đổi hạn nộp", "Change due date"}
+	msgMCancel    = msg{"Hủy khoản này", "Cancel the pledge"}
+	msgMChanged   = msg{
+		"Khoản <b>#%s</b> vừa được thay đổi. Gõ lại lệnh để xem tình trạng mới.",
+		"The pledge <b>#%s</b> has just changed. Send the command again to see where it stands.",
+	}
+	msgMAskQty        = msg{"Số lượng mới? (hiện tại %s) Ví dụ: <code>%s</code>", "New amount? (now %s) For example: <code>%s</code>"}
+	msgMAskDue        = msg{"Hạn nộp mới? Gõ ngày/tháng/năm, ví dụ <code>31/12/2026</code> hoặc <code>31/12</code>; gõ <code>không</code> để bỏ hạn riêng.", "New due date? Type day/month/year, e.g. <code>31/12/2026</code> or <code>31/12</code>; <code>none</code> to drop your own date."}
+	msgMDuePast       = msg{"Hạn nộp không thể là ngày đã qua. Gõ một ngày từ hôm nay trở đi:", "The due date cannot be in the past. Type a date from today on:"}
+	msgMBelowReceived = msg{"Không thể đặt thấp hơn số đã nhận (%s). Gõ lại:", "It cannot be less than what was received (%s). Type it again:"}
+	msgMSame          = msg{"Số lượng vẫn như cũ, không có gì thay đổi.", "That is the same amount; nothing changed."}
+	msgMAskCancel     = msg{"Hủy khoản <b>#%s</b> (%s)?", "Cancel the pledge <b>#%s</b> (%s)?"}
+	msgMCancelYes     = msg{"✔ Đồng ý hủy", "✔ Yes, cancel it"}
+	msgMCannotCancel  = msg{
+		"Khoản <b>#%s</b> đã được nhận %s nên không hủy được; hãy giảm số lượng xuống bằng số đã nhận.",
+		"Something was received against <b>#%s</b> (%s), so it cannot be cancelled; lower its amount to what was received instead.",
+	}
+	msgMAskReason = msg{"Lý do thay đổi (sẽ được lưu lại)?", "The reason for the change (it is kept on record)?"}
+	msgMBadReason = msg{"Lý do cần từ 1 đến %d ký tự. Gõ lại:", "A reason needs 1 to %d characters. Type it again:"}
+	msgMDone      = msg{"Đã lưu. Khoản <b>#%s</b>: %s · <i>%s</i>", "Saved. The pledge <b>#%s</b>: %s · <i>%s</i>"}
+)
 
 const (
 	stepMMenu   = "m_menu"

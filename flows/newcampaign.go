@@ -17,163 +17,8 @@ import (
 
 // Cadres create, edit and close their unit's campaigns here.
 
-const (
-	msgKNotCadre msg = 3000 + iota
-	msgKNoUnits
-	msgKAskUnit
-	msgKAskTitle
-	msgKBadTitle
-	msgKAskCode
-	msgKUseCode
-	msgKBadCode
-	msgKCodeTaken
-	msgKAskZones
-	msgKWholeArea
-	msgKDone
-	msgKNoZoneChosen
-	msgKAskKind
-	msgKAskItem
-	msgKAskLabel
-	msgKAskUnitLabel
-	msgKBadLabel
-	msgKAskGoal
-	msgKAskMore
-	msgKAddTarget
-	msgKAskStarts
-	msgKAskEnds
-	msgKSkip
-	msgKBadDate
-	msgKEndBeforeStart
-	msgKEndPast
-	msgKAskBIN
-	msgKBadBIN
-	msgKAskAccount
-	msgKBadAccount
-	msgKAskBankName
-	msgKAskHonour
-	msgKHonourOn
-	msgKHonourOff
-	msgKReview
-	msgKReviewTarget
-	msgKReviewDates
-	msgKReviewNoDates
-	msgKReviewBank
-	msgKReviewNoBank
-	msgKPublish
-	msgKPublished
-	msgKPublishedLink
-	msgKEditUsage
-	msgKCloseUsage
-	msgKIsClosed
-	msgKEditMenu
-	msgKFieldTitle
-	msgKFieldEnds
-	msgKFieldHonour
-	msgKFieldGoal
-	msgKAskNewTitle
-	msgKAskNewEnds
-	msgKAskTarget
-	msgKAskNewGoal
-	msgKSaved
-	msgKAskClose
-	msgKCloseYes
-	msgKClosed
-	msgKTooManyTargets
-	msgKNoEnd
-)
-
 func init() {
-	registerTexts(map[msg][2]string{
-		msgKNotCadre: {
-			"Chỉ cán bộ của đơn vị phụ trách mới làm được việc này.",
-			"Only cadres of the unit in charge can do this.",
-		},
-		msgKNoUnits: {"Chưa có đơn vị nào được thiết lập.", "No units have been set up yet."},
-		msgKAskUnit: {"Chiến dịch mới thuộc đơn vị nào?", "Which unit runs the new campaign?"},
-		msgKAskTitle: {
-			"<b>Tạo chiến dịch mới</b> — %s\nGõ tên chiến dịch (tối đa 200 ký tự), ví dụ: <i>Lắp điều hòa nhà văn hóa khu 1–4</i>. Gõ /huy để dừng.",
-			"<b>New campaign</b> — %s\nType the campaign's title (up to 200 characters), e.g. <i>Air conditioners for the cultural houses</i>. Send /cancel to stop.",
-		},
-		msgKBadTitle: {"Tên chiến dịch cần từ 1 đến 200 ký tự. Gõ lại tên:", "The title needs 1 to 200 characters. Type it again:"},
-		msgKAskCode: {
-			"Mã chiến dịch dùng để gõ lệnh và in mã QR. Đề xuất: <code>%s</code>.\nDùng mã này, hoặc gõ mã khác (2–16 chữ cái không dấu hoặc chữ số).",
-			"The campaign's code is typed in commands and printed on QR posters. Proposed: <code>%s</code>.\nUse it, or type another (2–16 letters A–Z or digits).",
-		},
-		msgKUseCode:   {"Dùng mã %s", "Use %s"},
-		msgKBadCode:   {"Mã chỉ gồm 2–16 chữ cái không dấu (A–Z) hoặc chữ số, ví dụ <code>SANNHA2</code>. Gõ lại mã:", "A code is 2–16 letters A–Z or digits, e.g. <code>SANNHA2</code>. Type it again:"},
-		msgKCodeTaken: {"Mã <code>%s</code> đã có chiến dịch khác dùng. Gõ mã khác:", "The code <code>%s</code> is taken by another campaign. Type another:"},
-		msgKAskZones: {
-			"Chiến dịch vận động ở những khu nào? Bấm để chọn hoặc bỏ chọn, rồi bấm <b>Xong</b>.",
-			"Which zones does the campaign cover? Press to select or unselect, then press <b>Done</b>.",
-		},
-		msgKWholeArea:    {"Toàn %s", "All of %s"},
-		msgKDone:         {"✔ Xong", "✔ Done"},
-		msgKNoZoneChosen: {"Hãy chọn ít nhất một khu.", "Choose at least one zone."},
-		msgKAskKind:      {"Mục tiêu %d: loại gì?", "Goal %d: what kind?"},
-		msgKAskItem:      {"Hiện vật gì? Gõ tên, ví dụ <i>điều hòa</i>:", "Which item? Type its name, e.g. <i>air conditioner</i>:"},
-		msgKAskLabel:     {"Đo cái gì? Gõ tên ngắn, ví dụ <i>sân lát</i>, <i>hộ được thăm hỏi</i>:", "What is measured? Type a short name, e.g. <i>paved yard</i>, <i>households visited</i>:"},
-		msgKAskUnitLabel: {"Đơn vị đo? Ví dụ <i>m</i>, <i>m²</i>, <i>hộ</i>:", "Unit of measure? E.g. <i>m</i>, <i>m²</i>, <i>households</i>:"},
-		msgKBadLabel:     {"Cần từ 1 đến %d ký tự. Gõ lại:", "Needs 1 to %d characters. Type it again:"},
-		msgKAskGoal:      {"Mục tiêu (%s) là bao nhiêu? Ví dụ: <code>%s</code>", "What is the goal (%s)? For example: <code>%s</code>"},
-		msgKAskMore:      {"Đã thêm: <b>%s</b>. Thêm mục tiêu khác?", "Added: <b>%s</b>. Add another goal?"},
-		msgKAddTarget:    {"➕ Thêm mục tiêu", "➕ Add a goal"},
-		msgKAskStarts:    {"Ngày bắt đầu? Gõ ngày/tháng/năm, ví dụ <code>01/03/2026</code>, hoặc bấm Bỏ qua.", "Start date? Type day/month/year, e.g. <code>01/03/2026</code>, or press Skip."},
-		msgKAskEnds:      {"Ngày kết thúc? Gõ ngày/tháng/năm, ví dụ <code>31/12/2026</code>, hoặc bấm Bỏ qua nếu không có hạn.", "End date? Type day/month/year, e.g. <code>31/12/2026</code>, or press Skip for none."},
-		msgKSkip:         {"Bỏ qua", "Skip"},
-		msgKBadDate:      {"Ngày không hợp lệ. Gõ ngày/tháng/năm, ví dụ <code>31/12/2026</code> hoặc <code>31/12</code>.", "That date is not valid. Type day/month/year, e.g. <code>31/12/2026</code> or <code>31/12</code>."},
-		msgKEndBeforeStart: {
-			"Ngày kết thúc phải từ ngày bắt đầu (%s) trở đi. Gõ lại:",
-			"The end date must be on or after the start date (%s). Type it again:",
-		},
-		msgKEndPast:     {"Ngày kết thúc đã qua. Gõ một ngày từ hôm nay trở đi:", "That end date has passed. Type a date from today on:"},
-		msgKAskBIN:      {"Tài khoản nhận chuyển khoản (không bắt buộc). Gõ mã BIN ngân hàng (6 chữ số, ví dụ <code>970436</code>), hoặc bấm Bỏ qua.", "Bank account for transfers (optional). Type the bank's BIN (6 digits, e.g. <code>970436</code>), or press Skip."},
-		msgKBadBIN:      {"Mã BIN gồm đúng 6 chữ số. Gõ lại, hoặc bấm Bỏ qua:", "A BIN is exactly 6 digits. Type it again, or press Skip:"},
-		msgKAskAccount:  {"Số tài khoản (chỉ chữ số):", "Account number (digits only):"},
-		msgKBadAccount:  {"Số tài khoản gồm 4–19 chữ số. Gõ lại:", "An account number is 4–19 digits. Type it again:"},
-		msgKAskBankName: {"Tên chủ tài khoản, ví dụ <i>MTTQ PHUONG YEN GIANG</i>:", "Account holder's name, e.g. <i>MTTQ PHUONG YEN GIANG</i>:"},
-		msgKAskHonour:   {"Có bảng vinh danh người ủng hộ không? (Mỗi người vẫn tự chọn ghi tên hay giấu tên.)", "Show an honour board of givers? (Each giver still chooses to be named or not.)"},
-		msgKHonourOn:    {"Có bảng vinh danh", "Honour board on"},
-		msgKHonourOff:   {"Không vinh danh", "No honour board"},
-		msgKReview: {
-			"<b>Kiểm tra lại trước khi đăng</b>\n\nTên: <b>%s</b>\nMã: <code>%s</code>\nĐơn vị: %s\nKhu: %s\nMục tiêu:%s\n%s\n%s\n%s",
-			"<b>Check before publishing</b>\n\nTitle: <b>%s</b>\nCode: <code>%s</code>\nUnit: %s\nZones: %s\nGoals:%s\n%s\n%s\n%s",
-		},
-		msgKReviewTarget:  {"\n• %s: %s", "\n• %s: %s"},
-		msgKReviewDates:   {"Thời gian: %s → %s", "Dates: %s → %s"},
-		msgKReviewNoDates: {"không ghi", "none"},
-		msgKReviewBank:    {"Chuyển khoản: %s, tài khoản <code>%s</code> (%s)", "Bank transfer: %s, account <code>%s</code> (%s)"},
-		msgKReviewNoBank:  {"Chuyển khoản: không có", "Bank transfer: none"},
-		msgKPublish:       {"📢 Đăng chiến dịch", "📢 Publish"},
-		msgKPublished: {
-			"Đã đăng chiến dịch <b>%s</b>, mã <code>%s</code>. Người dân ủng hộ bằng lệnh <code>/ungho %s</code>.",
-			"Published the campaign <b>%s</b>, code <code>%s</code>. Residents pledge with <code>/pledge %s</code>.",
-		},
-		msgKPublishedLink: {"\nĐường dẫn để in mã QR: %s", "\nLink for the QR poster: %s"},
-		msgKEditUsage:     {"Cú pháp: <code>/suachiendich MÃ</code>, ví dụ <code>/suachiendich DIEUHOA</code>.", "Usage: <code>/editcampaign CODE</code>, e.g. <code>/editcampaign DIEUHOA</code>."},
-		msgKCloseUsage:    {"Cú pháp: <code>/dongchiendich MÃ</code>, ví dụ <code>/dongchiendich DIEUHOA</code>.", "Usage: <code>/closecampaign CODE</code>, e.g. <code>/closecampaign DIEUHOA</code>."},
-		msgKIsClosed:      {"Chiến dịch <b>%s</b> đã đóng.", "The campaign <b>%s</b> is closed."},
-		msgKEditMenu: {
-			"<b>%s</b> · mã <code>%s</code>\nKết thúc: %s · %s\nBạn muốn sửa gì?",
-			"<b>%s</b> · code <code>%s</code>\nEnds: %s · %s\nWhat would you like to change?",
-		},
-		msgKFieldTitle:  {"Tên", "Title"},
-		msgKFieldEnds:   {"Ngày kết thúc", "End date"},
-		msgKFieldHonour: {"Bảng vinh danh", "Honour board"},
-		msgKFieldGoal:   {"Mục tiêu", "A goal"},
-		msgKAskNewTitle: {"Gõ tên mới (tối đa 200 ký tự):", "Type the new title (up to 200 characters):"},
-		msgKAskNewEnds:  {"Gõ ngày kết thúc mới (ngày/tháng/năm, ví dụ <code>31/12/2026</code>), hoặc <code>không</code> để bỏ hạn:", "Type the new end date (day/month/year, e.g. <code>31/12/2026</code>), or <code>none</code> for no end:"},
-		msgKAskTarget:   {"Sửa mục tiêu nào?", "Which goal?"},
-		msgKAskNewGoal:  {"%s — hiện tại %s. Gõ mục tiêu mới, ví dụ <code>%s</code>:", "%s — now %s. Type the new goal, e.g. <code>%s</code>:"},
-		msgKSaved:       {"Đã lưu thay đổi của chiến dịch <b>%s</b>.", "Saved the change to <b>%s</b>."},
-		msgKAskClose: {
-			"Đóng chiến dịch <b>%s</b>? Sau khi đóng, chiến dịch không nhận đăng ký mới; các khoản đã ghi và kết quả vẫn được giữ.",
-			"Close the campaign <b>%s</b>? It will take no new pledges; its pledges, receipts and summary are kept.",
-		},
-		msgKCloseYes:       {"🔒 Đóng chiến dịch", "🔒 Close it"},
-		msgKClosed:         {"Đã đóng chiến dịch <b>%s</b>.", "Closed the campaign <b>%s</b>."},
-		msgKTooManyTargets: {"Một chiến dịch có tối đa %d mục tiêu.", "A campaign has at most %d goals."},
-		msgKNoEnd:          {"không hạn", "no end"},
-	})
+
 	registerCommands(
 		&command{names: []string{"newcampaign", "taochiendich"}, private: (*turn).newCampaign},
 		&command{names: []string{"editcampaign", "suachiendich"}, private: (*turn).editCampaign},
@@ -209,6 +54,98 @@ func init() {
 	registerTextStep(stepKEEnds, (*turn).editEnds)
 	registerTextStep(stepKEGoal, (*turn).editGoal)
 }
+
+var (
+	msgKNotCadre = msg{
+		"Chỉ cán bộ của đơn vị phụ trách mới làm được việc này.",
+		"Only cadres of the unit in charge can do this.",
+	}
+	msgKNoUnits  = msg{"Chưa có đơn vị nào được thiết lập.", "No units have been set up yet."}
+	msgKAskUnit  = msg{"Chiến dịch mới thuộc đơn vị nào?", "Which unit runs the new campaign?"}
+	msgKAskTitle = msg{
+		"<b>Tạo chiến dịch mới</b> — %s\nGõ tên chiến dịch (tối đa 200 ký tự), ví dụ: <i>Lắp điều hòa nhà văn hóa khu 1–4</i>. Gõ /huy để dừng.",
+		"<b>New campaign</b> — %s\nType the campaign's title (up to 200 characters), e.g. <i>Air conditioners for the cultural houses</i>. Send /cancel to stop.",
+	}
+	msgKBadTitle = msg{"Tên chiến dịch cần từ 1 đến 200 ký tự. Gõ lại tên:", "The title needs 1 to 200 characters. Type it again:"}
+	msgKAskCode  = msg{
+		"Mã chiến dịch dùng để gõ lệnh và in mã QR. Đề xuất: <code>%s</code>.\nDùng mã này, hoặc gõ mã khác (2–16 chữ cái không dấu hoặc chữ số).",
+		"The campaign's code is typed in commands and printed on QR posters. Proposed: <code>%s</code>.\nUse it, or type another (2–16 letters A–Z or digits).",
+	}
+	msgKUseCode   = msg{"Dùng mã %s", "Use %s"}
+	msgKBadCode   = msg{"Mã chỉ gồm 2–16 chữ cái không dấu (A–Z) hoặc chữ số, ví dụ <code>SANNHA2</code>. Gõ lại mã:", "A code is 2–16 letters A–Z or digits, e.g. <code>SANNHA2</code>. Type it again:"}
+	msgKCodeTaken = msg{"Mã <code>%s</code> đã có chiến dịch khác dùng. Gõ mã khác:", "The code <code>%s</code> is taken by another campaign. Type another:"}
+	msgKAskZones  = msg{
+		"Chiến dịch vận động ở những khu nào? Bấm để chọn hoặc bỏ chọn, rồi bấm <b>Xong</b>.",
+		"Which zones does the campaign cover? Press to select or unselect, then press <b>Done</b>.",
+	}
+	msgKWholeArea      = msg{"Toàn %s", "All of %s"}
+	msgKDone           = msg{"✔ Xong", "✔ Done"}
+	msgKNoZoneChosen   = msg{"Hãy chọn ít nhất một khu.", "Choose at least one zone."}
+	msgKAskKind        = msg{"Mục tiêu %d: loại gì?", "Goal %d: what kind?"}
+	msgKAskItem        = msg{"Hiện vật gì? Gõ tên, ví dụ <i>điều hòa</i>:", "Which item? Type its name, e.g. <i>air conditioner</i>:"}
+	msgKAskLabel       = msg{"Đo cái gì? Gõ tên ngắn, ví dụ <i>sân lát</i>, <i>hộ được thăm hỏi</i>:", "What is measured? Type a short name, e.g. <i>paved yard</i>, <i>households visited</i>:"}
+	msgKAskUnitLabel   = msg{"Đơn vị đo? Ví dụ <i>m</i>, <i>m²</i>, <i>hộ</i>:", "Unit of measure? E.g. <i>m</i>, <i>m²</i>, <i>households</i>:"}
+	msgKBadLabel       = msg{"Cần từ 1 đến %d ký tự. Gõ lại:", "Needs 1 to %d characters. Type it again:"}
+	msgKAskGoal        = msg{"Mục tiêu (%s) là bao nhiêu? Ví dụ: <code>%s</code>", "What is the goal (%s)? For example: <code>%s</code>"}
+	msgKAskMore        = msg{"Đã thêm: <b>%s</b>. Thêm mục tiêu khác?", "Added: <b>%s</b>. Add another goal?"}
+	msgKAddTarget      = msg{"➕ Thêm mục tiêu", "➕ Add a goal"}
+	msgKAskStarts      = msg{"Ngày bắt đầu? Gõ ngày/tháng/năm, ví dụ <code>01/03/2026</code>, hoặc bấm Bỏ qua.", "Start date? Type day/month/year, e.g. <code>01/03/2026</code>, or press Skip."}
+	msgKAskEnds        = msg{"Ngày kết thúc? Gõ ngày/tháng/năm, ví dụ <code>31/12/2026</code>, hoặc bấm Bỏ qua nếu không có hạn.", "End date? Type day/month/year, e.g. <code>31/12/2026</code>, or press Skip for none."}
+	msgKSkip           = msg{"Bỏ qua", "Skip"}
+	msgKBadDate        = msg{"Ngày không hợp lệ. Gõ ngày/tháng/năm, ví dụ <code>31/12/2026</code> hoặc <code>31/12</code>.", "That date is not valid. Type day/month/year, e.g. <code>31/12/2026</code> or <code>31/12</code>."}
+	msgKEndBeforeStart = msg{
+		"Ngày kết thúc phải từ ngày bắt đầu (%s) trở đi. Gõ lại:",
+		"The end date must be on or after the start date (%s). Type it again:",
+	}
+	msgKEndPast     = msg{"Ngày kết thúc đã qua. Gõ một ngày từ hôm nay trở đi:", "That end date has passed. Type a date from today on:"}
+	msgKAskBIN      = msg{"Tài khoản nhận chuyển khoản (không bắt buộc). Gõ mã BIN ngân hàng (6 chữ số, ví dụ <code>970436</code>), hoặc bấm Bỏ qua.", "Bank account for transfers (optional). Type the bank's BIN (6 digits, e.g. <code>970436</code>), or press Skip."}
+	msgKBadBIN      = msg{"Mã BIN gồm đúng 6 chữ số. Gõ lại, hoặc bấm Bỏ qua:", "A BIN is exactly 6 digits. Type it again, or press Skip:"}
+	msgKAskAccount  = msg{"Số tài khoản (chỉ chữ số):", "Account number (digits only):"}
+	msgKBadAccount  = msg{"Số tài khoản gồm 4–19 chữ số. Gõ lại:", "An account number is 4–19 digits. Type it again:"}
+	msgKAskBankName = msg{"Tên chủ tài khoản, ví dụ <i>MTTQ PHUONG YEN GIANG</i>:", "Account holder's name, e.g. <i>MTTQ PHUONG YEN GIANG</i>:"}
+	msgKAskHonour   = msg{"Có bảng vinh danh người ủng hộ không? (Mỗi người vẫn tự chọn ghi tên hay giấu tên.)", "Show an honour board of givers? (Each giver still chooses to be named or not.)"}
+	msgKHonourOn    = msg{"Có bảng vinh danh", "Honour board on"}
+	msgKHonourOff   = msg{"Không vinh danh", "No honour board"}
+	msgKReview      = msg{
+		"<b>Kiểm tra lại trước khi đăng</b>\n\nTên: <b>%s</b>\nMã: <code>%s</code>\nĐơn vị: %s\nKhu: %s\nMục tiêu:%s\n%s\n%s\n%s",
+		"<b>Check before publishing</b>\n\nTitle: <b>%s</b>\nCode: <code>%s</code>\nUnit: %s\nZones: %s\nGoals:%s\n%s\n%s\n%s",
+	}
+	msgKReviewTarget  = msg{"\n• %s: %s", "\n• %s: %s"}
+	msgKReviewDates   = msg{"Thời gian: %s → %s", "Dates: %s → %s"}
+	msgKReviewNoDates = msg{"không ghi", "none"}
+	msgKReviewBank    = msg{"Chuyển khoản: %s, tài khoản <code>%s</code> (%s)", "Bank transfer: %s, account <code>%s</code> (%s)"}
+	msgKReviewNoBank  = msg{"Chuyển khoản: không có", "Bank transfer: none"}
+	msgKPublish       = msg{"📢 Đăng chiến dịch", "📢 Publish"}
+	msgKPublished     = msg{
+		"Đã đăng chiến dịch <b>%s</b>, mã <code>%s</code>. Người dân ủng hộ bằng lệnh <code>/ungho %s</code>.",
+		"Published the campaign <b>%s</b>, code <code>%s</code>. Residents pledge with <code>/pledge %s</code>.",
+	}
+	msgKPublishedLink = msg{"\nĐường dẫn để in mã QR: %s", "\nLink for the QR poster: %s"}
+	msgKEditUsage     = msg{"Cú pháp: <code>/suachiendich MÃ</code>, ví dụ <code>/suachiendich DIEUHOA</code>.", "Usage: <code>/editcampaign CODE</code>, e.g. <code>/editcampaign DIEUHOA</code>."}
+	msgKCloseUsage    = msg{"Cú pháp: <code>/dongchiendich MÃ</code>, ví dụ <code>/dongchiendich DIEUHOA</code>.", "Usage: <code>/closecampaign CODE</code>, e.g. <code>/closecampaign DIEUHOA</code>."}
+	msgKIsClosed      = msg{"Chiến dịch <b>%s</b> đã đóng.", "The campaign <b>%s</b> is closed."}
+	msgKEditMenu      = msg{
+		"<b>%s</b> · mã <code>%s</code>\nKết thúc: %s · %s\nBạn muốn sửa gì?",
+		"<b>%s</b> · code <code>%s</code>\nEnds: %s · %s\nWhat would you like to change?",
+	}
+	msgKFieldTitle  = msg{"Tên", "Title"}
+	msgKFieldEnds   = msg{"Ngày kết thúc", "End date"}
+	msgKFieldHonour = msg{"Bảng vinh danh", "Honour board"}
+	msgKFieldGoal   = msg{"Mục tiêu", "A goal"}
+	msgKAskNewTitle = msg{"Gõ tên mới (tối đa 200 ký tự):", "Type the new title (up to 200 characters):"}
+	msgKAskNewEnds  = msg{"Gõ ngày kết thúc mới (ngày/tháng/năm, ví dụ <code>31/12/2026</code>), hoặc <code>không</code> để bỏ hạn:", "Type the new end date (day/month/year, e.g. <code>31/12/2026</code>), or <code>none</code> for no end:"}
+	msgKAskTarget   = msg{"Sửa mục tiêu nào?", "Which goal?"}
+	msgKAskNewGoal  = msg{"%s — hiện tại %s. Gõ mục tiêu mới, ví dụ <code>%s</code>:", "%s — now %s. Type the new goal, e.g. <code>%s</code>:"}
+	msgKSaved       = msg{"Đã lưu thay đổi của chiến dịch <b>%s</b>.", "Saved the change to <b>%s</b>."}
+	msgKAskClose    = msg{
+		"Đóng chiến dịch <b>%s</b>? Sau khi đóng, chiến dịch không nhận đăng ký mới; các khoản đã ghi và kết quả vẫn được giữ.",
+		"Close the campaign <b>%s</b>? It will take no new pledges; its pledges, receipts and summary are kept.",
+	}
+	msgKCloseYes       = msg{"🔒 Đóng chiến dịch", "🔒 Close it"}
+	msgKClosed         = msg{"Đã đóng chiến dịch <b>%s</b>.", "Closed the campaign <b>%s</b>."}
+	msgKTooManyTargets = msg{"Một chiến dịch có tối đa %d mục tiêu.", "A campaign has at most %d goals."}
+	msgKNoEnd          = msg{"không hạn", "no end"}
+)
 
 const (
 	stepKUnit      = "k_unit"
@@ -439,6 +376,15 @@ func (tr *turn) newCampaign(string) error {
 		return err
 	}
 	if len(units) == 0 {
+		gs, err := tr.grants()
+		if err != nil {
+			return err
+		}
+		if gs.Admin() {
+			// An admin may run any unit; there is none yet.
+			tr.say(t(tr.lang, msgKNoUnits))
+			return nil
+		}
 		tr.say(t(tr.lang, msgKNotCadre))
 		return nil
 	}

@@ -11,57 +11,8 @@ import (
 // Cadres report progress on measured targets (metres paved, households
 // visited, a percentage) here; /summary shows the latest value.
 
-const (
-	msgGUsage msg = 3100 + iota
-	msgGNoMeasured
-	msgGAskTarget
-	msgGAskValue
-	msgGNoValueYet
-	msgGAskNote
-	msgGBadNote
-	msgGAskPhoto
-	msgGPhotoOrSkip
-	msgGOverPercent
-	msgGSaved
-	msgGLine
-	msgGLineNone
-	msgGUpdated
-	msgGHistoryHeader
-	msgGHistoryLine
-	msgGHistoryNone
-	msgGPhoto
-)
-
 func init() {
-	registerTexts(map[msg][2]string{
-		msgGUsage: {
-			"Cú pháp: <code>/tiendo MÃ</code> để báo cáo tiến độ, <code>/tiendo MÃ lichsu</code> để xem các lần báo cáo.",
-			"Usage: <code>/progress CODE</code> to report progress, <code>/progress CODE history</code> to see the reports.",
-		},
-		msgGNoMeasured: {"Chiến dịch <b>%s</b> không có mục tiêu đo tiến độ (khối lượng hay chỉ tiêu phần trăm).", "The campaign <b>%s</b> has no measured goal (a measure or a percentage)."},
-		msgGAskTarget:  {"<b>%s</b>\nBáo cáo tiến độ cho mục tiêu nào?", "<b>%s</b>\nWhich goal are you reporting on?"},
-		msgGAskValue: {
-			"<b>%s</b> — hiện tại %s, mục tiêu %s.\nGõ tổng mới (ví dụ <code>350</code>) hoặc phần tăng thêm (ví dụ <code>+50</code>):",
-			"<b>%s</b> — now %s, goal %s.\nType the new total (e.g. <code>350</code>) or the increase (e.g. <code>+50</code>):",
-		},
-		msgGNoValueYet:  {"chưa có báo cáo", "no report yet"},
-		msgGAskNote:     {"Ghi chú ngắn (không bắt buộc), hoặc bấm Bỏ qua:", "A short note (optional), or press Skip:"},
-		msgGBadNote:     {"Ghi chú tối đa %d ký tự. Gõ lại, hoặc bấm Bỏ qua:", "A note has at most %d characters. Type it again, or press Skip:"},
-		msgGAskPhoto:    {"Gửi một ảnh hiện trường (không bắt buộc), hoặc bấm Bỏ qua:", "Send a photo of the work (optional), or press Skip:"},
-		msgGPhotoOrSkip: {"Hãy gửi một ảnh, hoặc bấm Bỏ qua.", "Please send a photo, or press Skip."},
-		msgGOverPercent: {"Chỉ tiêu không thể vượt 100 phần trăm. Gõ lại:", "An indicator cannot go above 100 percent. Type it again:"},
-		msgGSaved:       {"Đã ghi nhận báo cáo tiến độ.", "Progress report recorded."},
-		msgGLine:        {"\n\n<b>%s</b>: %s / %s (%d%%)\n%s", "\n\n<b>%s</b>: %s of %s (%d%%)\n%s"},
-		msgGLineNone:    {"\n\n<b>%s</b>: chưa có báo cáo tiến độ · mục tiêu %s", "\n\n<b>%s</b>: no progress reported yet · goal %s"},
-		msgGUpdated:     {"\nCập nhật %s", "\nUpdated %s"},
-		msgGHistoryHeader: {
-			"<b>%s</b> · mã <code>%s</code>\nCác lần báo cáo tiến độ:",
-			"<b>%s</b> · code <code>%s</code>\nProgress reports:",
-		},
-		msgGHistoryLine: {"\n• %s · %s · %s%s", "\n• %s · %s · %s%s"},
-		msgGHistoryNone: {"\n(chưa có)", "\n(none yet)"},
-		msgGPhoto:       {" · có ảnh", " · with photo"},
-	})
+
 	registerCommands(&command{names: []string{"progress", "tiendo"}, private: (*turn).progressCommand})
 	registerActions(map[string]action{
 		"gt": on((*turn).progressTarget, stepGTarget),
@@ -78,6 +29,36 @@ func init() {
 	})
 	registerPhotoStep(stepGPhoto, (*turn).saveProgress)
 }
+
+var (
+	msgGUsage = msg{
+		"Cú pháp: <code>/tiendo MÃ</code> để báo cáo tiến độ, <code>/tiendo MÃ lichsu</code> để xem các lần báo cáo.",
+		"Usage: <code>/progress CODE</code> to report progress, <code>/progress CODE history</code> to see the reports.",
+	}
+	msgGNoMeasured = msg{"Chiến dịch <b>%s</b> không có mục tiêu đo tiến độ (khối lượng hay chỉ tiêu phần trăm).", "The campaign <b>%s</b> has no measured goal (a measure or a percentage)."}
+	msgGAskTarget  = msg{"<b>%s</b>\nBáo cáo tiến độ cho mục tiêu nào?", "<b>%s</b>\nWhich goal are you reporting on?"}
+	msgGAskValue   = msg{
+		"<b>%s</b> — hiện tại %s, mục tiêu %s.\nGõ tổng mới (ví dụ <code>350</code>) hoặc phần tăng thêm (ví dụ <code>+50</code>):",
+		"<b>%s</b> — now %s, goal %s.\nType the new total (e.g. <code>350</code>) or the increase (e.g. <code>+50</code>):",
+	}
+	msgGNoValueYet    = msg{"chưa có báo cáo", "no report yet"}
+	msgGAskNote       = msg{"Ghi chú ngắn (không bắt buộc), hoặc bấm Bỏ qua:", "A short note (optional), or press Skip:"}
+	msgGBadNote       = msg{"Ghi chú tối đa %d ký tự. Gõ lại, hoặc bấm Bỏ qua:", "A note has at most %d characters. Type it again, or press Skip:"}
+	msgGAskPhoto      = msg{"Gửi một ảnh hiện trường (không bắt buộc), hoặc bấm Bỏ qua:", "Send a photo of the work (optional), or press Skip:"}
+	msgGPhotoOrSkip   = msg{"Hãy gửi một ảnh, hoặc bấm Bỏ qua.", "Please send a photo, or press Skip."}
+	msgGOverPercent   = msg{"Chỉ tiêu không thể vượt 100 phần trăm. Gõ lại:", "An indicator cannot go above 100 percent. Type it again:"}
+	msgGSaved         = msg{"Đã ghi nhận báo cáo tiến độ.", "Progress report recorded."}
+	msgGLine          = msg{"\n\n<b>%s</b>: %s / %s (%d%%)\n%s", "\n\n<b>%s</b>: %s of %s (%d%%)\n%s"}
+	msgGLineNone      = msg{"\n\n<b>%s</b>: chưa có báo cáo tiến độ · mục tiêu %s", "\n\n<b>%s</b>: no progress reported yet · goal %s"}
+	msgGUpdated       = msg{"\nCập nhật %s", "\nUpdated %s"}
+	msgGHistoryHeader = msg{
+		"<b>%s</b> · mã <code>%s</code>\nCác lần báo cáo tiến độ:",
+		"<b>%s</b> · code <code>%s</code>\nProgress reports:",
+	}
+	msgGHistoryLine = msg{"\n• %s · %s · %s%s", "\n• %s · %s · %s%s"}
+	msgGHistoryNone = msg{"\n(chưa có)", "\n(none yet)"}
+	msgGPhoto       = msg{" · có ảnh", " · with photo"}
+)
 
 const (
 	stepGTarget = "g_target"

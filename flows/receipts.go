@@ -820,239 +820,167 @@ func (tr *turn) mayTakeGift(gs danvan.Grants, c danvan.Campaign) (bool, error) {
 	return false, nil
 }
 
-// Texts of receipts, claims and households.
-const (
-	msgRcNoRole msg = 1000 + iota
-	msgRcUnknownPledge
-	msgRcConfirmUsage
-	msgRcOutsideScope
-	msgRcCancelled
-	msgRcAlreadyFull
-	msgRcOver
-	msgRcRecordAnyway
-	msgRcChanged
-	msgRcRecorded
-	msgRcThanks
-	msgRcAskPhoto
-	msgRcSkipPhoto
-	msgRcPhotoOrSkip
-	msgRcPhotoSaved
-	msgRcNoPhoto
-	msgRcNoOpen
-	msgRcOpenHeader
-	msgRcOpenLine
-	msgRcAskQty
-	msgRcAllOpen
-	msgRcNotTreasurer
-	msgRcCorrectUsage
-	msgRcNoSuchReceipt
-	msgRcGiftOutsideUnit
-	msgRcNotAGift
-	msgRcGiftEntry
-	msgRcGiftReversed
-	msgRcOutsideUnit
-	msgRcLedgerHeader
-	msgRcLedgerLine
-	msgRcLedgerReversed
-	msgRcLedgerReversal
-	msgRcNothingToCorrect
-	msgRcAskWhichReceipt
-	msgRcAlreadyReversed
-	msgRcAskReason
-	msgRcReasonEmpty
-	msgRcReversed
-	msgRcReversedNotice
-	msgRcGiftUsage
-	msgRcGiftOutside
-	msgRcGiftRecorded
-	msgClaimUsage
-	msgClaimPending
-	msgClaimTooMuch
-	msgClaimNotice
-	msgClaimNobody
-	msgClaimSent
-	msgClaimDecideUsage
-	msgClaimUnknown
-	msgClaimDecided
-	msgClaimRejected
-	msgClaimRejectedNotice
-	msgClaimExceeds
-	msgHhNotHead
-	msgHhUsage
-	msgHhAskName
-	msgHhAskZone
-	msgHhAskCampaign
-	msgHhNotCovered
-	msgHhAskQuantity
-	msgHhAskPublic
-	msgHhPublicYes
-	msgHhPublicNo
-	msgHhRecorded
+var (
+	msgRcNoRole = msg{
+		"Chỉ trưởng khu, thủ quỹ hoặc quản trị viên mới ghi nhận được khoản đã nộp.",
+		"Only zone heads, treasurers and admins can record what was received.",
+	}
+	msgRcUnknownPledge = msg{"Không có khoản ủng hộ mã <code>#%s</code>.", "There is no pledge with code <code>#%s</code>."}
+	msgRcConfirmUsage  = msg{
+		"\nCú pháp: <code>/xacnhan MÃ [SỐ_LƯỢNG]</code>, ví dụ <code>/xacnhan K7Q2 500k</code>. Gõ /xacnhan để xem danh sách.",
+		"\nUsage: <code>/confirm CODE [AMOUNT]</code>, e.g. <code>/confirm K7Q2 500k</code>. Send /confirm for a list.",
+	}
+	msgRcOutsideScope = msg{
+		"Khoản <b>#%s</b> không thuộc khu hay đơn vị bạn phụ trách, bạn không ghi nhận được.",
+		"The pledge <b>#%s</b> is outside your zones and units: you cannot record it.",
+	}
+	msgRcCancelled   = msg{"Khoản <b>#%s</b> đã bị hủy.", "The pledge <b>#%s</b> was cancelled."}
+	msgRcAlreadyFull = msg{"Khoản <b>#%s</b> đã nộp đủ, không còn gì để ghi nhận.", "The pledge <b>#%s</b> is already fully received."}
+	msgRcOver        = msg{
+		"Bạn ghi nhận <b>%s</b> cho khoản <b>#%s</b>, nhiều hơn phần còn lại (%s). Vẫn ghi nhận?",
+		"You are recording <b>%s</b> for <b>#%s</b>, more than what is open (%s). Record it anyway?",
+	}
+	msgRcRecordAnyway = msg{"✅ Vẫn ghi nhận", "✅ Record anyway"}
+	msgRcChanged      = msg{
+		"Khoản <b>#%s</b> vừa được người khác ghi nhận (đã nhận %s / %s). Hãy xem lại rồi làm lại.",
+		"Someone else just recorded a receipt for <b>#%s</b> (received %s of %s). Please look again and start over.",
+	}
+	msgRcRecorded = msg{
+		"Đã ghi nhận <b>%s</b> cho khoản <b>#%s</b> của %s. Đã nhận %s / %s · <i>%s</i>.",
+		"Recorded <b>%s</b> for <b>#%s</b> by %s. Received %s of %s · <i>%s</i>.",
+	}
+	msgRcThanks = msg{
+		"Đã nhận <b>%s</b> cho khoản <b>#%s</b> (%s). Xin cảm ơn!",
+		"Received <b>%s</b> for <b>#%s</b> (%s). Thank you!",
+	}
+	msgRcAskPhoto    = msg{"\n\nCó thể gửi ảnh biên lai ngay bây giờ, hoặc bấm Bỏ qua.", "\n\nYou may send a photo of the receipt now, or press Skip."}
+	msgRcSkipPhoto   = msg{"Bỏ qua", "Skip"}
+	msgRcPhotoOrSkip = msg{"Hãy gửi một ảnh, hoặc bấm Bỏ qua ở tin nhắn trên.", "Please send a photo, or press Skip above."}
+	msgRcPhotoSaved  = msg{"Đã lưu ảnh cho biên nhận №%d.", "The photo is saved with receipt №%d."}
+	msgRcNoPhoto     = msg{"Biên nhận №%d: không có ảnh.", "Receipt №%d: no photo."}
+	msgRcNoOpen      = msg{"Không có khoản nào đang chờ nộp trong phạm vi bạn phụ trách.", "No open pledges in your zones and units."}
+	msgRcOpenHeader  = msg{"<b>Các khoản đang chờ nộp</b> (mới nhất trước). Chọn một khoản để ghi nhận:", "<b>Open pledges</b> (newest first). Choose one to record:"}
+	msgRcOpenLine    = msg{"\n<b>#%s</b> · %s · %s · còn %s", "\n<b>#%s</b> · %s · %s · open %s"}
+	msgRcAskQty      = msg{
+		"Khoản <b>#%s</b> của %s (%s): còn <b>%s</b>. Đã nhận bao nhiêu? Chọn hoặc gõ số lượng.",
+		"Pledge <b>#%s</b> by %s (%s): <b>%s</b> open. How much was received? Choose or type an amount.",
+	}
+	msgRcAllOpen      = msg{"Nhận đủ phần còn lại: %s", "All that is open: %s"}
+	msgRcNotTreasurer = msg{"Chỉ thủ quỹ của đơn vị hoặc quản trị viên mới điều chỉnh được biên nhận.", "Only the unit's treasurer or an admin can correct receipts."}
+	msgRcCorrectUsage = msg{
+		"Cú pháp: <code>/dieuchinh MÃ</code>, ví dụ <code>/dieuchinh K7Q2</code>; khoản tặng không qua đăng ký: <code>/dieuchinh №SỐ_PHIẾU</code>.",
+		"Usage: <code>/correct CODE</code>, e.g. <code>/correct K7Q2</code>; a gift without a pledge: <code>/correct №RECEIPT</code>.",
+	}
+	msgRcNoSuchReceipt   = msg{"Không có phiếu thu №%d.", "There is no receipt №%d."}
+	msgRcGiftOutsideUnit = msg{"Phiếu №%d thuộc chiến dịch của đơn vị khác: bạn không điều chỉnh được.", "Receipt №%d belongs to another unit's campaign: you cannot correct it."}
+	msgRcNotAGift        = msg{
+		"Phiếu №%d ghi cho một khoản ủng hộ: hãy điều chỉnh bằng mã khoản, <code>/dieuchinh MÃ</code>.",
+		"Receipt №%d is against a pledge: correct it by the pledge's code, <code>/correct CODE</code>.",
+	}
+	msgRcGiftEntry    = msg{"Khoản tặng №%d: %s của %s cho %s, ghi lúc %s.", "Gift №%d: %s from %s to %s, recorded %s."}
+	msgRcGiftReversed = msg{"Đã điều chỉnh: bút toán đảo khoản tặng №%d (%s của %s cho %s).", "Corrected: gift №%d reversed (%s from %s to %s)."}
+	msgRcOutsideUnit  = msg{
+		"Khoản <b>#%s</b> thuộc chiến dịch của đơn vị khác: bạn không điều chỉnh được.",
+		"The pledge <b>#%s</b> belongs to another unit's campaign: you cannot correct it.",
+	}
+	msgRcLedgerHeader     = msg{"<b>Biên nhận của khoản #%s</b> (%s)", "<b>Receipts of #%s</b> (%s)"}
+	msgRcLedgerLine       = msg{"\n№%d · %s · %s", "\n№%d · %s · %s"}
+	msgRcLedgerReversed   = msg{"\n№%d · %s · %s · <i>đã điều chỉnh</i>", "\n№%d · %s · %s · <i>reversed</i>"}
+	msgRcLedgerReversal   = msg{"\n№%d · %s · %s · điều chỉnh №%d: %s", "\n№%d · %s · %s · reverses №%d: %s"}
+	msgRcNothingToCorrect = msg{
+		"\n\nKhông có biên nhận nào để điều chỉnh.",
+		"\n\nThere is no receipt to correct.",
+	}
+	msgRcAskWhichReceipt = msg{"\n\nChọn biên nhận cần điều chỉnh (hủy bỏ):", "\n\nChoose the receipt to reverse:"}
+	msgRcAlreadyReversed = msg{
+		"Biên nhận №%d không điều chỉnh được: đã được điều chỉnh, hoặc chính nó là một điều chỉnh.",
+		"Receipt №%d cannot be reversed: it was reversed already, or is itself a reversal.",
+	}
+	msgRcAskReason   = msg{"Lý do điều chỉnh biên nhận №%d (%s)? Hãy gõ một câu ngắn.", "Why is receipt №%d (%s) reversed? Type a short reason."}
+	msgRcReasonEmpty = msg{"Hãy gõ lý do điều chỉnh.", "Please type the reason."}
+	msgRcReversed    = msg{
+		"Đã điều chỉnh biên nhận №%d (%s) của khoản <b>#%s</b>. Đã nhận: %s / %s.",
+		"Receipt №%d (%s) of <b>#%s</b> is reversed. Received: %s of %s.",
+	}
+	msgRcReversedNotice = msg{
+		"Biên nhận %s cho khoản <b>#%s</b> đã được điều chỉnh. Lý do: %s",
+		"The receipt of %s for <b>#%s</b> was corrected. Reason: %s",
+	}
+	msgRcGiftUsage = msg{
+		"Cú pháp: <code>/tang MÃ_CHIẾN_DỊCH SỐ_LƯỢNG TÊN NGƯỜI TẶNG</code>, ví dụ <code>/tang DIEUHOA 2tr Nguyễn Văn An</code>.",
+		"Usage: <code>/gift CAMPAIGN AMOUNT DONOR NAME</code>, e.g. <code>/gift DIEUHOA 2tr Nguyen Van An</code>.",
+	}
+	msgRcGiftOutside = msg{
+		"Bạn không phải thủ quỹ của đơn vị hay trưởng một khu của chiến dịch <code>%s</code>.",
+		"You are neither the unit's treasurer nor the head of a zone of campaign <code>%s</code>.",
+	}
+	msgRcGiftRecorded = msg{
+		"Đã ghi nhận <b>%s</b> do %s tặng cho <b>%s</b> (biên nhận №%d).",
+		"Recorded a gift of <b>%s</b> from %s to <b>%s</b> (receipt №%d).",
+	}
+	msgClaimUsage = msg{
+		"Cú pháp: <code>/danop MÃ [SỐ_LƯỢNG]</code>, ví dụ <code>/danop K7Q2</code>. Gõ /cuatoi để xem mã các khoản của bạn.",
+		"Usage: <code>/paid CODE [AMOUNT]</code>, e.g. <code>/paid K7Q2</code>. Send /mypledges to see your codes.",
+	}
+	msgClaimPending = msg{
+		"Khoản <b>#%s</b> đã có một báo nộp đang chờ xác nhận.",
+		"You already said you paid <b>#%s</b>; it is waiting to be confirmed.",
+	}
+	msgClaimTooMuch = msg{
+		"Khoản này chỉ còn %s chưa nộp (<b>#%s</b>).",
+		"Only %s is still open on <b>#%s</b>.",
+	}
+	msgClaimNotice = msg{
+		"%s báo đã nộp <b>%s</b> cho khoản <b>#%s</b> (%s).\nGõ <code>/chapnhan %d</code> để xác nhận đã nhận, hoặc <code>/tuchoi %d</code> nếu chưa nhận.",
+		"%s says they paid <b>%s</b> for <b>#%s</b> (%s).\nSend <code>/accept %d</code> to confirm it was received, or <code>/reject %d</code> if not.",
+	}
+	msgClaimNobody = msg{
+		"Đã ghi nhận bạn báo nộp %s cho khoản <b>#%s</b>, nhưng chưa có ai phụ trách để xác nhận. Hãy báo trưởng khu.",
+		"Your payment of %s for <b>#%s</b> is noted, but nobody is set up to confirm it yet. Please tell your zone head.",
+	}
+	msgClaimSent = msg{
+		"Đã báo trưởng khu và thủ quỹ: bạn đã nộp %s cho khoản <b>#%s</b>. Bot sẽ nhắn khi có xác nhận.",
+		"The zone head and treasurer are told you paid %s for <b>#%s</b>. I will let you know when they confirm.",
+	}
+	msgClaimDecideUsage = msg{
+		"Cú pháp: <code>/chapnhan SỐ</code> hoặc <code>/tuchoi SỐ</code>, theo số trong tin nhắn báo nộp.",
+		"Usage: <code>/accept NUMBER</code> or <code>/reject NUMBER</code>, with the number from the payment message.",
+	}
+	msgClaimUnknown  = msg{"Không có báo nộp số %d.", "There is no payment claim %d."}
+	msgClaimDecided  = msg{"Báo nộp số %d đã được xử lý rồi.", "Payment claim %d was already decided."}
+	msgClaimRejected = msg{
+		"Đã từ chối báo nộp số %d (khoản <b>#%s</b>).",
+		"Payment claim %d (<b>#%s</b>) is rejected.",
+	}
+	msgClaimRejectedNotice = msg{
+		"Báo nộp %s cho khoản <b>#%s</b> chưa được xác nhận. Hãy liên hệ trưởng khu hoặc thủ quỹ.",
+		"Your payment of %s for <b>#%s</b> was not confirmed. Please contact your zone head or the treasurer.",
+	}
+	msgClaimExceeds = msg{
+		"Báo nộp số %d (%s) nhiều hơn phần còn lại (%s) của khoản <b>#%s</b>: có thể đã được ghi nhận rồi. Dùng /xacnhan để ghi số khác, hoặc <code>/tuchoi %d</code>.",
+		"Payment claim %d (%s) is more than what is open (%s) on <b>#%s</b>: it may have been recorded already. Use /confirm for another amount, or <code>/reject %d</code>.",
+	}
+	msgHhNotHead = msg{"Chỉ trưởng khu mới ghi được khoản ủng hộ cho hộ gia đình.", "Only zone heads can record pledges for households."}
+	msgHhUsage   = msg{
+		"Cú pháp: <code>/hogiadinh MÃ SỐ_LƯỢNG TÊN HỘ</code>, ví dụ <code>/hogiadinh DIEUHOA 500k Hộ bà Nguyễn Thị Tư</code>. Hoặc gõ /hogiadinh để được hướng dẫn.",
+		"Usage: <code>/household CODE AMOUNT HOUSEHOLD NAME</code>, e.g. <code>/household DIEUHOA 500k Mrs Nguyen Thi Tu</code>. Or send /household to be guided.",
+	}
+	msgHhAskName     = msg{"Tên hộ gia đình (ví dụ: Hộ bà Nguyễn Thị Tư)?", "The household's name (e.g. Mrs Nguyen Thi Tu)?"}
+	msgHhAskZone     = msg{"Hộ <b>%s</b> ở khu nào?", "Which zone does <b>%s</b> live in?"}
+	msgHhAskCampaign = msg{"Hộ <b>%s</b> ủng hộ chiến dịch nào?", "Which campaign does <b>%s</b> support?"}
+	msgHhNotCovered  = msg{
+		"Chiến dịch <b>%s</b> không vận động ở khu bạn phụ trách.",
+		"The campaign <b>%s</b> does not cover the zones you head.",
+	}
+	msgHhAskQuantity = msg{
+		"Hộ <b>%s</b> — <b>%s</b> — %s\nỦng hộ bao nhiêu? Chọn nhanh hoặc gõ số lượng.",
+		"<b>%s</b> — <b>%s</b> — %s\nHow much? Choose or type an amount.",
+	}
+	msgHhAskPublic = msg{"Có ghi tên hộ <b>%s</b> lên bảng vàng không?", "Show <b>%s</b> on the honour board?"}
+	msgHhPublicYes = msg{"✅ Có, ghi tên", "✅ Yes, show the name"}
+	msgHhPublicNo  = msg{"Không ghi tên", "No, keep it anonymous"}
+	msgHhRecorded  = msg{
+		"Đã ghi nhận khoản ủng hộ <b>#%s</b> của hộ <b>%s</b> (%s): %s cho <b>%s</b>.\nKhi hộ nộp, gõ <code>/xacnhan %s</code>.",
+		"Recorded pledge <b>#%s</b> of <b>%s</b> (%s): %s to <b>%s</b>.\nWhen they pay, send <code>/confirm %s</code>.",
+	}
 )
-
-func init() {
-	registerTexts(map[msg][2]string{
-		msgRcNoRole: {
-			"Chỉ trưởng khu, thủ quỹ hoặc quản trị viên mới ghi nhận được khoản đã nộp.",
-			"Only zone heads, treasurers and admins can record what was received.",
-		},
-		msgRcUnknownPledge: {"Không có khoản ủng hộ mã <code>#%s</code>.", "There is no pledge with code <code>#%s</code>."},
-		msgRcConfirmUsage: {
-			"\nCú pháp: <code>/xacnhan MÃ [SỐ_LƯỢNG]</code>, ví dụ <code>/xacnhan K7Q2 500k</code>. Gõ /xacnhan để xem danh sách.",
-			"\nUsage: <code>/confirm CODE [AMOUNT]</code>, e.g. <code>/confirm K7Q2 500k</code>. Send /confirm for a list.",
-		},
-		msgRcOutsideScope: {
-			"Khoản <b>#%s</b> không thuộc khu hay đơn vị bạn phụ trách, bạn không ghi nhận được.",
-			"The pledge <b>#%s</b> is outside your zones and units: you cannot record it.",
-		},
-		msgRcCancelled:   {"Khoản <b>#%s</b> đã bị hủy.", "The pledge <b>#%s</b> was cancelled."},
-		msgRcAlreadyFull: {"Khoản <b>#%s</b> đã nộp đủ, không còn gì để ghi nhận.", "The pledge <b>#%s</b> is already fully received."},
-		msgRcOver: {
-			"Bạn ghi nhận <b>%s</b> cho khoản <b>#%s</b>, nhiều hơn phần còn lại (%s). Vẫn ghi nhận?",
-			"You are recording <b>%s</b> for <b>#%s</b>, more than what is open (%s). Record it anyway?",
-		},
-		msgRcRecordAnyway: {"✅ Vẫn ghi nhận", "✅ Record anyway"},
-		msgRcChanged: {
-			"Khoản <b>#%s</b> vừa được người khác ghi nhận (đã nhận %s / %s). Hãy xem lại rồi làm lại.",
-			"Someone else just recorded a receipt for <b>#%s</b> (received %s of %s). Please look again and start over.",
-		},
-		msgRcRecorded: {
-			"Đã ghi nhận <b>%s</b> cho khoản <b>#%s</b> của %s. Đã nhận %s / %s · <i>%s</i>.",
-			"Recorded <b>%s</b> for <b>#%s</b> by %s. Received %s of %s · <i>%s</i>.",
-		},
-		msgRcThanks: {
-			"Đã nhận <b>%s</b> cho khoản <b>#%s</b> (%s). Xin cảm ơn!",
-			"Received <b>%s</b> for <b>#%s</b> (%s). Thank you!",
-		},
-		msgRcAskPhoto:    {"\n\nCó thể gửi ảnh biên lai ngay bây giờ, hoặc bấm Bỏ qua.", "\n\nYou may send a photo of the receipt now, or press Skip."},
-		msgRcSkipPhoto:   {"Bỏ qua", "Skip"},
-		msgRcPhotoOrSkip: {"Hãy gửi một ảnh, hoặc bấm Bỏ qua ở tin nhắn trên.", "Please send a photo, or press Skip above."},
-		msgRcPhotoSaved:  {"Đã lưu ảnh cho biên nhận №%d.", "The photo is saved with receipt №%d."},
-		msgRcNoPhoto:     {"Biên nhận №%d: không có ảnh.", "Receipt №%d: no photo."},
-		msgRcNoOpen:      {"Không có khoản nào đang chờ nộp trong phạm vi bạn phụ trách.", "No open pledges in your zones and units."},
-		msgRcOpenHeader:  {"<b>Các khoản đang chờ nộp</b> (mới nhất trước). Chọn một khoản để ghi nhận:", "<b>Open pledges</b> (newest first). Choose one to record:"},
-		msgRcOpenLine:    {"\n<b>#%s</b> · %s · %s · còn %s", "\n<b>#%s</b> · %s · %s · open %s"},
-		msgRcAskQty: {
-			"Khoản <b>#%s</b> của %s (%s): còn <b>%s</b>. Đã nhận bao nhiêu? Chọn hoặc gõ số lượng.",
-			"Pledge <b>#%s</b> by %s (%s): <b>%s</b> open. How much was received? Choose or type an amount.",
-		},
-		msgRcAllOpen:      {"Nhận đủ phần còn lại: %s", "All that is open: %s"},
-		msgRcNotTreasurer: {"Chỉ thủ quỹ của đơn vị hoặc quản trị viên mới điều chỉnh được biên nhận.", "Only the unit's treasurer or an admin can correct receipts."},
-		msgRcCorrectUsage: {
-			"Cú pháp: <code>/dieuchinh MÃ</code>, ví dụ <code>/dieuchinh K7Q2</code>; khoản tặng không qua đăng ký: <code>/dieuchinh №SỐ_PHIẾU</code>.",
-			"Usage: <code>/correct CODE</code>, e.g. <code>/correct K7Q2</code>; a gift without a pledge: <code>/correct №RECEIPT</code>.",
-		},
-		msgRcNoSuchReceipt:   {"Không có phiếu thu №%d.", "There is no receipt №%d."},
-		msgRcGiftOutsideUnit: {"Phiếu №%d thuộc chiến dịch của đơn vị khác: bạn không điều chỉnh được.", "Receipt №%d belongs to another unit's campaign: you cannot correct it."},
-		msgRcNotAGift: {
-			"Phiếu №%d ghi cho một khoản ủng hộ: hãy điều chỉnh bằng mã khoản, <code>/dieuchinh MÃ</code>.",
-			"Receipt №%d is against a pledge: correct it by the pledge's code, <code>/correct CODE</code>.",
-		},
-		msgRcGiftEntry:    {"Khoản tặng №%d: %s của %s cho %s, ghi lúc %s.", "Gift №%d: %s from %s to %s, recorded %s."},
-		msgRcGiftReversed: {"Đã điều chỉnh: bút toán đảo khoản tặng №%d (%s của %s cho %s).", "Corrected: gift №%d reversed (%s from %s to %s)."},
-		msgRcOutsideUnit: {
-			"Khoản <b>#%s</b> thuộc chiến dịch của đơn vị khác: bạn không điều chỉnh được.",
-			"The pledge <b>#%s</b> belongs to another unit's campaign: you cannot correct it.",
-		},
-		msgRcLedgerHeader:   {"<b>Biên nhận của khoản #%s</b> (%s)", "<b>Receipts of #%s</b> (%s)"},
-		msgRcLedgerLine:     {"\n№%d · %s · %s", "\n№%d · %s · %s"},
-		msgRcLedgerReversed: {"\n№%d · %s · %s · <i>đã điều chỉnh</i>", "\n№%d · %s · %s · <i>reversed</i>"},
-		msgRcLedgerReversal: {"\n№%d · %s · %s · điều chỉnh №%d: %s", "\n№%d · %s · %s · reverses №%d: %s"},
-		msgRcNothingToCorrect: {
-			"\n\nKhông có biên nhận nào để điều chỉnh.",
-			"\n\nThere is no receipt to correct.",
-		},
-		msgRcAskWhichReceipt: {"\n\nChọn biên nhận cần điều chỉnh (hủy bỏ):", "\n\nChoose the receipt to reverse:"},
-		msgRcAlreadyReversed: {
-			"Biên nhận №%d không điều chỉnh được: đã được điều chỉnh, hoặc chính nó là một điều chỉnh.",
-			"Receipt №%d cannot be reversed: it was reversed already, or is itself a reversal.",
-		},
-		msgRcAskReason:   {"Lý do điều chỉnh biên nhận №%d (%s)? Hãy gõ một câu ngắn.", "Why is receipt №%d (%s) reversed? Type a short reason."},
-		msgRcReasonEmpty: {"Hãy gõ lý do điều chỉnh.", "Please type the reason."},
-		msgRcReversed: {
-			"Đã điều chỉnh biên nhận №%d (%s) của khoản <b>#%s</b>. Đã nhận: %s / %s.",
-			"Receipt №%d (%s) of <b>#%s</b> is reversed. Received: %s of %s.",
-		},
-		msgRcReversedNotice: {
-			"Biên nhận %s cho khoản <b>#%s</b> đã được điều chỉnh. Lý do: %s",
-			"The receipt of %s for <b>#%s</b> was corrected. Reason: %s",
-		},
-		msgRcGiftUsage: {
-			"Cú pháp: <code>/tang MÃ_CHIẾN_DỊCH SỐ_LƯỢNG TÊN NGƯỜI TẶNG</code>, ví dụ <code>/tang DIEUHOA 2tr Nguyễn Văn An</code>.",
-			"Usage: <code>/gift CAMPAIGN AMOUNT DONOR NAME</code>, e.g. <code>/gift DIEUHOA 2tr Nguyen Van An</code>.",
-		},
-		msgRcGiftOutside: {
-			"Bạn không phải thủ quỹ của đơn vị hay trưởng một khu của chiến dịch <code>%s</code>.",
-			"You are neither the unit's treasurer nor the head of a zone of campaign <code>%s</code>.",
-		},
-		msgRcGiftRecorded: {
-			"Đã ghi nhận <b>%s</b> do %s tặng cho <b>%s</b> (biên nhận №%d).",
-			"Recorded a gift of <b>%s</b> from %s to <b>%s</b> (receipt №%d).",
-		},
-		msgClaimUsage: {
-			"Cú pháp: <code>/danop MÃ [SỐ_LƯỢNG]</code>, ví dụ <code>/danop K7Q2</code>. Gõ /cuatoi để xem mã các khoản của bạn.",
-			"Usage: <code>/paid CODE [AMOUNT]</code>, e.g. <code>/paid K7Q2</code>. Send /mypledges to see your codes.",
-		},
-		msgClaimPending: {
-			"Khoản <b>#%s</b> đã có một báo nộp đang chờ xác nhận.",
-			"You already said you paid <b>#%s</b>; it is waiting to be confirmed.",
-		},
-		msgClaimTooMuch: {
-			"Khoản này chỉ còn %s chưa nộp (<b>#%s</b>).",
-			"Only %s is still open on <b>#%s</b>.",
-		},
-		msgClaimNotice: {
-			"%s báo đã nộp <b>%s</b> cho khoản <b>#%s</b> (%s).\nGõ <code>/chapnhan %d</code> để xác nhận đã nhận, hoặc <code>/tuchoi %d</code> nếu chưa nhận.",
-			"%s says they paid <b>%s</b> for <b>#%s</b> (%s).\nSend <code>/accept %d</code> to confirm it was received, or <code>/reject %d</code> if not.",
-		},
-		msgClaimNobody: {
-			"Đã ghi nhận bạn báo nộp %s cho khoản <b>#%s</b>, nhưng chưa có ai phụ trách để xác nhận. Hãy báo trưởng khu.",
-			"Your payment of %s for <b>#%s</b> is noted, but nobody is set up to confirm it yet. Please tell your zone head.",
-		},
-		msgClaimSent: {
-			"Đã báo trưởng khu và thủ quỹ: bạn đã nộp %s cho khoản <b>#%s</b>. Bot sẽ nhắn khi có xác nhận.",
-			"The zone head and treasurer are told you paid %s for <b>#%s</b>. I will let you know when they confirm.",
-		},
-		msgClaimDecideUsage: {
-			"Cú pháp: <code>/chapnhan SỐ</code> hoặc <code>/tuchoi SỐ</code>, theo số trong tin nhắn báo nộp.",
-			"Usage: <code>/accept NUMBER</code> or <code>/reject NUMBER</code>, with the number from the payment message.",
-		},
-		msgClaimUnknown: {"Không có báo nộp số %d.", "There is no payment claim %d."},
-		msgClaimDecided: {"Báo nộp số %d đã được xử lý rồi.", "Payment claim %d was already decided."},
-		msgClaimRejected: {
-			"Đã từ chối báo nộp số %d (khoản <b>#%s</b>).",
-			"Payment claim %d (<b>#%s</b>) is rejected.",
-		},
-		msgClaimRejectedNotice: {
-			"Báo nộp %s cho khoản <b>#%s</b> chưa được xác nhận. Hãy liên hệ trưởng khu hoặc thủ quỹ.",
-			"Your payment of %s for <b>#%s</b> was not confirmed. Please contact your zone head or the treasurer.",
-		},
-		msgClaimExceeds: {
-			"Báo nộp số %d (%s) nhiều hơn phần còn lại (%s) của khoản <b>#%s</b>: có thể đã được ghi nhận rồi. Dùng /xacnhan để ghi số khác, hoặc <code>/tuchoi %d</code>.",
-			"Payment claim %d (%s) is more than what is open (%s) on <b>#%s</b>: it may have been recorded already. Use /confirm for another amount, or <code>/reject %d</code>.",
-		},
-		msgHhNotHead: {"Chỉ trưởng khu mới ghi được khoản ủng hộ cho hộ gia đình.", "Only zone heads can record pledges for households."},
-		msgHhUsage: {
-			"Cú pháp: <code>/hogiadinh MÃ SỐ_LƯỢNG TÊN HỘ</code>, ví dụ <code>/hogiadinh DIEUHOA 500k Hộ bà Nguyễn Thị Tư</code>. Hoặc gõ /hogiadinh để được hướng dẫn.",
-			"Usage: <code>/household CODE AMOUNT HOUSEHOLD NAME</code>, e.g. <code>/household DIEUHOA 500k Mrs Nguyen Thi Tu</code>. Or send /household to be guided.",
-		},
-		msgHhAskName:     {"Tên hộ gia đình (ví dụ: Hộ bà Nguyễn Thị Tư)?", "The household's name (e.g. Mrs Nguyen Thi Tu)?"},
-		msgHhAskZone:     {"Hộ <b>%s</b> ở khu nào?", "Which zone does <b>%s</b> live in?"},
-		msgHhAskCampaign: {"Hộ <b>%s</b> ủng hộ chiến dịch nào?", "Which campaign does <b>%s</b> support?"},
-		msgHhNotCovered: {
-			"Chiến dịch <b>%s</b> không vận động ở khu bạn phụ trách.",
-			"The campaign <b>%s</b> does not cover the zones you head.",
-		},
-		msgHhAskQuantity: {
-			"Hộ <b>%s</b> — <b>%s</b> — %s\nỦng hộ bao nhiêu? Chọn nhanh hoặc gõ số lượng.",
-			"<b>%s</b> — <b>%s</b> — %s\nHow much? Choose or type an amount.",
-		},
-		msgHhAskPublic: {"Có ghi tên hộ <b>%s</b> lên bảng vàng không?", "Show <b>%s</b> on the honour board?"},
-		msgHhPublicYes: {"✅ Có, ghi tên", "✅ Yes, show the name"},
-		msgHhPublicNo:  {"Không ghi tên", "No, keep it anonymous"},
-		msgHhRecorded: {
-			"Đã ghi nhận khoản ủng hộ <b>#%s</b> của hộ <b>%s</b> (%s): %s cho <b>%s</b>.\nKhi hộ nộp, gõ <code>/xacnhan %s</code>.",
-			"Recorded pledge <b>#%s</b> of <b>%s</b> (%s): %s to <b>%s</b>.\nWhen they pay, send <code>/confirm %s</code>.",
-		},
-	})
-}

@@ -74,35 +74,25 @@ func (tr *turn) reminders(args string) error {
 	return nil
 }
 
-const (
-	msgNOn msg = 4100 + iota
-	msgNOff
-	msgNUsage
-	msgNTurnedOn
-	msgNTurnedOff
+var (
+	msgNOn = msg{
+		"🔔 Nhắc nhở đang <b>bật</b>: bot nhắc bạn trước hạn nộp các khoản ủng hộ.",
+		"🔔 Reminders are <b>on</b>: I remind you before your pledges are due.",
+	}
+	msgNOff = msg{
+		"🔕 Nhắc nhở đang <b>tắt</b>.",
+		"🔕 Reminders are <b>off</b>.",
+	}
+	msgNUsage = msg{
+		"\nGõ <code>/nhacnho tat</code> để tắt, <code>/nhacnho bat</code> để bật lại.",
+		"\nSend <code>/reminders off</code> to turn them off, <code>/reminders on</code> to turn them back on.",
+	}
+	msgNTurnedOn = msg{
+		"🔔 Đã bật nhắc nhở: bot sẽ nhắc bạn trước hạn nộp các khoản ủng hộ.",
+		"🔔 Reminders are on: I will remind you before your pledges are due.",
+	}
+	msgNTurnedOff = msg{
+		"🔕 Đã tắt nhắc nhở. Gõ <code>/nhacnho bat</code> nếu muốn bật lại.",
+		"🔕 Reminders are off. Send <code>/reminders on</code> to turn them back on.",
+	}
 )
-
-func init() {
-	registerTexts(map[msg][2]string{
-		msgNOn: {
-			"🔔 Nhắc nhở đang <b>bật</b>: bot nhắc bạn trước hạn nộp các khoản ủng hộ.",
-			"🔔 Reminders are <b>on</b>: I remind you before your pledges are due.",
-		},
-		msgNOff: {
-			"🔕 Nhắc nhở đang <b>tắt</b>.",
-			"🔕 Reminders are <b>off</b>.",
-		},
-		msgNUsage: {
-			"\nGõ <code>/nhacnho tat</code> để tắt, <code>/nhacnho bat</code> để bật lại.",
-			"\nSend <code>/reminders off</code> to turn them off, <code>/reminders on</code> to turn them back on.",
-		},
-		msgNTurnedOn: {
-			"🔔 Đã bật nhắc nhở: bot sẽ nhắc bạn trước hạn nộp các khoản ủng hộ.",
-			"🔔 Reminders are on: I will remind you before your pledges are due.",
-		},
-		msgNTurnedOff: {
-			"🔕 Đã tắt nhắc nhở. Gõ <code>/nhacnho bat</code> nếu muốn bật lại.",
-			"🔕 Reminders are off. Send <code>/reminders on</code> to turn them back on.",
-		},
-	})
-}

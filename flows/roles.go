@@ -17,28 +17,6 @@ const (
 	stepRoleRemove = "i_remove"
 )
 
-const (
-	msgRolesNotAllowed msg = 2100 + iota
-	msgRolesNone
-	msgRolesHeader
-	msgRoleListLine
-	msgSourceSetup
-	msgSourceEnv
-	msgPagePrev
-	msgPageNext
-	msgRemoveConfirm
-	msgRemoveSetupNote
-	msgRemoveEnvNote
-	msgRemoveYes
-	msgRemoveNo
-	msgRoleRemoved
-	msgRoleRemovedNotice
-	msgRoleKept
-	msgRoleGone
-	msgRemoveOwnAdmin
-	msgCmdRoles
-)
-
 func init() {
 	registerCommands(&command{names: []string{"roles", "vaitro"}, private: func(tr *turn, _ string) error { return tr.roles(0, false) }})
 	registerActions(map[string]action{
@@ -59,37 +37,39 @@ func init() {
 			return nil
 		}, stepRoleRemove),
 	})
-	registerTexts(map[msg][2]string{
-		msgRolesNotAllowed: {"Chỉ quản trị viên mới xem và gỡ được vai trò.", "Only admins can list and remove roles."},
-		msgRolesNone:       {"Chưa có ai được giao vai trò nào.", "Nobody holds a role yet."},
-		msgRolesHeader:     {"<b>Các vai trò</b> (%d) — trang %d/%d. Bấm ✕ để gỡ một vai trò.\n", "<b>Roles</b> (%d) — page %d/%d. Press ✕ to remove one.\n"},
-		msgRoleListLine:    {"\n%d. <b>%s</b> — %s%s", "\n%d. <b>%s</b> — %s%s"},
-		msgSourceSetup:     {" · tệp thiết lập", " · setup file"},
-		msgSourceEnv:       {" · DANVAN_ADMINS", " · DANVAN_ADMINS"},
-		msgPagePrev:        {"‹ Trang trước", "‹ Previous"},
-		msgPageNext:        {"Trang sau ›", "Next ›"},
-		msgRemoveConfirm:   {"Gỡ vai trò <b>%s</b> của <b>%s</b>?", "Remove <b>%s</b> from <b>%s</b>?"},
-		msgRemoveSetupNote: {
-			"\n\nVai trò này có trong tệp thiết lập: lần chạy <code>danvan setup</code> tới sẽ giao lại. Hãy xóa nó khỏi tệp nữa.",
-			"\n\nThis role comes from the setup file: the next <code>danvan setup</code> gives it back. Remove it from the file too.",
-		},
-		msgRemoveEnvNote: {
-			"\n\nNgười này có trong DANVAN_ADMINS: lần khởi động bot tới sẽ giao lại quyền. Hãy bỏ họ khỏi biến đó nữa.",
-			"\n\nThis person is listed in DANVAN_ADMINS: the next start of the bot gives the role back. Remove them from it too.",
-		},
-		msgRemoveYes: {"✕ Gỡ vai trò", "✕ Remove"},
-		msgRemoveNo:  {"Giữ lại", "Keep"},
-		msgRoleRemovedNotice: {
-			"ℹ️ Quản trị viên đã gỡ vai trò <b>%s</b> của bạn. Bạn vẫn ủng hộ và theo dõi các chiến dịch như mọi người dân.",
-			"ℹ️ An admin removed your role <b>%s</b>. You can still pledge and follow campaigns like every resident.",
-		},
-		msgRoleRemoved:    {"Đã gỡ vai trò <b>%s</b> của <b>%s</b>.", "Removed <b>%s</b> from <b>%s</b>."},
-		msgRoleKept:       {"Vai trò được giữ nguyên.", "The role is kept."},
-		msgRoleGone:       {"Vai trò này đã được gỡ rồi.", "This role has already been removed."},
-		msgRemoveOwnAdmin: {"Bạn không thể tự gỡ quyền quản trị của mình; hãy nhờ một quản trị viên khác.", "You cannot remove your own admin role; ask another admin."},
-		msgCmdRoles:       {"Các vai trò (quản trị viên)", "Roles (admins)"},
-	})
+
 }
+
+var (
+	msgRolesNotAllowed = msg{"Chỉ quản trị viên mới xem và gỡ được vai trò.", "Only admins can list and remove roles."}
+	msgRolesNone       = msg{"Chưa có ai được giao vai trò nào.", "Nobody holds a role yet."}
+	msgRolesHeader     = msg{"<b>Các vai trò</b> (%d) — trang %d/%d. Bấm ✕ để gỡ một vai trò.\n", "<b>Roles</b> (%d) — page %d/%d. Press ✕ to remove one.\n"}
+	msgRoleListLine    = msg{"\n%d. <b>%s</b> — %s%s", "\n%d. <b>%s</b> — %s%s"}
+	msgSourceSetup     = msg{" · tệp thiết lập", " · setup file"}
+	msgSourceEnv       = msg{" · DANVAN_ADMINS", " · DANVAN_ADMINS"}
+	msgPagePrev        = msg{"‹ Trang trước", "‹ Previous"}
+	msgPageNext        = msg{"Trang sau ›", "Next ›"}
+	msgRemoveConfirm   = msg{"Gỡ vai trò <b>%s</b> của <b>%s</b>?", "Remove <b>%s</b> from <b>%s</b>?"}
+	msgRemoveSetupNote = msg{
+		"\n\nVai trò này có trong tệp thiết lập: lần chạy <code>danvan setup</code> tới sẽ giao lại. Hãy xóa nó khỏi tệp nữa.",
+		"\n\nThis role comes from the setup file: the next <code>danvan setup</code> gives it back. Remove it from the file too.",
+	}
+	msgRemoveEnvNote = msg{
+		"\n\nNgười này có trong DANVAN_ADMINS: lần khởi động bot tới sẽ giao lại quyền. Hãy bỏ họ khỏi biến đó nữa.",
+		"\n\nThis person is listed in DANVAN_ADMINS: the next start of the bot gives the role back. Remove them from it too.",
+	}
+	msgRemoveYes         = msg{"✕ Gỡ vai trò", "✕ Remove"}
+	msgRemoveNo          = msg{"Giữ lại", "Keep"}
+	msgRoleRemovedNotice = msg{
+		"ℹ️ Quản trị viên đã gỡ vai trò <b>%s</b> của bạn. Bạn vẫn ủng hộ và theo dõi các chiến dịch như mọi người dân.",
+		"ℹ️ An admin removed your role <b>%s</b>. You can still pledge and follow campaigns like every resident.",
+	}
+	msgRoleRemoved    = msg{"Đã gỡ vai trò <b>%s</b> của <b>%s</b>.", "Removed <b>%s</b> from <b>%s</b>."}
+	msgRoleKept       = msg{"Vai trò được giữ nguyên.", "The role is kept."}
+	msgRoleGone       = msg{"Vai trò này đã được gỡ rồi.", "This role has already been removed."}
+	msgRemoveOwnAdmin = msg{"Bạn không thể tự gỡ quyền quản trị của mình; hãy nhờ một quản trị viên khác.", "You cannot remove your own admin role; ask another admin."}
+	msgCmdRoles       = msg{"Các vai trò (quản trị viên)", "Roles (admins)"}
+)
 
 // roles shows a page of every role held, with a button to remove each;
 // edit replaces the message whose page button was pressed.

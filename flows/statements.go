@@ -710,60 +710,6 @@ func (tr *turn) giftLineTo(campaignID int64) error {
 	return nil
 }
 
-const (
-	msgStNotTreasurer msg = 5000 + iota
-	msgStTooLarge
-	msgStUnavailable
-	msgStUnknownLayout
-	msgStNotCSV
-	msgStEmpty
-	msgStNoLines
-	msgStProblems
-	msgStMoreProblems
-	msgStProblemLine
-	msgStReasonBroken
-	msgStReasonDate
-	msgStReasonAmount
-	msgStReasonCurrency
-	msgStReasonNoAmount
-	msgStReasonBothSides
-	msgStHeader
-	msgStMatched
-	msgStDiffersCount
-	msgStUnmatchedCount
-	msgStAmbiguousCount
-	msgStHandledCount
-	msgStOutgoingCount
-	msgStNothingYet
-	msgStApplyButton
-	msgStDropButton
-	msgStMoreLines
-	msgStLine
-	msgStDiffers
-	msgStCancelledPledge
-	msgStAmbiguous
-	msgStUnmatched
-	msgStRecordButton
-	msgStAssignButton
-	msgStGiftButton
-	msgStSkipButton
-	msgStNotYours
-	msgStDropped
-	msgStAlreadyApplied
-	msgStApplied
-	msgStNotMoney
-	msgStLineHandled
-	msgStLineRecorded
-	msgStLineSetAside
-	msgStAskPledge
-	msgStAskPledgeAgain
-	msgStNoCampaign
-	msgStAskCampaign
-	msgStSomeBank
-	msgStOldExcel
-	msgStOtherAccount
-)
-
 var outcomeMessages = map[reconcile.Outcome]msg{
 	reconcile.Matched:   msgStMatched,
 	reconcile.Differs:   msgStDiffersCount,
@@ -773,99 +719,97 @@ var outcomeMessages = map[reconcile.Outcome]msg{
 	reconcile.Outgoing:  msgStOutgoingCount,
 }
 
-func init() {
-	registerTexts(map[msg][2]string{
-		msgStNotTreasurer: {
-			"Tôi chỉ đọc tệp sao kê ngân hàng do thủ quỹ gửi. Bạn hãy gửi tin nhắn bằng chữ.",
-			"I only read bank statements sent by treasurers. Please send text.",
-		},
-		msgStTooLarge: {
-			"Tệp quá lớn (%s MB): sao kê chỉ được tối đa %s MB. Hãy xuất sao kê ngắn hơn (ví dụ từng tháng) rồi gửi lại.",
-			"The file is too large (%s MB): a statement may be at most %s MB. Export a shorter period (a month, say) and send it again.",
-		},
-		msgStUnavailable: {
-			"Tôi chưa tải được tệp này từ Telegram. Bạn gửi lại giúp tôi nhé.",
-			"I could not download this file from Telegram. Please send it again.",
-		},
-		msgStUnknownLayout: {
-			"Tôi không nhận ra mẫu sao kê này: không thấy dòng tiêu đề có cột ngày, số tiền và nội dung. Những dòng đầu tôi thấy:\n<pre>%s</pre>\nHãy xuất sao kê dạng CSV từ ngân hàng điện tử; nếu ngân hàng dùng mẫu khác, quản trị viên có thể khai báo mẫu (xem README).",
-			"I do not recognise this statement layout: no header row with date, amount and memo columns. The first lines I see:\n<pre>%s</pre>\nExport the statement as CSV from internet banking; for another bank's layout an admin can configure it (see the README).",
-		},
-		msgStNotCSV: {
-			"Tôi không đọc được tệp này như một sao kê. Trong ngân hàng điện tử, hãy tải sao kê dạng Excel (.xlsx) hoặc CSV rồi gửi tệp đó.",
-			"I cannot read this file as a statement. In internet banking, download the statement as Excel (.xlsx) or CSV and send that file.",
-		},
-		msgStOtherAccount: {
-			"⚠️ Sao kê này của tài khoản <code>%s</code>, không phải tài khoản của chiến dịch nào đơn vị bạn đang vận động. Xin kiểm tra lại tệp; các khoản vẫn chỉ được ghi nhận khi bạn bấm xác nhận.",
-			"⚠️ This statement is of account <code>%s</code>, which is not the account of any of your unit's running campaigns. Please check the file; nothing is recorded until you confirm.",
-		},
-		msgStOldExcel: {
-			"Đây là tệp Excel đời cũ (.xls). Hãy mở tệp rồi lưu lại dạng .xlsx hoặc CSV và gửi lại.",
-			"This is an old Excel file (.xls). Open it, save it as .xlsx or CSV, and send it again.",
-		},
-		msgStEmpty: {"Tệp trống, không có gì để đọc.", "The file is empty: nothing to read."},
-		msgStNoLines: {
-			"Trong tệp <b>%s</b> không có giao dịch nào đọc được; không có gì thay đổi.",
-			"No transaction could be read in <b>%s</b>; nothing changed.",
-		},
-		msgStProblems:     {"\n\n❗ %d dòng không đọc được (không ghi nhận):", "\n\n❗ %d lines could not be read (nothing recorded from them):"},
-		msgStMoreProblems: {"\n• … và %d dòng khác", "\n• … and %d more"},
-		msgStProblemLine:  {"\n• dòng %d: %s — <code>%s</code>", "\n• line %d: %s — <code>%s</code>"},
-		msgStReasonBroken: {"dòng hỏng", "broken line"},
-		msgStReasonDate:   {"ngày không đọc được", "unreadable date"},
-		msgStReasonAmount: {"số tiền không đọc được", "unreadable amount"},
-		msgStReasonCurrency: {
-			"ngoại tệ, không ghi nhận", "foreign currency, not recorded",
-		},
-		msgStReasonNoAmount:  {"không có số tiền", "no amount"},
-		msgStReasonBothSides: {"có cả ghi nợ và ghi có", "both debit and credit"},
-		msgStHeader:          {"📄 <b>Sao kê %s</b> (%s): %d giao dịch.\n", "📄 <b>%s statement</b> (%s): %d transactions.\n"},
-		msgStMatched:         {"\n✅ Khớp mã khoản ủng hộ: %d khoản, %s", "\n✅ Match a pledge code: %d, %s"},
-		msgStDiffersCount:    {"\n⚠️ Số tiền khác số đã đăng ký: %d khoản, %s (hỏi từng khoản bên dưới)", "\n⚠️ Amount differs from the pledge: %d, %s (asked one by one below)"},
-		msgStUnmatchedCount:  {"\n❓ Không có mã khoản ủng hộ: %d khoản, %s", "\n❓ No pledge code: %d, %s"},
-		msgStAmbiguousCount:  {"\n❓ Có nhiều mã khoản ủng hộ: %d khoản, %s", "\n❓ Several pledge codes: %d, %s"},
-		msgStHandledCount:    {"\n🔁 Đã xử lý trước đây: %d khoản, %s", "\n🔁 Handled before: %d, %s"},
-		msgStOutgoingCount:   {"\n↗️ Tiền chuyển đi (bỏ qua): %d khoản, %s", "\n↗️ Money out (ignored): %d, %s"},
-		msgStNothingYet: {
-			"\n\nChưa ghi nhận gì. Bấm nút dưới đây để ghi nhận các khoản khớp.",
-			"\n\nNothing recorded yet. Press the button below to record the matched transfers.",
-		},
-		msgStApplyButton: {"✅ Ghi nhận %d khoản khớp", "✅ Record %d matched"},
-		msgStDropButton:  {"Bỏ sao kê này", "Drop this statement"},
-		msgStMoreLines: {
-			"… và %d giao dịch khác cần xem. Xử lý các giao dịch trên rồi gửi lại sao kê để xem tiếp (những khoản đã xử lý sẽ không lặp lại).",
-			"… and %d more transactions to look at. Handle those above, then send the statement again to see the rest (handled ones are not repeated).",
-		},
-		msgStLine:            {"<b>Dòng %d</b> · %s · %s\n<i>%s</i>", "<b>Line %d</b> · %s · %s\n<i>%s</i>"},
-		msgStDiffers:         {"\nMã #%s (%s): đăng ký %s, đã nhận %s, còn %s.", "\nCode #%s (%s): pledged %s, received %s, open %s."},
-		msgStCancelledPledge: {"\nKhoản ủng hộ này đã hủy.", "\nThis pledge was cancelled."},
-		msgStAmbiguous:       {"\nNội dung có nhiều mã khoản ủng hộ: %s.", "\nThe memo has several pledge codes: %s."},
-		msgStUnmatched:       {"\nNội dung không có mã khoản ủng hộ nào.", "\nThe memo has no pledge code."},
-		msgStRecordButton:    {"Ghi nhận %s cho #%s", "Record %s for #%s"},
-		msgStAssignButton:    {"Gán cho một khoản ủng hộ…", "Assign to a pledge…"},
-		msgStGiftButton:      {"Ghi là ủng hộ trực tiếp…", "Record as a direct gift…"},
-		msgStSkipButton:      {"Bỏ qua giao dịch này", "Set this transaction aside"},
-		msgStNotYours: {
-			"Sao kê này do thủ quỹ khác gửi; chỉ người gửi hoặc quản trị viên xử lý được.",
-			"Another treasurer sent this statement; only they or an admin can act on it.",
-		},
-		msgStDropped:        {"Đã bỏ sao kê <b>%s</b>; không ghi nhận gì từ đó.", "Statement <b>%s</b> dropped; nothing recorded from it."},
-		msgStAlreadyApplied: {"Sao kê <b>%s</b> đã được ghi nhận rồi.", "Statement <b>%s</b> was already recorded."},
-		msgStApplied: {
-			"✅ Sao kê <b>%s</b>: đã ghi nhận %d khoản chuyển khoản, tổng %s. Người ủng hộ đã được báo.",
-			"✅ Statement <b>%s</b>: recorded %d transfers, %s in all. The pledgers were told.",
-		},
-		msgStNotMoney:     {"Khoản #%s không phải khoản ủng hộ bằng tiền.", "Pledge #%s is not a money pledge."},
-		msgStLineHandled:  {"Giao dịch ở dòng %d đã được xử lý rồi.", "The transaction on line %d was handled already."},
-		msgStLineRecorded: {"✅ Đã ghi nhận %s cho #%s (chuyển khoản).", "✅ Recorded %s for #%s (transfer)."},
-		msgStLineSetAside: {"Đã bỏ qua giao dịch này.", "Set aside."},
-		msgStAskPledge: {
-			"Giao dịch dòng %d (%s) là cho khoản ủng hộ nào? Gõ mã, ví dụ <code>K7Q2</code>.",
-			"Which pledge is the transfer on line %d (%s) for? Type its code, e.g. <code>K7Q2</code>.",
-		},
-		msgStAskPledgeAgain: {"Gõ mã khoản ủng hộ, ví dụ <code>K7Q2</code>, hoặc /huy.", "Type a pledge code, e.g. <code>K7Q2</code>, or /cancel."},
-		msgStNoCampaign:     {"Đơn vị của bạn không có chiến dịch nào nhận tiền.", "Your unit has no campaign that takes money."},
-		msgStSomeBank:       {"ngân hàng", "bank"},
-		msgStAskCampaign:    {"Giao dịch dòng %d (%s) là ủng hộ trực tiếp cho chiến dịch nào?", "Which campaign is the transfer on line %d (%s) a gift to?"},
-	})
-}
+var (
+	msgStNotTreasurer = msg{
+		"Tôi chỉ đọc tệp sao kê ngân hàng do thủ quỹ gửi. Bạn hãy gửi tin nhắn bằng chữ.",
+		"I only read bank statements sent by treasurers. Please send text.",
+	}
+	msgStTooLarge = msg{
+		"Tệp quá lớn (%s MB): sao kê chỉ được tối đa %s MB. Hãy xuất sao kê ngắn hơn (ví dụ từng tháng) rồi gửi lại.",
+		"The file is too large (%s MB): a statement may be at most %s MB. Export a shorter period (a month, say) and send it again.",
+	}
+	msgStUnavailable = msg{
+		"Tôi chưa tải được tệp này từ Telegram. Bạn gửi lại giúp tôi nhé.",
+		"I could not download this file from Telegram. Please send it again.",
+	}
+	msgStUnknownLayout = msg{
+		"Tôi không nhận ra mẫu sao kê này: không thấy dòng tiêu đề có cột ngày, số tiền và nội dung. Những dòng đầu tôi thấy:\n<pre>%s</pre>\nHãy xuất sao kê dạng CSV từ ngân hàng điện tử; nếu ngân hàng dùng mẫu khác, quản trị viên có thể khai báo mẫu (xem README).",
+		"I do not recognise this statement layout: no header row with date, amount and memo columns. The first lines I see:\n<pre>%s</pre>\nExport the statement as CSV from internet banking; for another bank's layout an admin can configure it (see the README).",
+	}
+	msgStNotCSV = msg{
+		"Tôi không đọc được tệp này như một sao kê. Trong ngân hàng điện tử, hãy tải sao kê dạng Excel (.xlsx) hoặc CSV rồi gửi tệp đó.",
+		"I cannot read this file as a statement. In internet banking, download the statement as Excel (.xlsx) or CSV and send that file.",
+	}
+	msgStOtherAccount = msg{
+		"⚠️ Sao kê này của tài khoản <code>%s</code>, không phải tài khoản của chiến dịch nào đơn vị bạn đang vận động. Xin kiểm tra lại tệp; các khoản vẫn chỉ được ghi nhận khi bạn bấm xác nhận.",
+		"⚠️ This statement is of account <code>%s</code>, which is not the account of any of your unit's running campaigns. Please check the file; nothing is recorded until you confirm.",
+	}
+	msgStOldExcel = msg{
+		"Đây là tệp Excel đời cũ (.xls). Hãy mở tệp rồi lưu lại dạng .xlsx hoặc CSV và gửi lại.",
+		"This is an old Excel file (.xls). Open it, save it as .xlsx or CSV, and send it again.",
+	}
+	msgStEmpty   = msg{"Tệp trống, không có gì để đọc.", "The file is empty: nothing to read."}
+	msgStNoLines = msg{
+		"Trong tệp <b>%s</b> không có giao dịch nào đọc được; không có gì thay đổi.",
+		"No transaction could be read in <b>%s</b>; nothing changed.",
+	}
+	msgStProblems       = msg{"\n\n❗ %d dòng không đọc được (không ghi nhận):", "\n\n❗ %d lines could not be read (nothing recorded from them):"}
+	msgStMoreProblems   = msg{"\n• … và %d dòng khác", "\n• … and %d more"}
+	msgStProblemLine    = msg{"\n• dòng %d: %s — <code>%s</code>", "\n• line %d: %s — <code>%s</code>"}
+	msgStReasonBroken   = msg{"dòng hỏng", "broken line"}
+	msgStReasonDate     = msg{"ngày không đọc được", "unreadable date"}
+	msgStReasonAmount   = msg{"số tiền không đọc được", "unreadable amount"}
+	msgStReasonCurrency = msg{
+		"ngoại tệ, không ghi nhận", "foreign currency, not recorded",
+	}
+	msgStReasonNoAmount  = msg{"không có số tiền", "no amount"}
+	msgStReasonBothSides = msg{"có cả ghi nợ và ghi có", "both debit and credit"}
+	msgStHeader          = msg{"📄 <b>Sao kê %s</b> (%s): %d giao dịch.\n", "📄 <b>%s statement</b> (%s): %d transactions.\n"}
+	msgStMatched         = msg{"\n✅ Khớp mã khoản ủng hộ: %d khoản, %s", "\n✅ Match a pledge code: %d, %s"}
+	msgStDiffersCount    = msg{"\n⚠️ Số tiền khác số đã đăng ký: %d khoản, %s (hỏi từng khoản bên dưới)", "\n⚠️ Amount differs from the pledge: %d, %s (asked one by one below)"}
+	msgStUnmatchedCount  = msg{"\n❓ Không có mã khoản ủng hộ: %d khoản, %s", "\n❓ No pledge code: %d, %s"}
+	msgStAmbiguousCount  = msg{"\n❓ Có nhiều mã khoản ủng hộ: %d khoản, %s", "\n❓ Several pledge codes: %d, %s"}
+	msgStHandledCount    = msg{"\n🔁 Đã xử lý trước đây: %d khoản, %s", "\n🔁 Handled before: %d, %s"}
+	msgStOutgoingCount   = msg{"\n↗️ Tiền chuyển đi (bỏ qua): %d khoản, %s", "\n↗️ Money out (ignored): %d, %s"}
+	msgStNothingYet      = msg{
+		"\n\nChưa ghi nhận gì. Bấm nút dưới đây để ghi nhận các khoản khớp.",
+		"\n\nNothing recorded yet. Press the button below to record the matched transfers.",
+	}
+	msgStApplyButton = msg{"✅ Ghi nhận %d khoản khớp", "✅ Record %d matched"}
+	msgStDropButton  = msg{"Bỏ sao kê này", "Drop this statement"}
+	msgStMoreLines   = msg{
+		"… và %d giao dịch khác cần xem. Xử lý các giao dịch trên rồi gửi lại sao kê để xem tiếp (những khoản đã xử lý sẽ không lặp lại).",
+		"… and %d more transactions to look at. Handle those above, then send the statement again to see the rest (handled ones are not repeated).",
+	}
+	msgStLine            = msg{"<b>Dòng %d</b> · %s · %s\n<i>%s</i>", "<b>Line %d</b> · %s · %s\n<i>%s</i>"}
+	msgStDiffers         = msg{"\nMã #%s (%s): đăng ký %s, đã nhận %s, còn %s.", "\nCode #%s (%s): pledged %s, received %s, open %s."}
+	msgStCancelledPledge = msg{"\nKhoản ủng hộ này đã hủy.", "\nThis pledge was cancelled."}
+	msgStAmbiguous       = msg{"\nNội dung có nhiều mã khoản ủng hộ: %s.", "\nThe memo has several pledge codes: %s."}
+	msgStUnmatched       = msg{"\nNội dung không có mã khoản ủng hộ nào.", "\nThe memo has no pledge code."}
+	msgStRecordButton    = msg{"Ghi nhận %s cho #%s", "Record %s for #%s"}
+	msgStAssignButton    = msg{"Gán cho một khoản ủng hộ…", "Assign to a pledge…"}
+	msgStGiftButton      = msg{"Ghi là ủng hộ trực tiếp…", "Record as a direct gift…"}
+	msgStSkipButton      = msg{"Bỏ qua giao dịch này", "Set this transaction aside"}
+	msgStNotYours        = msg{
+		"Sao kê này do thủ quỹ khác gửi; chỉ người gửi hoặc quản trị viên xử lý được.",
+		"Another treasurer sent this statement; only they or an admin can act on it.",
+	}
+	msgStDropped        = msg{"Đã bỏ sao kê <b>%s</b>; không ghi nhận gì từ đó.", "Statement <b>%s</b> dropped; nothing recorded from it."}
+	msgStAlreadyApplied = msg{"Sao kê <b>%s</b> đã được ghi nhận rồi.", "Statement <b>%s</b> was already recorded."}
+	msgStApplied        = msg{
+		"✅ Sao kê <b>%s</b>: đã ghi nhận %d khoản chuyển khoản, tổng %s. Người ủng hộ đã được báo.",
+		"✅ Statement <b>%s</b>: recorded %d transfers, %s in all. The pledgers were told.",
+	}
+	msgStNotMoney     = msg{"Khoản #%s không phải khoản ủng hộ bằng tiền.", "Pledge #%s is not a money pledge."}
+	msgStLineHandled  = msg{"Giao dịch ở dòng %d đã được xử lý rồi.", "The transaction on line %d was handled already."}
+	msgStLineRecorded = msg{"✅ Đã ghi nhận %s cho #%s (chuyển khoản).", "✅ Recorded %s for #%s (transfer)."}
+	msgStLineSetAside = msg{"Đã bỏ qua giao dịch này.", "Set aside."}
+	msgStAskPledge    = msg{
+		"Giao dịch dòng %d (%s) là cho khoản ủng hộ nào? Gõ mã, ví dụ <code>K7Q2</code>.",
+		"Which pledge is the transfer on line %d (%s) for? Type its code, e.g. <code>K7Q2</code>.",
+	}
+	msgStAskPledgeAgain = msg{"Gõ mã khoản ủng hộ, ví dụ <code>K7Q2</code>, hoặc /huy.", "Type a pledge code, e.g. <code>K7Q2</code>, or /cancel."}
+	msgStNoCampaign     = msg{"Đơn vị của bạn không có chiến dịch nào nhận tiền.", "Your unit has no campaign that takes money."}
+	msgStSomeBank       = msg{"ngân hàng", "bank"}
+	msgStAskCampaign    = msg{"Giao dịch dòng %d (%s) là ủng hộ trực tiếp cho chiến dịch nào?", "Which campaign is the transfer on line %d (%s) a gift to?"}
+)
