@@ -67,10 +67,9 @@ type Limits struct {
 }
 
 // DefaultLimits are the product's limits: money from 1.000 ₫ to 10 billion,
-// and a generous ceiling for every other kind.
-var DefaultLimits = defaultLimits()
-
-func defaultLimits() Limits {
+// and a generous ceiling for every other kind. Each call makes new ones, so
+// that no caller can change another's.
+func DefaultLimits() Limits {
 	return Limits{
 		MinMoney: 1_000,
 		MaxMoney: 10_000_000_000,
@@ -84,7 +83,8 @@ func defaultLimits() Limits {
 	}
 }
 
-var builtinLimits = defaultLimits()
+// builtinLimits fill in the fields a Limits leaves zero; nothing writes it.
+var builtinLimits = DefaultLimits()
 
 func (l Limits) max(k Kind) Quantity {
 	if k == KindMoney {

@@ -152,7 +152,7 @@ func TestParseQuantity(t *testing.T) {
 	for _, c := range parseCases {
 		check := func(in string, wantItem string) {
 			t.Helper()
-			p, err := ParseQuantity(in, c.hint, DefaultLimits)
+			p, err := ParseQuantity(in, c.hint, DefaultLimits())
 			if err != nil {
 				t.Errorf("ParseQuantity(%q, %q) error %v", in, c.hint, err)
 				return
@@ -245,7 +245,7 @@ var refusalCases = []refusalCase{
 
 func TestParseQuantityRefusals(t *testing.T) {
 	for _, c := range refusalCases {
-		p, err := ParseQuantity(c.in, c.hint, DefaultLimits)
+		p, err := ParseQuantity(c.in, c.hint, DefaultLimits())
 		var qe *QuantityError
 		if !errors.As(err, &qe) {
 			t.Errorf("ParseQuantity(%.40q, %q) = %+v, %v; want *QuantityError %s", c.in, c.hint, p, err, c.reason)
@@ -264,7 +264,7 @@ func TestParseQuantityRefusals(t *testing.T) {
 }
 
 func TestQuantityErrorNamesKind(t *testing.T) {
-	_, err := ParseQuantity("20 tỷ", KindLabour, DefaultLimits)
+	_, err := ParseQuantity("20 tỷ", KindLabour, DefaultLimits())
 	var qe *QuantityError
 	if !errors.As(err, &qe) || qe.Kind != KindMoney || qe.Input != "20 tỷ" {
 		t.Fatalf("got %#v", err)
@@ -272,7 +272,7 @@ func TestQuantityErrorNamesKind(t *testing.T) {
 	if msg := err.Error(); !strings.Contains(msg, "too large") || !strings.Contains(msg, "money") {
 		t.Errorf("Error() = %q, want reason and kind", msg)
 	}
-	_, err = ParseQuantity("abc", KindLand, DefaultLimits)
+	_, err = ParseQuantity("abc", KindLand, DefaultLimits())
 	if !errors.As(err, &qe) || qe.Kind != KindLand {
 		t.Errorf("unparseable with hint land: got %#v, want kind land", err)
 	}
@@ -367,7 +367,7 @@ func TestFormatQuantity(t *testing.T) {
 // again, to the same kind and value, once written by FormatQuantity.
 func checkRoundTrip(t *testing.T, s string, hint Kind) {
 	t.Helper()
-	p, err := ParseQuantity(s, hint, DefaultLimits)
+	p, err := ParseQuantity(s, hint, DefaultLimits())
 	if err != nil {
 		var qe *QuantityError
 		if !errors.As(err, &qe) {
@@ -378,7 +378,7 @@ func checkRoundTrip(t *testing.T, s string, hint Kind) {
 		}
 		return
 	}
-	if !p.Kind.Valid() || p.Value <= 0 || p.Value%step(p.Kind) != 0 || p.Value > DefaultLimits.max(p.Kind) {
+	if !p.Kind.Valid() || p.Value <= 0 || p.Value%step(p.Kind) != 0 || p.Value > DefaultLimits().max(p.Kind) {
 		t.Fatalf("ParseQuantity(%q, %q) accepted %+v", s, hint, p)
 	}
 	if p.Item != "" && p.Kind != KindGoods {
@@ -386,7 +386,7 @@ func checkRoundTrip(t *testing.T, s string, hint Kind) {
 	}
 	for _, lang := range []string{"vi", "en"} {
 		out := FormatQuantity(p.Kind, p.Value, p.Item, lang)
-		q, err := ParseQuantity(out, p.Kind, DefaultLimits)
+		q, err := ParseQuantity(out, p.Kind, DefaultLimits())
 		if err != nil || q.Kind != p.Kind || q.Value != p.Value || q.Item != p.Item {
 			t.Fatalf("ParseQuantity(%q, %q) = %+v, written %q (%s), read back as %+v, %v", s, hint, p, out, lang, q, err)
 		}

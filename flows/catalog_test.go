@@ -7,8 +7,8 @@ import (
 	"go/token"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -122,8 +122,12 @@ func TestButtonData(t *testing.T) {
 // Every command of a staff menu is one the bot answers, under both of its
 // names, and a menu keeps to Telegram's rules.
 func TestStaffMenus(t *testing.T) {
+	w, err := wire(conversations())
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range staffMenu {
-		en, vi := commands[c.en], commands[c.vi]
+		en, vi := w.commands[c.en], w.commands[c.vi]
 		if en == nil || en != vi {
 			t.Errorf("menu entry /%s (/%s) is not one registered command", c.en, c.vi)
 		}

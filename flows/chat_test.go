@@ -61,11 +61,14 @@ func newWard(t *testing.T) *ward {
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
-	w := &ward{t: t, ctx: ctx, db: db, engine: flows.NewEngine(ict),
+	engine, err := flows.New(flows.Config{Location: ict, BotUsername: "danvan_test_bot"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &ward{t: t, ctx: ctx, db: db, engine: engine,
 		// Every example campaign is open on this day.
 		now:   time.Date(2026, 11, 29, 9, 0, 0, 0, ict),
 		chats: map[int64][]*message{}}
-	w.engine.BotUsername = "danvan_test_bot"
 	db.Now = func() time.Time { return w.now }
 	f, err := setup.Parse("quang-yen.yaml", examples.QuangYen)
 	if err != nil {

@@ -17,8 +17,8 @@ import (
 // or by command (/accept ID, /reject ID), and everything is checked against
 // the database when they do: the claim, its status and their role.
 
-func init() {
-	registerCommands(
+func claimsConversation(c *conversation) {
+	c.commands(
 		&command{names: []string{"paid", "danop"}, private: (*turn).paid},
 		&command{names: []string{"accept", "chapnhan"}, private: func(tr *turn, args string) error {
 			_, err := tr.decideClaim(args, true)
@@ -29,7 +29,7 @@ func init() {
 			return err
 		}},
 	)
-	registerGlobalActions(map[string]func(*turn, int64) error{
+	c.globalActions(map[string]func(*turn, int64) error{
 		"rca": func(tr *turn, id int64) error { return tr.decideClaimButton(id, true) },
 		"rcr": func(tr *turn, id int64) error { return tr.decideClaimButton(id, false) },
 	})

@@ -5,8 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -44,20 +44,50 @@ type Store interface {
 	exportStore
 }
 
-// Engine runs the conversations.
-type Engine struct {
-	Limits   danvan.Limits
+// Config is what an engine is made for: a ward and its bot.
+type Config struct {
 	Location *time.Location // the ward's time zone, for "today"
 	// BotUsername makes links to the bot (https://t.me/NAME?start=…).
 	BotUsername string
 	// StatementLayouts are bank statement layouts configured for this
 	// ward, tried before the built-in ones.
 	StatementLayouts []statement.Layout
+	// Limits bound the quantities people type; zero: the product's.
+	Limits danvan.Limits
+	// Log hears of saved conversations that could not be read; nil: none.
+	Log *slog.Logger
 }
 
-// NewEngine returns an engine with the default limits in the given time zone.
-func NewEngine(loc *time.Location) *Engine {
-	return &Engine{Limits: danvan.DefaultLimits, Location: loc}
+// Engine runs the conversations. It holds nothing that changes: every
+// turn's state comes from and goes to the Store.
+type Engine struct {
+	limits  danvan.Limits
+	loc     *time.Location
+	botName string
+	layouts []statement.Layout
+	log     *slog.Logger
+	wiring
+}
+
+// New builds the engine from every conversation of the bot; it fails when
+// two conversations claim the same name.
+func New(cfg Config) (*Engine, error) {
+	w, err := wire(conversations())
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{limits: cfg.Limits, loc: cfg.Location, botName: cfg.BotUsername,
+		layouts: slices.Clone(cfg.StatementLayouts), log: cfg.Log, wiring: w}
+	if e.limits.Max == nil && e.limits.MaxMoney == 0 && e.limits.MinMoney == 0 {
+		e.limits = danvan.DefaultLimits()
+	}
+	if e.loc == nil {
+		e.loc = time.UTC
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	return e, nil
 }
 
 // stateVersion is bumped when State changes shape; an older saved state is
@@ -224,12 +254,12 @@ func (tr *turn) dispatch() error {
 		if d := tr.ev.Document; d != nil {
 			// A photo sent "as a file" (uncompressed) where a photo is
 			// asked for is that photo, not a statement.
-			if f, ok := photoSteps[tr.state.Step]; ok && strings.HasPrefix(d.MIME, "image/") {
+			if f, ok := tr.e.photos[tr.state.Step]; ok && strings.HasPrefix(d.MIME, "image/") {
 				return f(tr, d.FileID)
 			}
 			return tr.document()
 		}
-		if f, ok := photoSteps[tr.state.Step]; ok && tr.ev.PhotoID != "" {
+		if f, ok := tr.e.photos[tr.state.Step]; ok && tr.ev.PhotoID != "" {
 			return f(tr, tr.ev.PhotoID)
 		}
 		if tr.state.Step != "" {
@@ -315,118 +345,8 @@ func grid(bs []danvan.Button, perRow int) [][]danvan.Button {
 	return rows
 }
 
-// buttonData builds a button's data: the state's sequence number, an action
-// and an argument, well under Telegram's 64 bytes.
-func buttonData(seq int, action string, arg int64) string {
-	return strconv.Itoa(seq) + ":" + action + ":" + strconv.FormatInt(arg, 10)
-}
-
-func parseButtonData(s string) (seq int, action string, arg int64, ok bool) {
-	parts := strings.Split(s, ":")
-	if len(parts) != 3 {
-		return 0, "", 0, false
-	}
-	seq, err1 := strconv.Atoi(parts[0])
-	arg, err2 := strconv.ParseInt(parts[2], 10, 64)
-	if err1 != nil || err2 != nil || parts[1] == "" {
-		return 0, "", 0, false
-	}
-	return seq, parts[1], arg, true
-}
-
-// command is a chat command: its names (the English one first, then the
-// Vietnamese alias) and what it does in private chats and, if anything, in
-// groups.
-type command struct {
-	names   []string
-	private func(tr *turn, args string) error
-	group   func(tr *turn, args string) error // nil: private chats only
-}
-
-// commands holds every command by each of its names; each file of this
-// package registers its own from init.
-var commands = map[string]*command{}
-
-func registerCommands(cs ...*command) {
-	for _, c := range cs {
-		for _, n := range c.names {
-			if _, dup := commands[n]; dup {
-				panic("flows: command /" + n + " registered twice")
-			}
-			commands[n] = c
-		}
-	}
-}
-
-// action is what a conversation's button does, and where it may be
-// pressed: only while the conversation is at one of steps (the questions
-// that carry the button), and only in a group when group is set, in a
-// private chat otherwise. So neither an old message nor forged data can
-// reach an action from another conversation or another kind of chat.
-type action struct {
-	run   func(tr *turn, arg int64) error
-	steps []string // nil: at any step (cancelling)
-	group bool
-}
-
-// on is an action pressed in private chats at the given steps.
-func on(run func(tr *turn, arg int64) error, steps ...string) action {
-	return action{run: run, steps: steps}
-}
-
-// allows reports whether the action may be pressed in the turn's chat at
-// the conversation's step.
-func (a action) allows(tr *turn) bool {
-	if a.group != tr.ev.Group {
-		return false
-	}
-	return a.steps == nil || slices.Contains(a.steps, tr.state.Step)
-}
-
-// actions are what buttons do, by the action name in their data; each file
-// registers its own from init.
-var actions = map[string]action{}
-
-func registerActions(as map[string]action) {
-	for name, a := range as {
-		if _, dup := actions[name]; dup {
-			panic("flows: button action " + name + " registered twice")
-		}
-		actions[name] = a
-	}
-}
-
-func init() {
-	helpInGroup := func(tr *turn, _ string) error { tr.say(t(tr.lang, msgHelpGroup)); return nil }
-	registerCommands(
-		&command{names: []string{"start"}, private: (*turn).start, group: helpInGroup},
-		&command{names: []string{"help", "huongdan"}, private: (*turn).help, group: helpInGroup},
-		&command{names: []string{"campaigns", "chiendich"}, private: func(tr *turn, _ string) error { return tr.campaigns() }},
-		&command{names: []string{"pledge", "ungho"}, private: (*turn).pledgeCommand},
-		&command{names: []string{"mypledges", "cuatoi"}, private: func(tr *turn, _ string) error { return tr.myPledges() }},
-		&command{names: []string{"summary", "tongket"}, private: (*turn).summary, group: (*turn).summary},
-		&command{names: []string{"cancel", "huy"}, private: (*turn).cancel},
-	)
-	registerActions(map[string]action{
-		"z": on((*turn).chooseZone, stepZone),
-		"c": on((*turn).chooseCampaign, stepCampaign),
-		"t": on((*turn).chooseTarget, stepTarget),
-		"q": on((*turn).chooseQuantity, stepQuantity),
-		"d": on((*turn).chooseDue, stepDue),
-		"y": on(func(tr *turn, target int64) error { return tr.confirm(target, true) }, stepConfirm),
-		"a": on(func(tr *turn, target int64) error { return tr.confirm(target, false) }, stepConfirm),
-		// Cancelling is offered at many steps of every private
-		// conversation.
-		"x": {run: cancelButton},
-		"s": on(func(tr *turn, id int64) error {
-			tr.state.Step = ""
-			return tr.summaryOf(id)
-		}, stepSummary),
-	})
-}
-
 func (tr *turn) command() error {
-	c, known := commands[tr.ev.Command]
+	c, known := tr.e.commands[tr.ev.Command]
 	if !known {
 		tr.say(t(tr.lang, msgUnknownCommand, esc(truncate(tr.ev.Command, 32))))
 		return nil
@@ -446,97 +366,8 @@ func (tr *turn) command() error {
 	return c.private(tr, args)
 }
 
-// help lists what the person can do: everyone's commands, then those of
-// each role they hold.
-func (tr *turn) help(string) error {
-	gs, err := tr.grants()
-	if err != nil {
-		return err
-	}
-	invite := msgHelpInvite
-	if gs.Admin() {
-		invite = msgHelpInviteAny
-	}
-	sections := []struct {
-		holds  bool
-		header msg
-		lines  []msg
-	}{
-		{len(gs.Zones()) > 0, msgHelpHead, []msg{msgHelpConfirm, msgHelpHousehold, msgHelpGift, msgHelpClaims}},
-		{len(gs.Units(danvan.RoleTreasurer)) > 0, msgHelpTreasurer,
-			[]msg{msgHelpConfirm, msgHelpCorrect, msgHelpGift, msgHelpClaims, msgHelpStatement, msgHelpExport, msgHelpAnnual}},
-		{len(gs.Units(danvan.RoleCadre)) > 0 || gs.Admin(), msgHelpCadre,
-			[]msg{msgHelpNewCampaign, msgHelpEditCampaign, msgHelpProgress, msgHelpEditPledge, msgHelpHistory, invite, msgHelpExport, msgHelpAnnual, msgHelpGroupLinks}},
-		{gs.Admin(), msgHelpAdmin, []msg{msgHelpRoles}},
-	}
-	// A command shows once, under the first role that has it: a head who
-	// is also a treasurer reads /xacnhan once.
-	text := t(tr.lang, msgHelp) + t(tr.lang, msgHelpResidentMore)
-	shown := map[msg]bool{}
-	for _, s := range sections {
-		if !s.holds {
-			continue
-		}
-		var lines string
-		for _, l := range s.lines {
-			if !shown[l] {
-				shown[l] = true
-				lines += t(tr.lang, l)
-			}
-		}
-		if lines != "" {
-			text += t(tr.lang, s.header) + lines
-		}
-	}
-	tr.say(text)
-	if gs.Staff() {
-		tr.menu(tr.ev.ChatID, tr.lang, gs)
-	}
-	return nil
-}
-
-// cancelButton ends the conversation from its question's "Cancel" button.
-func cancelButton(tr *turn, _ int64) error {
-	tr.settle(t(tr.lang, msgCancelled), t(tr.lang, msgCancelButton))
-	tr.state.reset()
-	return nil
-}
-
-func (tr *turn) cancel(string) error {
-	if tr.state.Step == "" {
-		tr.say(t(tr.lang, msgNothingToCancel))
-		return nil
-	}
-	tr.state.reset()
-	tr.say(t(tr.lang, msgCancelled))
-	return nil
-}
-
-// textSteps are the steps that take typed text, by step name, and
-// photoSteps those that take a photo; each file registers its own.
-var textSteps, photoSteps = map[string]func(tr *turn, text string) error{}, map[string]func(tr *turn, photoID string) error{}
-
-func registerTextStep(step string, f func(tr *turn, text string) error) {
-	if _, dup := textSteps[step]; dup {
-		panic("flows: text step " + step + " registered twice")
-	}
-	textSteps[step] = f
-}
-
-func registerPhotoStep(step string, f func(tr *turn, photoID string) error) {
-	if _, dup := photoSteps[step]; dup {
-		panic("flows: photo step " + step + " registered twice")
-	}
-	photoSteps[step] = f
-}
-
-func init() {
-	registerTextStep(stepQuantity, (*turn).typedQuantity)
-	registerTextStep(stepDue, (*turn).typedDue)
-}
-
 func (tr *turn) text() error {
-	if f, ok := textSteps[tr.state.Step]; ok {
+	if f, ok := tr.e.texts[tr.state.Step]; ok {
 		return f(tr, tr.ev.Text)
 	}
 	switch tr.state.Step {
@@ -559,31 +390,9 @@ func (tr *turn) stepHint() string {
 	return t(tr.lang, msgUseButtons)
 }
 
-// globalActions are buttons sent into someone else's chat (a claim to
-// decide, say), whose conversation knows nothing of them: they carry no
-// sequence number, and each re-checks everything against the database.
-var globalActions = map[string]func(tr *turn, arg int64) error{}
-
-func registerGlobalActions(as map[string]func(tr *turn, arg int64) error) {
-	for name, a := range as {
-		if _, dup := actions[name]; dup {
-			panic("flows: button action " + name + " registered twice")
-		}
-		if _, dup := globalActions[name]; dup {
-			panic("flows: button action " + name + " registered twice")
-		}
-		globalActions[name] = a
-	}
-}
-
-// globalButton is a button for a global action.
-func globalButton(text, action string, arg int64) danvan.Button {
-	return danvan.Button{Text: text, Data: buttonData(0, action, arg)}
-}
-
 func (tr *turn) button() error {
 	seq, name, arg, ok := parseButtonData(tr.ev.Data)
-	if a, global := globalActions[name]; ok && global && seq == 0 {
+	if a, global := tr.e.globals[name]; ok && global && seq == 0 {
 		if tr.ev.Group {
 			// Notices with such buttons go to private chats only.
 			tr.answer(t(tr.lang, msgButtonExpired))
@@ -596,7 +405,7 @@ func (tr *turn) button() error {
 		tr.answer(t(tr.lang, msgButtonExpired))
 		return nil
 	}
-	a, known := actions[name]
+	a, known := tr.e.actions[name]
 	if !known || !a.allows(tr) {
 		// The right number with an action that its question does not
 		// offer can only be forged.
@@ -618,5 +427,5 @@ func truncate(s string, n int) string {
 
 // today is the date in the ward's time zone.
 func (tr *turn) today() time.Time {
-	return tr.st.Now().In(tr.e.Location)
+	return tr.st.Now().In(tr.e.loc)
 }

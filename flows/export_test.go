@@ -11,11 +11,15 @@ type ActionSpec struct {
 
 // RegisteredActions lists every button action by name.
 func RegisteredActions() map[string]ActionSpec {
+	w, err := wire(conversations())
+	if err != nil {
+		panic(err)
+	}
 	specs := map[string]ActionSpec{}
-	for name, a := range actions {
+	for name, a := range w.actions {
 		specs[name] = ActionSpec{Steps: a.steps, Group: a.group}
 	}
-	for name := range globalActions {
+	for name := range w.globals {
 		specs[name] = ActionSpec{Global: true}
 	}
 	return specs

@@ -29,8 +29,8 @@ type exportStore interface {
 // and every byte also sits in the outbox until sent.
 const maxExportFile = 20 << 20
 
-func init() {
-	registerCommands(
+func exportsConversation(c *conversation) {
+	c.commands(
 		&command{names: []string{"export", "xuat"}, private: (*turn).exportCommand},
 		&command{names: []string{"annual", "baocaonam"}, private: (*turn).annualCommand},
 	)
@@ -210,7 +210,7 @@ func (tr *turn) annualCommand(args string) error {
 		tr.say(t(tr.lang, msgAnOutside, esc(area.Name)))
 		return nil
 	}
-	r := export.Annual(d, area, year, tr.e.Location)
+	r := export.Annual(d, area, year, tr.e.loc)
 	var book bytes.Buffer
 	if err := export.WriteAnnualXLSX(&book, r, tr.lang); err != nil {
 		return fmt.Errorf("flows: annual report %s %d: %w", area.Code, year, err)

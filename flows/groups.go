@@ -36,15 +36,15 @@ const (
 	linkCampaigns = 3
 )
 
-func init() {
-	registerCommands(
+func groupsConversation(c *conversation) {
+	c.commands(
 		&command{names: []string{"linkgroup", "lienket"}, private: groupOnly, group: (*turn).linkGroup},
 		&command{names: []string{"schedule", "lichtongket"}, private: groupOnly, group: (*turn).schedule},
 	)
 	inGroup := func(run func(*turn, int64) error, steps ...string) action {
 		return action{run: run, steps: steps, group: true}
 	}
-	registerActions(map[string]action{
+	c.actions(map[string]action{
 		"lm": inGroup((*turn).linkMenuChoice, stepLinkMenu),
 		"la": inGroup((*turn).linkArea, stepLinkArea),
 		"lu": inGroup((*turn).linkUnit, stepLinkUnit),

@@ -17,9 +17,9 @@ const historyPerPage = 10
 
 const stepHistory = "i_history"
 
-func init() {
-	registerCommands(&command{names: []string{"history", "lichsu"}, private: (*turn).history})
-	registerActions(map[string]action{
+func historyConversation(c *conversation) {
+	c.commands(&command{names: []string{"history", "lichsu"}, private: (*turn).history})
+	c.actions(map[string]action{
 		"ih": on(func(tr *turn, offset int64) error {
 			if tr.state.Step != stepHistory || tr.state.Campaign == 0 {
 				return tr.staleButton()
@@ -137,7 +137,7 @@ func (tr *turn) showHistory(c danvan.Campaign, offset int, edit bool) error {
 		if who == "" {
 			who = t(tr.lang, msgSystem)
 		}
-		b.WriteString(t(tr.lang, msgHistoryLine, e.At.In(tr.e.Location).Format("02/01/2006 15:04"), esc(who), esc(tr.auditWhat(c, e))))
+		b.WriteString(t(tr.lang, msgHistoryLine, e.At.In(tr.e.loc).Format("02/01/2006 15:04"), esc(who), esc(tr.auditWhat(c, e))))
 	}
 	buttons := func(seq int) [][]danvan.Button {
 		var nav []danvan.Button
@@ -362,7 +362,7 @@ func (tr *turn) auditValue(k string, v any, target *danvan.Target) string {
 			if u := at.UTC(); u.Hour() == 0 && u.Minute() == 0 && u.Second() == 0 && u.Nanosecond() == 0 {
 				return u.Format("02/01/2006") // a date (due, start, end)
 			}
-			return at.In(tr.e.Location).Format("02/01/2006 15:04")
+			return at.In(tr.e.loc).Format("02/01/2006 15:04")
 		}
 		return truncate(v, 40)
 	}

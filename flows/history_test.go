@@ -16,7 +16,7 @@ func TestAuditWhat(t *testing.T) {
 	money := danvan.Target{ID: 11, Kind: danvan.KindMoney}
 	labour := danvan.Target{ID: 12, Kind: danvan.KindLabour}
 	c := danvan.Campaign{Targets: []danvan.Target{money, labour}}
-	tr := &turn{e: &Engine{Location: loc}, lang: "vi"}
+	tr := &turn{e: &Engine{loc: loc}, lang: "vi"}
 	for _, tc := range []struct {
 		name          string
 		e             danvan.AuditEntry

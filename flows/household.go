@@ -22,17 +22,17 @@ const (
 	stepHousePublic = "r_hpub"    // named on the honour board or not
 )
 
-func init() {
-	registerCommands(&command{names: []string{"household", "hogiadinh"}, private: (*turn).household})
-	registerActions(map[string]action{
+func householdConversation(c *conversation) {
+	c.commands(&command{names: []string{"household", "hogiadinh"}, private: (*turn).household})
+	c.actions(map[string]action{
 		"rz": on((*turn).houseZone, stepHouseZone),
 		"rk": on((*turn).houseCampaign, stepHouseCamp),
 		"rt": on((*turn).houseTarget, stepHouseTarget),
 		"rq": on((*turn).houseQuickQuantity, stepHouseQty),
 		"rb": on((*turn).housePublic, stepHousePublic),
 	})
-	registerTextStep(stepHouseName, (*turn).houseName)
-	registerTextStep(stepHouseQty, (*turn).houseTypedQuantity)
+	c.textStep(stepHouseName, (*turn).houseName)
+	c.textStep(stepHouseQty, (*turn).houseTypedQuantity)
 }
 
 // headZones are the zones the person may record households in: those they

@@ -44,9 +44,9 @@ const (
 // The roles an invitation offers, as button arguments.
 var inviteRoles = []danvan.Role{danvan.RoleHead, danvan.RoleTreasurer, danvan.RoleCadre, danvan.RoleAdmin}
 
-func init() {
-	registerCommands(&command{names: []string{"invite", "moi"}, private: (*turn).invite})
-	registerActions(map[string]action{
+func inviteConversation(c *conversation) {
+	c.commands(&command{names: []string{"invite", "moi"}, private: (*turn).invite})
+	c.actions(map[string]action{
 		"ir": on((*turn).chooseInviteRole, stepInviteRole),
 		"is": on((*turn).chooseInviteScope, stepInviteScope),
 		"ix": on(cancelButton, stepInviteRole, stepInviteScope),
@@ -344,8 +344,8 @@ func (tr *turn) createInvitation(g danvan.Grant, scopeName string) error {
 	}
 	payload := "i_" + token
 	link := t(tr.lang, msgInviteLinkStart, payload)
-	if tr.e.BotUsername != "" {
-		link = "https://t.me/" + esc(tr.e.BotUsername) + "?start=" + payload
+	if tr.e.botName != "" {
+		link = "https://t.me/" + esc(tr.e.botName) + "?start=" + payload
 	}
 	tr.say(t(tr.lang, msgInviteCreated, esc(roleWithScope(tr.lang, g, scopeName)), tr.clock(expires), link))
 	return nil
@@ -353,7 +353,7 @@ func (tr *turn) createInvitation(g danvan.Grant, scopeName string) error {
 
 // clock shows an instant in the ward's time zone, as Vietnamese write it.
 func (tr *turn) clock(at time.Time) string {
-	return at.In(tr.e.Location).Format("15:04 02/01/2006")
+	return at.In(tr.e.loc).Format("15:04 02/01/2006")
 }
 
 // redeemInvitation follows /start i_TOKEN: a valid, unused, unexpired

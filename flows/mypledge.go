@@ -15,21 +15,21 @@ import (
 // date of an open pledge, or cancels it, while nothing has been received;
 // after that only a cadre of the campaign's unit can, with a reason.
 
-func init() {
+func myPledgeConversation(c *conversation) {
 
-	registerCommands(
+	c.commands(
 		&command{names: []string{"mypledge", "khoancuatoi"}, private: func(tr *turn, args string) error { return tr.openPledge(args, false) }},
 		&command{names: []string{"editpledge", "suakhoan"}, private: func(tr *turn, args string) error { return tr.openPledge(args, true) }},
 	)
-	registerActions(map[string]action{
+	c.actions(map[string]action{
 		"mq": on((*turn).pledgeAskQty, stepMMenu),
 		"md": on((*turn).pledgeAskDue, stepMMenu),
 		"mc": on((*turn).pledgeAskCancel, stepMMenu),
 		"my": on((*turn).pledgeConfirmCancel, stepMCancel),
 	})
-	registerTextStep(stepMQty, (*turn).pledgeTypedQty)
-	registerTextStep(stepMDue, (*turn).pledgeTypedDue)
-	registerTextStep(stepMReason, (*turn).pledgeTypedReason)
+	c.textStep(stepMQty, (*turn).pledgeTypedQty)
+	c.textStep(stepMDue, (*turn).pledgeTypedDue)
+	c.textStep(stepMReason, (*turn).pledgeTypedReason)
 }
 
 var (
@@ -310,7 +310,7 @@ func (tr *turn) pledgeTypedQty(s string) error {
 	if err != nil || !ok {
 		return err
 	}
-	p, err := danvan.ParseQuantity(s, l.Target.Kind, tr.e.Limits)
+	p, err := danvan.ParseQuantity(s, l.Target.Kind, tr.e.limits)
 	if err != nil {
 		tr.say(tr.quantityProblem(err) + t(tr.lang, msgAskQuantityExample, examples[l.Target.Kind]))
 		return nil

@@ -17,14 +17,14 @@ import (
 
 // Cadres create, edit and close their unit's campaigns here.
 
-func init() {
+func campaignConversation(c *conversation) {
 
-	registerCommands(
+	c.commands(
 		&command{names: []string{"newcampaign", "taochiendich"}, private: (*turn).newCampaign},
 		&command{names: []string{"editcampaign", "suachiendich"}, private: (*turn).editCampaign},
 		&command{names: []string{"closecampaign", "dongchiendich"}, private: (*turn).closeCampaign},
 	)
-	registerActions(map[string]action{
+	c.actions(map[string]action{
 		"ku": on((*turn).draftUnit, stepKUnit),
 		"kc": on((*turn).draftUseCode, stepKCode),
 		"kz": on((*turn).draftToggleZone, stepKZones),
@@ -39,20 +39,20 @@ func init() {
 		"kt": on((*turn).editTarget, stepKETarget),
 		"kq": on((*turn).confirmClose, stepKClose),
 	})
-	registerTextStep(stepKTitle, (*turn).draftTitle)
-	registerTextStep(stepKCode, (*turn).draftTypedCode)
-	registerTextStep(stepKItem, (*turn).draftItem)
-	registerTextStep(stepKLabel, (*turn).draftLabel)
-	registerTextStep(stepKUnitLabel, (*turn).draftUnitLabel)
-	registerTextStep(stepKGoal, (*turn).draftGoal)
-	registerTextStep(stepKStarts, (*turn).draftStarts)
-	registerTextStep(stepKEnds, (*turn).draftEnds)
-	registerTextStep(stepKBIN, (*turn).draftBIN)
-	registerTextStep(stepKAccount, (*turn).draftAccount)
-	registerTextStep(stepKBankName, (*turn).draftBankName)
-	registerTextStep(stepKETitle, (*turn).editTitle)
-	registerTextStep(stepKEEnds, (*turn).editEnds)
-	registerTextStep(stepKEGoal, (*turn).editGoal)
+	c.textStep(stepKTitle, (*turn).draftTitle)
+	c.textStep(stepKCode, (*turn).draftTypedCode)
+	c.textStep(stepKItem, (*turn).draftItem)
+	c.textStep(stepKLabel, (*turn).draftLabel)
+	c.textStep(stepKUnitLabel, (*turn).draftUnitLabel)
+	c.textStep(stepKGoal, (*turn).draftGoal)
+	c.textStep(stepKStarts, (*turn).draftStarts)
+	c.textStep(stepKEnds, (*turn).draftEnds)
+	c.textStep(stepKBIN, (*turn).draftBIN)
+	c.textStep(stepKAccount, (*turn).draftAccount)
+	c.textStep(stepKBankName, (*turn).draftBankName)
+	c.textStep(stepKETitle, (*turn).editTitle)
+	c.textStep(stepKEEnds, (*turn).editEnds)
+	c.textStep(stepKEGoal, (*turn).editGoal)
 }
 
 var (
@@ -724,13 +724,13 @@ func (tr *turn) askGoal(tg danvan.Target) {
 // parseFor reads a quantity typed for target tg, or says what is wrong
 // with it (the returned text is ready to send).
 func (tr *turn) parseFor(tg danvan.Target, s string) (danvan.Quantity, string) {
-	p, err := danvan.ParseQuantity(s, tg.Kind, tr.e.Limits)
+	p, err := danvan.ParseQuantity(s, tg.Kind, tr.e.limits)
 	if (err != nil || p.Kind != tg.Kind) && tg.Unit != "" {
 		// "350 hộ" where the parser does not know "hộ": the target's own
 		// unit label means nothing more than the bare number.
 		trimmed := strings.TrimSpace(s)
 		if len(trimmed) > len(tg.Unit) && strings.EqualFold(trimmed[len(trimmed)-len(tg.Unit):], tg.Unit) {
-			if p2, err2 := danvan.ParseQuantity(trimmed[:len(trimmed)-len(tg.Unit)], tg.Kind, tr.e.Limits); err2 == nil {
+			if p2, err2 := danvan.ParseQuantity(trimmed[:len(trimmed)-len(tg.Unit)], tg.Kind, tr.e.limits); err2 == nil {
 				p, err = p2, nil
 			}
 		}
@@ -1026,8 +1026,8 @@ func (tr *turn) publishDraft(int64) error {
 	}
 	tr.state.reset()
 	text := t(tr.lang, msgKPublished, esc(c.Title), esc(c.Code), esc(c.Code))
-	if tr.e.BotUsername != "" {
-		text += t(tr.lang, msgKPublishedLink, esc(fmt.Sprintf("https://t.me/%s?start=c_%s", tr.e.BotUsername, c.Code)))
+	if tr.e.botName != "" {
+		text += t(tr.lang, msgKPublishedLink, esc(fmt.Sprintf("https://t.me/%s?start=c_%s", tr.e.botName, c.Code)))
 	}
 	tr.say(text)
 	return nil

@@ -189,12 +189,12 @@ func (tr *turn) resolveQuantity(c danvan.Campaign, s string) (danvan.Target, dan
 	if len(ts) == 1 {
 		hint = ts[0].Kind
 	}
-	p, err := danvan.ParseQuantity(s, hint, tr.e.Limits)
+	p, err := danvan.ParseQuantity(s, hint, tr.e.limits)
 	var qe *danvan.QuantityError
 	if errors.As(err, &qe) && qe.Reason == danvan.ReasonNeedUnit && hasKind(ts, danvan.KindMoney) {
 		// A bare number in a campaign that takes money is đồng, as on a
 		// bank transfer.
-		p, err = danvan.ParseQuantity(s, danvan.KindMoney, tr.e.Limits)
+		p, err = danvan.ParseQuantity(s, danvan.KindMoney, tr.e.limits)
 	}
 	if err != nil {
 		return danvan.Target{}, 0, tr.quantityProblem(err)
@@ -438,7 +438,7 @@ func (tr *turn) typedQuantity(s string) error {
 		tr.say(t(tr.lang, msgNotPledgeableTarget))
 		return nil
 	}
-	p, err := danvan.ParseQuantity(s, tg.Kind, tr.e.Limits)
+	p, err := danvan.ParseQuantity(s, tg.Kind, tr.e.limits)
 	if err != nil {
 		tr.say(tr.quantityProblem(err) + t(tr.lang, msgAskQuantityExample, examples[tg.Kind]))
 		return nil
@@ -472,9 +472,9 @@ func (tr *turn) quantityProblem(err error) string {
 			// A number too long to read, of no kind we could tell.
 			return t(tr.lang, msgQtyTooLargeNumber)
 		}
-		return t(tr.lang, msgQtyTooLarge, danvan.FormatQuantity(qe.Kind, tr.e.Limits.Limit(qe.Kind), "", tr.lang))
+		return t(tr.lang, msgQtyTooLarge, danvan.FormatQuantity(qe.Kind, tr.e.limits.Limit(qe.Kind), "", tr.lang))
 	case danvan.ReasonTooSmall:
-		least := danvan.FormatMoney(tr.e.Limits.LeastMoney())
+		least := danvan.FormatMoney(tr.e.limits.LeastMoney())
 		if n := strings.TrimSpace(qe.Input); thousands.MatchString(n) {
 			// "500" for money is most likely 500 nghìn.
 			return t(tr.lang, msgQtyTooSmallThousands, least, n+"k")

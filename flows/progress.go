@@ -11,23 +11,23 @@ import (
 // Cadres report progress on measured targets (metres paved, households
 // visited, a percentage) here; /summary shows the latest value.
 
-func init() {
+func progressConversation(c *conversation) {
 
-	registerCommands(&command{names: []string{"progress", "tiendo"}, private: (*turn).progressCommand})
-	registerActions(map[string]action{
+	c.commands(&command{names: []string{"progress", "tiendo"}, private: (*turn).progressCommand})
+	c.actions(map[string]action{
 		"gt": on((*turn).progressTarget, stepGTarget),
 		"gs": on((*turn).progressSkip, stepGNote, stepGPhoto),
 	})
-	registerTextStep(stepGValue, (*turn).progressValue)
-	registerTextStep(stepGNote, (*turn).progressNote)
-	registerTextStep(stepGPhoto, func(tr *turn, s string) error {
+	c.textStep(stepGValue, (*turn).progressValue)
+	c.textStep(stepGNote, (*turn).progressNote)
+	c.textStep(stepGPhoto, func(tr *turn, s string) error {
 		if isSkip(s) {
 			return tr.saveProgress("")
 		}
 		tr.say(t(tr.lang, msgGPhotoOrSkip))
 		return nil
 	})
-	registerPhotoStep(stepGPhoto, (*turn).saveProgress)
+	c.photoStep(stepGPhoto, (*turn).saveProgress)
 }
 
 var (
@@ -118,7 +118,7 @@ func (tr *turn) progressLine(p danvan.Progress) (string, error) {
 }
 
 func (tr *turn) localDate(at time.Time) string {
-	return at.In(tr.e.Location).Format("02/01/2006")
+	return at.In(tr.e.loc).Format("02/01/2006")
 }
 
 func isHistoryWord(s string) bool {

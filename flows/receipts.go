@@ -42,26 +42,26 @@ func cleanCode(s string) (string, bool) {
 	return code, pledgeCode.MatchString(code)
 }
 
-func init() {
-	registerCommands(
+func receiptsConversation(c *conversation) {
+	c.commands(
 		&command{names: []string{"confirm", "xacnhan"}, private: (*turn).confirmReceipt},
 		&command{names: []string{"correct", "dieuchinh"}, private: (*turn).correctReceipt},
 		&command{names: []string{"gift", "tang"}, private: (*turn).gift},
 	)
-	registerActions(map[string]action{
+	c.actions(map[string]action{
 		"rp": on((*turn).pickOpenPledge, stepReceiptPick),
 		"ra": on((*turn).receiveAllOpen, stepReceiptQty),
 		"ry": on((*turn).receiveOver, stepReceiptOver),
 		"rs": on((*turn).skipPhoto, stepReceiptPhoto),
 		"rc": on((*turn).pickCorrection, stepCorrectPick),
 	})
-	registerTextStep(stepReceiptQty, (*turn).typedReceiptQuantity)
-	registerTextStep(stepCorrectReason, (*turn).typedReason)
-	registerTextStep(stepReceiptPhoto, func(tr *turn, _ string) error {
+	c.textStep(stepReceiptQty, (*turn).typedReceiptQuantity)
+	c.textStep(stepCorrectReason, (*turn).typedReason)
+	c.textStep(stepReceiptPhoto, func(tr *turn, _ string) error {
 		tr.say(t(tr.lang, msgRcPhotoOrSkip))
 		return nil
 	})
-	registerPhotoStep(stepReceiptPhoto, (*turn).receiptPhoto)
+	c.photoStep(stepReceiptPhoto, (*turn).receiptPhoto)
 }
 
 // recorder reports whether the person holds any role that records
@@ -194,7 +194,7 @@ func (tr *turn) confirmReceipt(args string) error {
 // receiptQuantity reads a typed quantity for target tg, explaining a
 // refusal to the person.
 func (tr *turn) receiptQuantity(tg danvan.Target, s string) (danvan.Quantity, bool) {
-	p, err := danvan.ParseQuantity(s, tg.Kind, tr.e.Limits)
+	p, err := danvan.ParseQuantity(s, tg.Kind, tr.e.limits)
 	if err != nil {
 		tr.say(tr.quantityProblem(err) + t(tr.lang, msgAskQuantityExample, examples[tg.Kind]))
 		return 0, false
@@ -489,7 +489,7 @@ func (tr *turn) correctReceipt(args string) error {
 	b.WriteString(t(tr.lang, msgRcLedgerHeader, esc(pc.p.Code), esc(pc.who.Name)))
 	var open []danvan.Receipt
 	for _, r := range rs {
-		when := r.RecordedAt.In(tr.e.Location).Format("02/01/2006 15:04")
+		when := r.RecordedAt.In(tr.e.loc).Format("02/01/2006 15:04")
 		switch {
 		case r.ReversesID != 0:
 			b.WriteString(t(tr.lang, msgRcLedgerReversal, r.ID, when, esc(tr.quantity(pc.tg, r.Quantity)), r.ReversesID, esc(r.Reason)))
@@ -508,7 +508,7 @@ func (tr *turn) correctReceipt(args string) error {
 	tr.ask(stepCorrectPick, b.String()+t(tr.lang, msgRcAskWhichReceipt), func(seq int) [][]danvan.Button {
 		rows := make([][]danvan.Button, 0, len(open)+1)
 		for _, r := range open {
-			label := "№" + strconv.FormatInt(r.ID, 10) + " · " + tr.quantity(pc.tg, r.Quantity) + " · " + r.RecordedAt.In(tr.e.Location).Format("02/01")
+			label := "№" + strconv.FormatInt(r.ID, 10) + " · " + tr.quantity(pc.tg, r.Quantity) + " · " + r.RecordedAt.In(tr.e.loc).Format("02/01")
 			rows = append(rows, []danvan.Button{{Text: label, Data: buttonData(seq, "rc", r.ID)}})
 		}
 		return append(rows, []danvan.Button{{Text: t(tr.lang, msgCancelButton), Data: buttonData(seq, "x", 0)}})
@@ -623,7 +623,7 @@ func (tr *turn) correctGift(gs danvan.Grants, id int64) error {
 	}
 	tr.state = State{Seq: tr.state.Seq, Data: map[string]string{"receipt": strconv.FormatInt(r.ID, 10), "gift": "1"}}
 	tr.ask(stepCorrectReason, t(tr.lang, msgRcGiftEntry, r.ID, esc(tr.quantity(tg, r.Quantity)), esc(r.DonorName), esc(c.Title),
-		r.RecordedAt.In(tr.e.Location).Format("02/01/2006 15:04"))+"\n"+t(tr.lang, msgRcAskReason, r.ID, esc(tr.quantity(tg, r.Quantity))),
+		r.RecordedAt.In(tr.e.loc).Format("02/01/2006 15:04"))+"\n"+t(tr.lang, msgRcAskReason, r.ID, esc(tr.quantity(tg, r.Quantity))),
 		func(seq int) [][]danvan.Button {
 			return [][]danvan.Button{{{Text: t(tr.lang, msgCancelButton), Data: buttonData(seq, "x", 0)}}}
 		})
@@ -776,10 +776,10 @@ func (tr *turn) giftQuantity(c danvan.Campaign, s string) bool {
 	if len(ts) == 1 {
 		hint = ts[0].Kind
 	}
-	p, err := danvan.ParseQuantity(s, hint, tr.e.Limits)
+	p, err := danvan.ParseQuantity(s, hint, tr.e.limits)
 	var qe *danvan.QuantityError
 	if errors.As(err, &qe) && qe.Reason == danvan.ReasonNeedUnit && hasKind(ts, danvan.KindMoney) {
-		p, err = danvan.ParseQuantity(s, danvan.KindMoney, tr.e.Limits)
+		p, err = danvan.ParseQuantity(s, danvan.KindMoney, tr.e.limits)
 	}
 	if err != nil {
 		return false

@@ -15,11 +15,11 @@ import (
 // /confirm CODE, and starts the receipt conversation for that pledge: how
 // much was received, with a button for all that is open.
 
-func init() {
-	registerCommands(
+func remindersConversation(c *conversation) {
+	c.commands(
 		&command{names: []string{"reminders", "nhacnho"}, private: (*turn).reminders},
 	)
-	registerGlobalActions(map[string]func(*turn, int64) error{
+	c.globalActions(map[string]func(*turn, int64) error{
 		"nr": (*turn).receiptFromReminder,
 	})
 }

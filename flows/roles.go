@@ -17,9 +17,9 @@ const (
 	stepRoleRemove = "i_remove"
 )
 
-func init() {
-	registerCommands(&command{names: []string{"roles", "vaitro"}, private: func(tr *turn, _ string) error { return tr.roles(0, false) }})
-	registerActions(map[string]action{
+func rolesConversation(c *conversation) {
+	c.commands(&command{names: []string{"roles", "vaitro"}, private: func(tr *turn, _ string) error { return tr.roles(0, false) }})
+	c.actions(map[string]action{
 		"ip": on(func(tr *turn, page int64) error {
 			if tr.state.Step != stepRoles {
 				return tr.staleButton()

@@ -48,8 +48,8 @@ const (
 	stepStatementGift   = "st_gift"   // choosing the campaign a transfer is a gift to
 )
 
-func init() {
-	registerGlobalActions(map[string]func(*turn, int64) error{
+func statementsConversation(c *conversation) {
+	c.globalActions(map[string]func(*turn, int64) error{
 		"sa": (*turn).applyStatement,
 		"sx": (*turn).dropStatement,
 		"sd": (*turn).recordDiffering,
@@ -57,10 +57,10 @@ func init() {
 		"sp": (*turn).assignLine,
 		"sg": (*turn).giftLine,
 	})
-	registerActions(map[string]action{
+	c.actions(map[string]action{
 		"sgc": on((*turn).giftLineTo, stepStatementGift),
 	})
-	registerTextStep(stepStatementPledge, (*turn).assignLineTo)
+	c.textStep(stepStatementPledge, (*turn).assignLineTo)
 }
 
 // treasurer reports whether the person keeps any unit's money, telling them
@@ -163,7 +163,7 @@ func bankLines(s *statement.Statement) []danvan.BankLine {
 // Layouts are the statement layouts tried: the ones configured first, then
 // the built-in ones.
 func (e *Engine) Layouts() []statement.Layout {
-	return append(append([]statement.Layout(nil), e.StatementLayouts...), statement.BuiltinLayouts()...)
+	return append(append([]statement.Layout(nil), e.layouts...), statement.BuiltinLayouts()...)
 }
 
 func megabytes(n int64) string {

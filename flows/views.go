@@ -123,8 +123,8 @@ func (tr *turn) pledgeQR(id int64) error {
 	return nil
 }
 
-func init() {
-	registerGlobalActions(map[string]func(*turn, int64) error{"pq": (*turn).pledgeQR})
+func viewsConversation(c *conversation) {
+	c.globalActions(map[string]func(*turn, int64) error{"pq": (*turn).pledgeQR})
 }
 
 // summary shows a campaign's progress; without a code it offers the open

@@ -72,11 +72,11 @@ func (m *Main) Open(ctx context.Context) error {
 	return nil
 }
 
-// engine is the conversations, configured for this ward.
-func (m *Main) engine() *flows.Engine {
-	e := flows.NewEngine(m.Config.Location)
-	e.StatementLayouts = m.Config.StatementLayouts
-	return e
+// engine is the conversations, configured for this ward and the bot
+// called botName.
+func (m *Main) engine(botName string) (*flows.Engine, error) {
+	return flows.New(flows.Config{Location: m.Config.Location, BotUsername: botName,
+		StatementLayouts: m.Config.StatementLayouts, Log: m.Log.With("part", "flows")})
 }
 
 // Close disconnects and stops the private PostgreSQL if this process
@@ -108,12 +108,14 @@ func (m *Main) Serve(ctx context.Context) error {
 	metrics := bot.NewMetrics(reg)
 	m.registerStoreMetrics(reg)
 
-	engine := m.engine()
 	name, err := bot.Me(ctx, m.Config.TelegramToken, m.Config.TelegramAPIURL)
 	if err != nil {
 		return err
 	}
-	engine.BotUsername = name
+	engine, err := m.engine(name)
+	if err != nil {
+		return err
+	}
 	sender := &bot.Sender{
 		Token:    m.Config.TelegramToken,
 		Endpoint: m.Config.TelegramAPIURL,

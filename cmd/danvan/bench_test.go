@@ -71,7 +71,11 @@ func BenchmarkPledgeIntake(b *testing.B) {
 	}
 	// Each resident first chooses a zone, outside the measurement.
 	drive := func(n int, text func(i int) string) *timedIntake {
-		h := &timedIntake{intake: &intake{db: m.DB, engine: flows.NewEngine(cfg.Location), wake: func() {}}, target: int64(n), done: make(chan struct{})}
+		engine, err := flows.New(flows.Config{Location: cfg.Location})
+		if err != nil {
+			b.Fatal(err)
+		}
+		h := &timedIntake{intake: &intake{db: m.DB, engine: engine, wake: func() {}}, target: int64(n), done: make(chan struct{})}
 		for i := range n {
 			api.SendText(users[i%residents], text(i))
 		}

@@ -57,7 +57,11 @@ func TestIntakeMarksPermanentErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
-	h := &intake{db: db, engine: flows.NewEngine(time.UTC), wake: func() {}}
+	engine, err := flows.New(flows.Config{Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &intake{db: db, engine: engine, wake: func() {}}
 
 	// Intake cleans names before they get here; this one is not.
 	ev := flows.Event{Kind: flows.EventCommand, Command: "start", ChatID: 7, UserID: 7, UserName: "Lan\x00", Lang: "vi"}

@@ -67,7 +67,10 @@ func (m *Main) Reconcile(ctx context.Context, a reconcileArgs, stdout io.Writer)
 	} else if doc.Data, err = io.ReadAll(f); err != nil {
 		return err
 	}
-	engine := m.engine()
+	engine, err := m.engine("")
+	if err != nil {
+		return err
+	}
 	ev := flows.Event{Kind: flows.EventOther, ChatID: a.As, UserID: a.As, Lang: "vi", Document: doc}
 	out, err := m.handleLocally(ctx, engine, ev)
 	if err != nil {
