@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Reason says why a quantity was refused; the chat layer turns it into a
@@ -272,25 +274,35 @@ var (
 )
 
 func init() {
-	tones := []rune{0, toneGrave, toneAcute, toneHook, toneTilde, toneDot}
-	rows := []struct {
-		base, mod rune
-		forms     string
-	}{
-		{'a', 0, "aàáảãạ"}, {'a', markBreve, "ăằắẳẵặ"}, {'a', markCirc, "âầấẩẫậ"},
-		{'e', 0, "eèéẻẽẹ"}, {'e', markCirc, "êềếểễệ"},
-		{'i', 0, "iìíỉĩị"},
-		{'o', 0, "oòóỏõọ"}, {'o', markCirc, "ôồốổỗộ"}, {'o', markHorn, "ơờớởỡợ"},
-		{'u', 0, "uùúủũụ"}, {'u', markHorn, "ưừứửữự"},
-		{'y', 0, "yỳýỷỹỵ"},
-	}
-	for _, row := range rows {
-		for i, r := range []rune(row.forms) {
-			k := composeKey{row.base, row.mod, tones[i]}
+	// Every precomposed lower-case Latin letter that Unicode decomposes
+	// into a base letter and Vietnamese marks (at most one modifier and one
+	// tone), as norm gives it: the one table of what a letter is without
+	// its diacritics, for amounts and for Fold.
+	for r := rune(0xC0); r <= 0x1EFF; r++ {
+		if !unicode.IsLower(r) {
+			continue
+		}
+		d := []rune(norm.NFD.String(string(r)))
+		if len(d) < 2 || d[0] < 'a' || d[0] > 'z' {
+			continue
+		}
+		k, ok := composeKey{base: d[0]}, true
+		for _, m := range d[1:] {
+			switch {
+			case (m == markCirc || m == markBreve || m == markHorn) && k.mod == 0:
+				k.mod = m
+			case (m == toneGrave || m == toneAcute || m == toneHook || m == toneTilde || m == toneDot) && k.tone == 0:
+				k.tone = m
+			default:
+				ok = false
+			}
+		}
+		if ok {
 			decomposeTable[r] = k
 			composeTable[k] = r
 		}
 	}
+	// The bar of đ is part of the letter for Unicode, not a mark.
 	decomposeTable['đ'] = composeKey{'d', markStroke, 0}
 	composeTable[composeKey{'d', markStroke, 0}] = 'đ'
 	for _, kw := range keywordSource {

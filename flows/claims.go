@@ -141,13 +141,9 @@ func (tr *turn) paid(args string) error {
 // once the person acted ("" when they may not know it: no such claim, or
 // not theirs to decide).
 func (tr *turn) decideClaim(args string, accept bool) (string, error) {
-	gs, err := tr.grants()
-	if err != nil {
+	gs, ok, err := tr.recorderGrants()
+	if err != nil || !ok {
 		return "", err
-	}
-	if !recorder(gs) {
-		tr.say(t(tr.lang, msgRcNoRole))
-		return "", nil
 	}
 	arg, _, _ := strings.Cut(args, " ")
 	id, err := strconv.ParseInt(strings.TrimPrefix(arg, "#"), 10, 64)

@@ -15,11 +15,12 @@ import (
 // campaign when the end moves). Reminders and the heads' digest work from
 // that date.
 
-// pledgeDue is the due date to store for the pledge being made in c: the
-// pledger's own, the campaign's due_days from today, or none.
-func (tr *turn) pledgeDue(c danvan.Campaign) time.Time {
-	if tr.state.Due != "" {
-		if d, err := time.Parse(time.DateOnly, tr.state.Due); err == nil {
+// dueFor is the due date to store for a pledge being made in c: own (the
+// pledger's date, YYYY-MM-DD, or ""), the campaign's due_days from today,
+// or none.
+func (tr *turn) dueFor(c danvan.Campaign, own string) time.Time {
+	if own != "" {
+		if d, err := time.Parse(time.DateOnly, own); err == nil {
 			return d
 		}
 	}
@@ -90,7 +91,7 @@ func (tr *turn) dueDefault(c danvan.Campaign) string {
 
 // chooseDue takes a date button: days since the Unix epoch, 0 for none.
 func (tr *turn) chooseDue(day int64) error {
-	c, err := tr.st.Campaign(tr.ctx, tr.state.Campaign)
+	c, err := tr.st.Campaign(tr.ctx, tr.pledge().Campaign)
 	if err != nil {
 		return err
 	}
@@ -140,17 +141,17 @@ func (tr *turn) readDue(s string) (time.Time, bool) {
 
 // takeDue keeps the pledger's date (zero: none) and goes on.
 func (tr *turn) takeDue(day time.Time) error {
-	tr.state.DueChosen, tr.state.Due = true, ""
+	tr.pledge().DueChosen, tr.pledge().Due = true, ""
 	if !day.IsZero() {
-		tr.state.Due = day.Format(time.DateOnly)
+		tr.pledge().Due = day.Format(time.DateOnly)
 	}
 	return tr.advance()
 }
 
 // confirmQuestion asks to confirm the pledge being made in c to tg.
 func (tr *turn) confirmQuestion(c danvan.Campaign, tg danvan.Target) string {
-	return t(tr.lang, msgConfirmPledge, esc(tr.quantity(tg, danvan.Quantity(tr.state.Quantity))), esc(tr.targetName(tg)), esc(c.Title)) +
-		tr.dueLine(c, tr.pledgeDue(c))
+	return t(tr.lang, msgConfirmPledge, esc(tr.quantity(tg, danvan.Quantity(tr.pledge().Quantity))), esc(tr.targetName(tg)), esc(c.Title)) +
+		tr.dueLine(c, tr.dueFor(c, tr.pledge().Due))
 }
 
 // dueLine tells when a pledge in c with the given stored due date is due.

@@ -3,8 +3,6 @@ package flows
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -90,42 +88,6 @@ func New(cfg Config) (*Engine, error) {
 	return e, nil
 }
 
-// stateVersion is bumped when State changes shape; an older saved state is
-// dropped rather than misread.
-const stateVersion = 1
-
-// State is a conversation between turns.
-type State struct {
-	V int `json:"v"`
-	// Seq numbers the latest message with buttons; a button carries it, so
-	// a press on an older message, in this conversation or an earlier one,
-	// is recognised and refused.
-	Seq  int    `json:"seq"`
-	Step string `json:"step,omitempty"`
-	// The pledge being built.
-	Campaign int64 `json:"campaign,omitempty"`
-	Target   int64 `json:"target,omitempty"`
-	Quantity int64 `json:"quantity,omitempty"`
-	// Due is when the pledger means to pay (YYYY-MM-DD), once DueChosen;
-	// "" with DueChosen: no date of their own.
-	Due       string `json:"due,omitempty"`
-	DueChosen bool   `json:"due_chosen,omitempty"`
-	// Direct pledges (the one-line form) skip the confirmation.
-	Direct bool `json:"direct,omitempty"`
-	// Pledging continues once the zone is chosen.
-	Pledging bool `json:"pledging,omitempty"`
-	// Pledge is the pledge a cadre's conversation is about (a receipt, a
-	// correction).
-	Pledge int64 `json:"pledge,omitempty"`
-	// Data holds what other conversations collect on the way (a
-	// household's name, a reason, a role being granted), by name.
-	Data map[string]string `json:"data,omitempty"`
-}
-
-// reset ends the conversation, keeping the sequence number so that its
-// buttons stay stale.
-func (s *State) reset() { *s = State{Seq: s.Seq} }
-
 // Steps of a conversation.
 const (
 	stepZone     = "zone"
@@ -200,19 +162,22 @@ func (e *Engine) Handle(ctx context.Context, st Store, ev Event) ([]danvan.Outgo
 	if err != nil {
 		return nil, err
 	}
-	if raw != nil {
-		// A state that does not decode, or of another version, is dropped:
-		// the person starts over rather than being stuck.
-		if json.Unmarshal(raw, &tr.state) != nil || tr.state.V != stateVersion {
-			tr.state = State{}
-		}
-	}
+	var restarted bool
+	tr.state, restarted = tr.loadState(raw)
 	before, err := tr.encodeState()
 	if err != nil {
 		return nil, err
 	}
-	if err := tr.dispatch(); err != nil {
-		return nil, err
+	if restarted {
+		// The saved state is replaced whatever happens next, and what
+		// was typed for the stopped conversation is not taken for
+		// anything else.
+		before = []byte("restarted")
+	}
+	if !restarted || tr.ev.Kind == EventCommand || tr.ev.Kind == EventButton {
+		if err := tr.dispatch(); err != nil {
+			return nil, err
+		}
 	}
 	if tr.err != nil {
 		return nil, tr.err
@@ -227,19 +192,6 @@ func (e *Engine) Handle(ctx context.Context, st Store, ev Event) ([]danvan.Outgo
 		}
 	}
 	return tr.out, nil
-}
-
-// encodeState is the state as saved: nil when no conversation is under way.
-func (tr *turn) encodeState() ([]byte, error) {
-	if tr.state.Step == "" {
-		return nil, nil
-	}
-	tr.state.V = stateVersion
-	raw, err := json.Marshal(tr.state)
-	if err != nil {
-		return nil, fmt.Errorf("flows: encode state: %w", err)
-	}
-	return raw, nil
 }
 
 func (tr *turn) dispatch() error {

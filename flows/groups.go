@@ -520,8 +520,6 @@ var weekdays = map[string]int{
 	"cn": 7, "chunhat": 7, "sun": 7, "sunday": 7,
 }
 
-var unaccent = strings.NewReplacer("ứ", "u", "ư", "u", "ủ", "u", "ă", "a", "á", "a", "ả", "a", "ậ", "a", " ", "", "-", "")
-
 var hourPattern = regexp.MustCompile(`^(\d{1,2})(?:h|g|giờ|gio|:00|h00|g00)?$`)
 
 // parseSchedule reads "DAY HOUR" (e.g. "thu2 8", "CN 20h", "thứ 7 19:00");
@@ -531,7 +529,7 @@ func parseSchedule(s string) (weekday, hour int, problem msg) {
 	if len(fields) < 2 {
 		return 0, 0, msgSNeedBoth
 	}
-	day, ok := weekdays[unaccent.Replace(strings.Join(fields[:len(fields)-1], ""))]
+	day, ok := weekdays[strings.NewReplacer(" ", "", "-", "").Replace(danvan.Fold(strings.Join(fields[:len(fields)-1], "")))]
 	if !ok {
 		return 0, 0, msgSBadDay
 	}

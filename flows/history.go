@@ -21,10 +21,10 @@ func historyConversation(c *conversation) {
 	c.commands(&command{names: []string{"history", "lichsu"}, private: (*turn).history})
 	c.actions(map[string]action{
 		"ih": on(func(tr *turn, offset int64) error {
-			if tr.state.Step != stepHistory || tr.state.Campaign == 0 {
+			if tr.state.Step != stepHistory || tr.state.History == nil {
 				return tr.staleButton()
 			}
-			c, err := tr.st.Campaign(tr.ctx, tr.state.Campaign)
+			c, err := tr.st.Campaign(tr.ctx, tr.state.History.Campaign)
 			if err != nil {
 				return err
 			}
@@ -97,7 +97,7 @@ func (tr *turn) history(args string) error {
 	if err != nil {
 		return err
 	}
-	tr.state.Campaign = c.ID
+	tr.state.History = &historyDraft{Campaign: c.ID}
 	return tr.showHistory(c, 0, false)
 }
 
@@ -152,7 +152,7 @@ func (tr *turn) showHistory(c danvan.Campaign, offset int, edit bool) error {
 		}
 		return [][]danvan.Button{nav}
 	}
-	tr.state.Campaign = c.ID
+	tr.state.History = &historyDraft{Campaign: c.ID}
 	if edit {
 		tr.askEdit(stepHistory, b.String(), buttons)
 	} else {
@@ -371,4 +371,9 @@ func (tr *turn) auditValue(k string, v any, target *danvan.Target) string {
 		return "?"
 	}
 	return truncate(string(raw), 40)
+}
+
+// historyDraft is the campaign whose history is being paged through.
+type historyDraft struct {
+	Campaign int64 `json:"campaign"`
 }

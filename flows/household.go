@@ -2,7 +2,6 @@ package flows
 
 import (
 	"errors"
-	"strconv"
 	"strings"
 
 	"github.com/danvan/danvan"
@@ -23,7 +22,7 @@ const (
 )
 
 func householdConversation(c *conversation) {
-	c.commands(&command{names: []string{"household", "hogiadinh"}, private: (*turn).household})
+	c.commands(&command{names: []string{"household", "hogiadinh"}, private: (*turn).householdCommand})
 	c.actions(map[string]action{
 		"rz": on((*turn).houseZone, stepHouseZone),
 		"rk": on((*turn).houseCampaign, stepHouseCamp),
@@ -65,8 +64,8 @@ func covers(c danvan.Campaign, z danvan.Area) bool {
 	return false
 }
 
-// household is /household, guided, or /household CODE QUANTITY NAME….
-func (tr *turn) household(args string) error {
+// householdCommand is /household, guided, or /household CODE QUANTITY NAME….
+func (tr *turn) householdCommand(args string) error {
 	zones, err := tr.headZones()
 	if err != nil {
 		return err
@@ -75,7 +74,7 @@ func (tr *turn) household(args string) error {
 		tr.say(t(tr.lang, msgHhNotHead))
 		return nil
 	}
-	tr.state = State{Seq: tr.state.Seq, Data: map[string]string{}}
+	tr.state = State{Seq: tr.state.Seq, Household: &householdDraft{}}
 	if args == "" {
 		return tr.houseAdvance()
 	}
@@ -103,8 +102,9 @@ func (tr *turn) household(args string) error {
 		tr.say(problem + t(tr.lang, msgHhUsage))
 		return nil
 	}
-	tr.setData("hname", truncate(strings.Join(words[1+n:], " "), maxName))
-	tr.state.Campaign, tr.state.Target, tr.state.Quantity = c.ID, tg.ID, int64(q)
+	h := tr.household()
+	h.Name = truncate(strings.Join(words[1+n:], " "), maxName)
+	h.Campaign, h.Target, h.Quantity = c.ID, tg.ID, int64(q)
 	return tr.houseAdvance()
 }
 
@@ -120,21 +120,19 @@ func (tr *turn) houseAdvance() error {
 		tr.say(t(tr.lang, msgHhNotHead))
 		return nil
 	}
-	if tr.state.Data == nil {
-		tr.state.Data = map[string]string{}
-	}
-	if tr.state.Data["hname"] == "" {
+	h := tr.household()
+	if h.Name == "" {
 		tr.ask(stepHouseName, t(tr.lang, msgHhAskName), cancelOnly(tr))
 		return nil
 	}
 	var c danvan.Campaign
-	if tr.state.Campaign != 0 {
-		if c, err = tr.st.Campaign(tr.ctx, tr.state.Campaign); err != nil {
+	if tr.household().Campaign != 0 {
+		if c, err = tr.st.Campaign(tr.ctx, tr.household().Campaign); err != nil {
 			return err
 		}
 	}
 	var zone danvan.Area
-	if id, _ := strconv.ParseInt(tr.state.Data["hzone"], 10, 64); id != 0 {
+	if id := h.Zone; id != 0 {
 		for _, z := range zones {
 			if z.ID == id {
 				zone = z
@@ -159,9 +157,9 @@ func (tr *turn) houseAdvance() error {
 			return nil
 		case 1:
 			zone = eligible[0]
-			tr.setData("hzone", strconv.FormatInt(zone.ID, 10))
+			h.Zone = zone.ID
 		default:
-			tr.ask(stepHouseZone, t(tr.lang, msgHhAskZone, esc(tr.state.Data["hname"])), func(seq int) [][]danvan.Button {
+			tr.ask(stepHouseZone, t(tr.lang, msgHhAskZone, esc(tr.household().Name)), func(seq int) [][]danvan.Button {
 				rows, err := tr.zoneButtons(eligible, seq, "rz")
 				tr.fail(err)
 				return rows
@@ -170,29 +168,7 @@ func (tr *turn) houseAdvance() error {
 		}
 	}
 	if c.ID == 0 {
-		cs, err := tr.st.OpenCampaigns(tr.ctx, zone.ID)
-		if err != nil {
-			return err
-		}
-		var open []danvan.Campaign
-		for _, c := range cs {
-			if len(pledgeable(c)) > 0 {
-				open = append(open, c)
-			}
-		}
-		if len(open) == 0 {
-			tr.state.reset()
-			tr.say(t(tr.lang, msgNoOpenCampaigns))
-			return nil
-		}
-		tr.ask(stepHouseCamp, t(tr.lang, msgHhAskCampaign, esc(tr.state.Data["hname"])), func(seq int) [][]danvan.Button {
-			rows := make([][]danvan.Button, len(open))
-			for i, c := range open {
-				rows[i] = []danvan.Button{{Text: truncate(c.Title, 48), Data: buttonData(seq, "rk", c.ID)}}
-			}
-			return rows
-		})
-		return nil
+		return tr.pickCampaign(zone.ID, stepHouseCamp, t(tr.lang, msgHhAskCampaign, esc(tr.household().Name)), "rk")
 	}
 	if !c.OpenOn(tr.today()) {
 		tr.state.reset()
@@ -205,7 +181,7 @@ func (tr *turn) houseAdvance() error {
 		return nil
 	}
 	ts := pledgeable(c)
-	if tr.state.Target == 0 {
+	if tr.household().Target == 0 {
 		if len(ts) != 1 {
 			tr.ask(stepHouseTarget, t(tr.lang, msgAskTarget, esc(c.Title)), func(seq int) [][]danvan.Button {
 				rows := make([][]danvan.Button, len(ts))
@@ -216,16 +192,16 @@ func (tr *turn) houseAdvance() error {
 			})
 			return nil
 		}
-		tr.state.Target = ts[0].ID
+		tr.household().Target = ts[0].ID
 	}
-	tg, ok := findTarget(ts, tr.state.Target)
+	tg, ok := findTarget(ts, tr.household().Target)
 	if !ok {
 		tr.state.reset()
 		tr.say(t(tr.lang, msgNotPledgeableTarget))
 		return nil
 	}
-	if tr.state.Quantity == 0 {
-		text := t(tr.lang, msgHhAskQuantity, esc(tr.state.Data["hname"]), esc(c.Title), esc(tr.targetName(tg))) + "\n" +
+	if tr.household().Quantity == 0 {
+		text := t(tr.lang, msgHhAskQuantity, esc(tr.household().Name), esc(c.Title), esc(tr.targetName(tg))) + "\n" +
 			t(tr.lang, msgAskQuantityExample, examples[tg.Kind])
 		tr.ask(stepHouseQty, text, func(seq int) [][]danvan.Button {
 			var row []danvan.Button
@@ -236,9 +212,8 @@ func (tr *turn) houseAdvance() error {
 		})
 		return nil
 	}
-	public := tr.state.Data["hpub"]
-	if c.HonourBoard && public == "" {
-		tr.ask(stepHousePublic, t(tr.lang, msgHhAskPublic, esc(tr.state.Data["hname"])), func(seq int) [][]danvan.Button {
+	if c.HonourBoard && h.Public == nil {
+		tr.ask(stepHousePublic, t(tr.lang, msgHhAskPublic, esc(tr.household().Name)), func(seq int) [][]danvan.Button {
 			return [][]danvan.Button{
 				{{Text: t(tr.lang, msgHhPublicYes), Data: buttonData(seq, "rb", 1)}},
 				{{Text: t(tr.lang, msgHhPublicNo), Data: buttonData(seq, "rb", 0)}},
@@ -247,7 +222,7 @@ func (tr *turn) houseAdvance() error {
 		})
 		return nil
 	}
-	return tr.recordHousehold(c, tg, zone, c.HonourBoard && public == "1")
+	return tr.recordHousehold(c, tg, zone, c.HonourBoard && *h.Public)
 }
 
 func cancelOnly(tr *turn) func(seq int) [][]danvan.Button {
@@ -257,12 +232,12 @@ func cancelOnly(tr *turn) func(seq int) [][]danvan.Button {
 }
 
 func (tr *turn) recordHousehold(c danvan.Campaign, tg danvan.Target, zone danvan.Area, public bool) error {
-	name := tr.state.Data["hname"]
+	name := tr.household().Name
 	h, err := tr.st.CreateHousehold(tr.ctx, name, zone.ID, tr.person.ID)
 	if err != nil {
 		return err
 	}
-	p := danvan.Pledge{PersonID: h.ID, CampaignID: c.ID, TargetID: tg.ID, Quantity: danvan.Quantity(tr.state.Quantity), Due: tr.pledgeDue(c),
+	p := danvan.Pledge{PersonID: h.ID, CampaignID: c.ID, TargetID: tg.ID, Quantity: danvan.Quantity(tr.household().Quantity), Due: tr.dueFor(c, ""),
 		PublicName: public, RecordedBy: tr.person.ID}
 	if err := tr.st.CreatePledge(tr.ctx, &p); err != nil {
 		return err
@@ -282,7 +257,7 @@ func (tr *turn) houseName(s string) error {
 		tr.say(t(tr.lang, msgHhAskName))
 		return nil
 	}
-	tr.setData("hname", name)
+	tr.household().Name = name
 	return tr.houseAdvance()
 }
 
@@ -296,8 +271,8 @@ func (tr *turn) houseZone(id int64) error {
 	}
 	for _, z := range zones {
 		if z.ID == id {
-			tr.settle(t(tr.lang, msgHhAskZone, esc(tr.state.Data["hname"])), z.Name)
-			tr.setData("hzone", strconv.FormatInt(z.ID, 10))
+			tr.settle(t(tr.lang, msgHhAskZone, esc(tr.household().Name)), z.Name)
+			tr.household().Zone = z.ID
 			return tr.houseAdvance()
 		}
 	}
@@ -316,27 +291,27 @@ func (tr *turn) houseCampaign(id int64) error {
 	if err != nil {
 		return err
 	}
-	tr.settle(t(tr.lang, msgHhAskCampaign, esc(tr.state.Data["hname"])), c.Title)
-	tr.state.Campaign = c.ID
+	tr.settle(t(tr.lang, msgHhAskCampaign, esc(tr.household().Name)), c.Title)
+	tr.household().Campaign = c.ID
 	return tr.houseAdvance()
 }
 
 func (tr *turn) houseTarget(id int64) error {
-	return tr.takeTarget(id, stepHouseTarget, tr.houseAdvance)
+	return tr.takeTarget(&tr.household().choice, id, stepHouseTarget, tr.houseAdvance)
 }
 
 func (tr *turn) houseQuickQuantity(q int64) error {
-	return tr.takeQuickQuantity(q, stepHouseQty, func(c danvan.Campaign, tg danvan.Target) string {
-		return t(tr.lang, msgHhAskQuantity, esc(tr.state.Data["hname"]), esc(c.Title), esc(tr.targetName(tg)))
+	return tr.takeQuickQuantity(&tr.household().choice, q, stepHouseQty, func(c danvan.Campaign, tg danvan.Target) string {
+		return t(tr.lang, msgHhAskQuantity, esc(tr.household().Name), esc(c.Title), esc(tr.targetName(tg)))
 	}, tr.houseAdvance)
 }
 
 func (tr *turn) houseTypedQuantity(s string) error {
-	c, err := tr.st.Campaign(tr.ctx, tr.state.Campaign)
+	c, err := tr.st.Campaign(tr.ctx, tr.household().Campaign)
 	if err != nil {
 		return err
 	}
-	tg, ok := findTarget(pledgeable(c), tr.state.Target)
+	tg, ok := findTarget(pledgeable(c), tr.household().Target)
 	if !ok {
 		tr.state.reset()
 		tr.say(t(tr.lang, msgNotPledgeableTarget))
@@ -346,7 +321,7 @@ func (tr *turn) houseTypedQuantity(s string) error {
 	if !ok {
 		return nil
 	}
-	tr.state.Quantity = int64(q)
+	tr.household().Quantity = int64(q)
 	return tr.houseAdvance()
 }
 
@@ -358,16 +333,26 @@ func (tr *turn) housePublic(v int64) error {
 	if v == 1 {
 		choice = t(tr.lang, msgHhPublicYes)
 	}
-	tr.settle(t(tr.lang, msgHhAskPublic, esc(tr.state.Data["hname"])), choice)
-	tr.setData("hpub", strconv.FormatInt(v, 10))
+	tr.settle(t(tr.lang, msgHhAskPublic, esc(tr.household().Name)), choice)
+	public := v == 1
+	tr.household().Public = &public
 	return tr.houseAdvance()
 }
 
-// setData keeps a value of the conversation; Data comes back nil from a
-// saved state where it was empty.
-func (tr *turn) setData(k, v string) {
-	if tr.state.Data == nil {
-		tr.state.Data = map[string]string{}
+// householdDraft is a household's pledge a head is recording.
+type householdDraft struct {
+	choice
+	Name string `json:"name,omitempty"`
+	Zone int64  `json:"zone,omitempty"`
+	// Public is whether the household agreed to be on the honour board;
+	// nil until asked.
+	Public *bool `json:"public,omitempty"`
+}
+
+// household is the household's pledge being recorded, begun if none is.
+func (tr *turn) household() *householdDraft {
+	if tr.state.Household == nil {
+		tr.state.Household = &householdDraft{}
 	}
-	tr.state.Data[k] = v
+	return tr.state.Household
 }

@@ -209,7 +209,7 @@ func (tr *turn) chooseInviteRole(i int64) error {
 	if role != danvan.RoleHead {
 		question = t(tr.lang, msgInviteAskUnit, esc(roleName(tr.lang, role)))
 	}
-	tr.state.Data = map[string]string{"role": string(role)}
+	tr.state.Invite = &inviteDraft{Role: role}
 	tr.ask(stepInviteScope, question, func(seq int) [][]danvan.Button {
 		bs := make([]danvan.Button, len(scopes))
 		for i, s := range scopes {
@@ -281,7 +281,10 @@ func (tr *turn) inviteScopes(gs danvan.Grants, r danvan.Role) ([]scope, error) {
 }
 
 func (tr *turn) chooseInviteScope(id int64) error {
-	role := danvan.Role(tr.state.Data["role"])
+	var role danvan.Role
+	if tr.state.Invite != nil {
+		role = tr.state.Invite.Role
+	}
 	if tr.state.Step != stepInviteScope || role == danvan.RoleAdmin || !role.Valid() {
 		return tr.staleButton()
 	}
@@ -468,4 +471,9 @@ func roleAudit(p danvan.Person, g danvan.Grant, scopeName, source string) map[st
 		"person_id": p.ID, "person": p.Name, "role": g.Role,
 		"area_id": g.AreaID, "unit_id": g.UnitID, "scope": scopeName, "source": source,
 	}
+}
+
+// inviteDraft is an invitation being made: the role chosen, the scope next.
+type inviteDraft struct {
+	Role danvan.Role `json:"role"`
 }

@@ -3,7 +3,6 @@ package flows
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -86,17 +85,32 @@ const (
 	stepMReason = "m_reason"
 )
 
-// Keys of State.Data in this conversation.
-const (
-	mKeyCode        = "code"
-	mKeyCadre       = "cadre" // "1" when a cadre is changing someone's pledge
-	mKeyVersion     = "version"
-	mKeyOp          = "op" // what the reason is for: qty, due, cancel
-	mKeyValue       = "value"
-	maxChangeReason = 200
-)
+// maxChangeReason bounds the reason a cadre gives for changing a pledge.
+const maxChangeReason = 200
 
-var pledgeCodePattern = regexp.MustCompile(`^[A-Z0-9]{4,8}$`)
+// changeDraft is a pledge being changed by its pledger or a cadre.
+type changeDraft struct {
+	Pledge int64  `json:"pledge"`
+	Code   string `json:"code"`
+	// Cadre is set when a cadre is changing someone's pledge: the change
+	// waits for a reason, and the pledger is told.
+	Cadre bool `json:"cadre,omitempty"`
+	// Version is the pledge as shown (see pledgeVersion): a change made
+	// meanwhile makes the question stale.
+	Version string `json:"version"`
+	// Op is the change waiting for the cadre's reason (qty, due, cancel)
+	// and Value its new value (a quantity, or days since the Unix epoch).
+	Op    string `json:"op,omitempty"`
+	Value int64  `json:"value,omitempty"`
+}
+
+// change is the pledge change under way, begun if none is.
+func (tr *turn) change() *changeDraft {
+	if tr.state.Change == nil {
+		tr.state.Change = &changeDraft{}
+	}
+	return tr.state.Change
+}
 
 // pledgeVersion fingerprints what may change under a conversation: a
 // button shown before a receipt or another change is refused.
@@ -146,8 +160,8 @@ func (tr *turn) mayChangePledge(l danvan.PledgeLine, cadre bool) (bool, error) {
 }
 
 func (tr *turn) openPledge(args string, cadre bool) error {
-	code := strings.ToUpper(strings.TrimPrefix(strings.TrimSpace(args), "#"))
-	code, _, _ = strings.Cut(code, " ")
+	first, _, _ := strings.Cut(strings.TrimSpace(args), " ")
+	code, valid := cleanCode(first)
 	if code == "" {
 		if cadre {
 			tr.say(t(tr.lang, msgMEditUsage))
@@ -167,7 +181,7 @@ func (tr *turn) openPledge(args string, cadre bool) error {
 			return nil
 		}
 	}
-	if !pledgeCodePattern.MatchString(code) {
+	if !valid {
 		tr.say(t(tr.lang, msgMNotFound, esc(truncate(code, 8))))
 		return nil
 	}
@@ -182,11 +196,7 @@ func (tr *turn) openPledge(args string, cadre bool) error {
 	if ok, err := tr.mayChangePledge(l, cadre); err != nil || !ok {
 		return err
 	}
-	tr.state.Pledge = l.Pledge.ID
-	tr.state.Data = map[string]string{mKeyCode: l.Pledge.Code, mKeyVersion: pledgeVersion(l.Pledge)}
-	if cadre {
-		tr.state.Data[mKeyCadre] = "1"
-	}
+	tr.state.Change = &changeDraft{Pledge: l.Pledge.ID, Code: l.Pledge.Code, Version: pledgeVersion(l.Pledge), Cadre: cadre}
 	tr.ask(stepMMenu, tr.describePledge(l), func(seq int) [][]danvan.Button {
 		return [][]danvan.Button{
 			{{Text: t(tr.lang, msgMChangeQty), Data: buttonData(seq, "mq", l.Pledge.ID)}, {Text: t(tr.lang, msgMChangeDue), Data: buttonData(seq, "md", l.Pledge.ID)}},
@@ -214,8 +224,8 @@ func (tr *turn) describePledge(l danvan.PledgeLine) string {
 // checks again that the person may change it and that it has not changed
 // since it was shown.
 func (tr *turn) heldPledge(id int64) (danvan.PledgeLine, bool, error) {
-	code := tr.state.Data[mKeyCode]
-	if id != 0 && id != tr.state.Pledge || code == "" {
+	code := tr.change().Code
+	if id != 0 && id != tr.change().Pledge || code == "" {
 		tr.state.reset()
 		return danvan.PledgeLine{}, false, tr.staleButton()
 	}
@@ -227,10 +237,10 @@ func (tr *turn) heldPledge(id int64) (danvan.PledgeLine, bool, error) {
 	if err != nil {
 		return l, false, err
 	}
-	if ok, err := tr.mayChangePledge(l, tr.state.Data[mKeyCadre] == "1"); err != nil || !ok {
+	if ok, err := tr.mayChangePledge(l, tr.change().Cadre); err != nil || !ok {
 		return l, false, err
 	}
-	if pledgeVersion(l.Pledge) != tr.state.Data[mKeyVersion] {
+	if pledgeVersion(l.Pledge) != tr.change().Version {
 		tr.state.reset()
 		tr.notice(t(tr.lang, msgButtonExpired))
 		tr.say(t(tr.lang, msgMChanged, esc(l.Pledge.Code)))
@@ -279,8 +289,8 @@ func (tr *turn) pledgeAskCancel(id int64) error {
 		tr.say(t(tr.lang, msgMCannotCancel, esc(l.Pledge.Code), esc(tr.quantity(l.Target, l.Pledge.Received))))
 		return nil
 	}
-	if tr.state.Data[mKeyCadre] == "1" {
-		tr.state.Data[mKeyOp] = "cancel"
+	if tr.change().Cadre {
+		tr.change().Op = "cancel"
 		tr.prompt(stepMReason, t(tr.lang, msgMAskReason))
 		return nil
 	}
@@ -350,11 +360,10 @@ func (tr *turn) pledgeTypedDue(s string) error {
 // reasonOrApply applies the pledger's own change now; a cadre's waits for
 // the reason.
 func (tr *turn) reasonOrApply(l danvan.PledgeLine, op string, value int64) error {
-	if tr.state.Data[mKeyCadre] != "1" {
+	if !tr.change().Cadre {
 		return tr.applyPledgeChange(l, op, value, "")
 	}
-	tr.state.Data[mKeyOp] = op
-	tr.state.Data[mKeyValue] = fmt.Sprint(value)
+	tr.change().Op, tr.change().Value = op, value
 	tr.prompt(stepMReason, t(tr.lang, msgMAskReason))
 	return nil
 }
@@ -369,13 +378,7 @@ func (tr *turn) pledgeTypedReason(s string) error {
 	if err != nil || !ok {
 		return err
 	}
-	var value int64
-	if _, err := fmt.Sscan(tr.state.Data[mKeyValue], &value); err != nil && tr.state.Data[mKeyOp] != "cancel" {
-		tr.state.reset()
-		tr.say(t(tr.lang, msgCancelled))
-		return nil
-	}
-	return tr.applyPledgeChange(l, tr.state.Data[mKeyOp], value, reason)
+	return tr.applyPledgeChange(l, tr.change().Op, tr.change().Value, reason)
 }
 
 // applyPledgeChange stores one change to a held pledge and audits it.

@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -182,8 +181,9 @@ const (
 	maxTargets   = 10
 )
 
-// campaignDraft is a campaign being built, kept in the conversation's
-// state (saved in the database with every turn, so it survives a restart).
+// campaignDraft is a campaign being built, or the one being edited or
+// closed, kept in the conversation's state (saved in the database with
+// every turn, so it survives a restart).
 type campaignDraft struct {
 	Unit    int64         `json:"u"`
 	Title   string        `json:"t,omitempty"`
@@ -197,6 +197,13 @@ type campaignDraft struct {
 	Account string        `json:"a,omitempty"`
 	Holder  string        `json:"h,omitempty"`
 	Honour  bool          `json:"o,omitempty"`
+	// Proposed is the code offered for the title, until one is taken.
+	Proposed string `json:"p,omitempty"`
+
+	// ID is the campaign being edited or closed, and Target the goal
+	// being changed.
+	ID     int64 `json:"id,omitempty"`
+	Target int64 `json:"tg,omitempty"`
 }
 
 type draftTarget struct {
@@ -210,25 +217,16 @@ func (d draftTarget) target() danvan.Target {
 	return danvan.Target{Kind: d.Kind, Label: d.Label, Unit: d.Unit, Goal: d.Goal}
 }
 
-const draftKey = "campaign"
-
+// draft is a copy of the campaign conversation's draft; saveDraft keeps a
+// changed one.
 func (tr *turn) draft() campaignDraft {
-	var d campaignDraft
-	if raw := tr.state.Data[draftKey]; raw != "" {
-		// A draft that does not decode was written by another version:
-		// an empty one makes the steps below refuse and start over.
-		_ = json.Unmarshal([]byte(raw), &d)
+	if tr.state.Campaign == nil {
+		return campaignDraft{}
 	}
-	return d
+	return *tr.state.Campaign
 }
 
-func (tr *turn) saveDraft(d campaignDraft) {
-	raw, _ := json.Marshal(d) // plain data: cannot fail
-	if tr.state.Data == nil {
-		tr.state.Data = map[string]string{}
-	}
-	tr.state.Data[draftKey] = string(raw)
-}
+func (tr *turn) saveDraft(d campaignDraft) { tr.state.Campaign = &d }
 
 // notice puts a short notice on the answer to the pressed button.
 func (tr *turn) notice(text string) {
@@ -286,34 +284,15 @@ func cleanText(s string, max int) (string, bool) {
 
 var campaignCode = regexp.MustCompile(`^[A-Z0-9]{2,16}$`)
 
-// foldVietnamese maps each Vietnamese letter to its ASCII base, for codes.
-var foldVietnamese = func() map[rune]rune {
-	m := map[rune]rune{'đ': 'd', 'Đ': 'D'}
-	for base, letters := range map[rune]string{
-		'a': "àáảãạăằắẳẵặâầấẩẫậ", 'e': "èéẻẽẹêềếểễệ", 'i': "ìíỉĩị",
-		'o': "òóỏõọôồốổỗộơờớởỡợ", 'u': "ùúủũụưừứửữự", 'y': "ỳýỷỹỵ",
-	} {
-		for _, r := range letters {
-			m[r] = base
-			m[unicode.ToUpper(r)] = unicode.ToUpper(base)
-		}
-	}
-	return m
-}()
-
 // codeFrom proposes a campaign code from a title: letters and digits
 // without diacritics, upper case, at most 16.
 func codeFrom(title string) string {
 	var b strings.Builder
-	for _, r := range title {
-		if f, ok := foldVietnamese[r]; ok {
-			r = f
-		}
+	for _, r := range danvan.Fold(title) {
 		r = unicode.ToUpper(r)
 		if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)) && b.Len() < 16 {
 			b.WriteRune(r)
 		}
-		// Combining marks (decomposed input) and everything else are dropped.
 	}
 	code := b.String()
 	if len(code) < 2 {
@@ -388,7 +367,7 @@ func (tr *turn) newCampaign(string) error {
 		tr.say(t(tr.lang, msgKNotCadre))
 		return nil
 	}
-	tr.state.Data = map[string]string{}
+	tr.state.Campaign = &campaignDraft{}
 	if len(units) == 1 {
 		tr.saveDraft(campaignDraft{Unit: units[0].ID, Honour: true})
 		tr.prompt(stepKTitle, t(tr.lang, msgKAskTitle, esc(units[0].Name)))
@@ -457,7 +436,8 @@ func (tr *turn) askCode(d campaignDraft) error {
 	if err != nil {
 		return err
 	}
-	tr.state.Data["code"] = code
+	d.Proposed = code
+	tr.saveDraft(d)
 	tr.ask(stepKCode, t(tr.lang, msgKAskCode, esc(code)), func(seq int) [][]danvan.Button {
 		return [][]danvan.Button{{{Text: t(tr.lang, msgKUseCode, code), Data: buttonData(seq, "kc", 0)}}}
 	})
@@ -468,7 +448,7 @@ func (tr *turn) draftUseCode(int64) error {
 	if tr.state.Step != stepKCode {
 		return tr.staleButton()
 	}
-	code := tr.state.Data["code"]
+	code := tr.draft().Proposed
 	tr.settle(t(tr.lang, msgKAskCode, esc(code)), code)
 	return tr.takeCode(code)
 }
@@ -499,8 +479,7 @@ func (tr *turn) takeCode(code string) error {
 		tr.prompt(stepKCode, t(tr.lang, msgKCodeTaken, esc(code)))
 		return nil
 	}
-	d.Code = code
-	delete(tr.state.Data, "code")
+	d.Code, d.Proposed = code, ""
 	tr.saveDraft(d)
 	return tr.askZones(d, false)
 }
@@ -762,7 +741,6 @@ func (tr *turn) draftGoal(s string) error {
 	added := tr.targetName(d.Next.target()) + ": " + tr.quantity(d.Next.target(), q)
 	d.Next = draftTarget{}
 	tr.saveDraft(d)
-	tr.state.Data["added"] = added
 	tr.ask(stepKMore, t(tr.lang, msgKAskMore, esc(added)), func(seq int) [][]danvan.Button {
 		var row []danvan.Button
 		if len(d.Targets) < maxTargets {
@@ -782,7 +760,7 @@ func (tr *turn) draftAddTarget(int64) error {
 		tr.notice(t(tr.lang, msgKTooManyTargets, maxTargets))
 		return nil
 	}
-	tr.settle(t(tr.lang, msgKAskMore, esc(tr.state.Data["added"])), t(tr.lang, msgKAddTarget))
+	tr.settle("", t(tr.lang, msgKAddTarget))
 	return tr.askKind(d)
 }
 
@@ -790,7 +768,7 @@ func (tr *turn) draftTargetsDone(int64) error {
 	if tr.state.Step != stepKMore {
 		return tr.staleButton()
 	}
-	tr.settle(t(tr.lang, msgKAskMore, esc(tr.state.Data["added"])), t(tr.lang, msgKDone))
+	tr.settle("", t(tr.lang, msgKDone))
 	tr.promptSkippable(stepKStarts, t(tr.lang, msgKAskStarts), "ks")
 	return nil
 }
@@ -985,7 +963,6 @@ func (tr *turn) review(d campaignDraft) error {
 		honour = t(tr.lang, msgKHonourOn)
 	}
 	text := t(tr.lang, msgKReview, esc(c.Title), esc(c.Code), esc(u.Name), esc(zones), goals.String(), dates, bank, honour)
-	tr.state.Data["review"] = text // to settle the message when it is answered
 	tr.ask(stepKReview, text, func(seq int) [][]danvan.Button {
 		return [][]danvan.Button{{
 			{Text: t(tr.lang, msgKPublish), Data: buttonData(seq, "kp", 0)},
@@ -1011,7 +988,7 @@ func (tr *turn) publishDraft(int64) error {
 		return err
 	}
 	c := d.campaign()
-	tr.settle(tr.state.Data["review"], t(tr.lang, msgKPublish))
+	tr.settle("", t(tr.lang, msgKPublish))
 	created, err := tr.st.CreateCampaign(tr.ctx, &c)
 	if err != nil {
 		return err
@@ -1065,10 +1042,10 @@ func (tr *turn) mayRun(c danvan.Campaign) bool {
 	return false
 }
 
-// heldCampaign re-reads the campaign the conversation is about and checks
-// the person still runs it and that it is not closed.
-func (tr *turn) heldCampaign() (danvan.Campaign, bool, error) {
-	c, err := tr.st.Campaign(tr.ctx, tr.state.Campaign)
+// heldCampaign re-reads campaign id, which the conversation is about, and
+// checks the person still runs it and that it is not closed.
+func (tr *turn) heldCampaign(id int64) (danvan.Campaign, bool, error) {
+	c, err := tr.st.Campaign(tr.ctx, id)
 	if errors.Is(err, danvan.ErrNotFound) {
 		tr.state.reset()
 		return c, false, tr.staleButton()
@@ -1093,7 +1070,7 @@ func (tr *turn) editCampaign(args string) error {
 		tr.say(t(tr.lang, msgKIsClosed, esc(c.Title)))
 		return nil
 	}
-	tr.state.Campaign = c.ID
+	tr.state.Campaign = &campaignDraft{ID: c.ID}
 	honour := t(tr.lang, msgKHonourOff)
 	if c.HonourBoard {
 		honour = t(tr.lang, msgKHonourOn)
@@ -1116,7 +1093,7 @@ func (tr *turn) editField(f int64) error {
 	if tr.state.Step != stepKEdit || f < 1 || f > 4 {
 		return tr.staleButton()
 	}
-	c, ok, err := tr.heldCampaign()
+	c, ok, err := tr.heldCampaign(tr.draft().ID)
 	if err != nil || !ok {
 		return err
 	}
@@ -1148,7 +1125,7 @@ func (tr *turn) editTarget(id int64) error {
 	if tr.state.Step != stepKETarget {
 		return tr.staleButton()
 	}
-	c, ok, err := tr.heldCampaign()
+	c, ok, err := tr.heldCampaign(tr.draft().ID)
 	if err != nil || !ok {
 		return err
 	}
@@ -1161,14 +1138,16 @@ func (tr *turn) editTarget(id int64) error {
 }
 
 func (tr *turn) askNewGoal(tg danvan.Target) error {
-	tr.state.Target = tg.ID
+	d := tr.draft()
+	d.Target = tg.ID
+	tr.saveDraft(d)
 	tr.prompt(stepKEGoal, t(tr.lang, msgKAskNewGoal, esc(tr.targetName(tg)), esc(tr.quantity(tg, tg.Goal)), goalExamples[tg.Kind]))
 	return nil
 }
 
 // changeCampaign applies change to the held campaign, stores and audits it.
 func (tr *turn) changeCampaign(change func(c *danvan.Campaign)) error {
-	c, ok, err := tr.heldCampaign()
+	c, ok, err := tr.heldCampaign(tr.draft().ID)
 	if err != nil || !ok {
 		return err
 	}
@@ -1202,7 +1181,7 @@ func (tr *turn) editEnds(s string) error {
 			tr.say(t(tr.lang, msgKBadDate))
 			return nil
 		}
-		c, ok, err := tr.heldCampaign()
+		c, ok, err := tr.heldCampaign(tr.draft().ID)
 		if err != nil || !ok {
 			return err
 		}
@@ -1215,11 +1194,11 @@ func (tr *turn) editEnds(s string) error {
 }
 
 func (tr *turn) editGoal(s string) error {
-	c, ok, err := tr.heldCampaign()
+	c, ok, err := tr.heldCampaign(tr.draft().ID)
 	if err != nil || !ok {
 		return err
 	}
-	tg, found := findTarget(c.Targets, tr.state.Target)
+	tg, found := findTarget(c.Targets, tr.draft().Target)
 	if !found {
 		tr.state.reset()
 		tr.say(t(tr.lang, msgCancelled))
@@ -1254,7 +1233,7 @@ func (tr *turn) closeCampaign(args string) error {
 		tr.say(t(tr.lang, msgKIsClosed, esc(c.Title)))
 		return nil
 	}
-	tr.state.Campaign = c.ID
+	tr.state.Campaign = &campaignDraft{ID: c.ID}
 	tr.ask(stepKClose, t(tr.lang, msgKAskClose, esc(c.Title)), func(seq int) [][]danvan.Button {
 		return [][]danvan.Button{{
 			{Text: t(tr.lang, msgKCloseYes), Data: buttonData(seq, "kq", c.ID)},
@@ -1266,10 +1245,10 @@ func (tr *turn) closeCampaign(args string) error {
 
 // confirmClose closes the campaign the question was about (id).
 func (tr *turn) confirmClose(id int64) error {
-	if tr.state.Step != stepKClose || id != tr.state.Campaign {
+	if tr.state.Step != stepKClose || id != tr.draft().ID {
 		return tr.staleButton()
 	}
-	c, ok, err := tr.heldCampaign()
+	c, ok, err := tr.heldCampaign(tr.draft().ID)
 	if err != nil || !ok {
 		return err
 	}

@@ -44,7 +44,7 @@ func (tr *turn) start(payload string) error {
 		if err != nil || !ok {
 			return err
 		}
-		tr.state.Campaign = c.ID
+		tr.pledge().Campaign = c.ID
 		return tr.advance()
 	case strings.HasPrefix(payload, "z_"):
 		zone, err := tr.st.AreaByCode(tr.ctx, payload[2:])
@@ -102,7 +102,7 @@ func (tr *turn) chooseZone(id int64) error {
 	}
 	tr.person.HomeAreaID = zone.ID
 	tr.settle(t(tr.lang, msgAskZone), zone.Name)
-	if tr.state.Pledging {
+	if tr.state.Pledge != nil { // the zone was asked on the way to a pledge
 		return tr.advance()
 	}
 	tr.state.Step = ""
@@ -156,7 +156,7 @@ func pledgeable(c danvan.Campaign) []danvan.Target {
 // pledgeCommand starts the guided pledge, or takes the one-line form
 // "/pledge CODE QUANTITY".
 func (tr *turn) pledgeCommand(args string) error {
-	tr.state.Pledging = true
+	tr.pledge()
 	if args == "" {
 		return tr.advance()
 	}
@@ -166,7 +166,7 @@ func (tr *turn) pledgeCommand(args string) error {
 		tr.state.reset()
 		return err
 	}
-	tr.state.Campaign = c.ID
+	tr.pledge().Campaign = c.ID
 	qty = strings.TrimSpace(qty)
 	if qty == "" {
 		return tr.advance()
@@ -177,7 +177,8 @@ func (tr *turn) pledgeCommand(args string) error {
 		tr.say(problem + t(tr.lang, msgPledgeUsage))
 		return nil
 	}
-	tr.state.Target, tr.state.Quantity, tr.state.Direct = target.ID, int64(q), true
+	d := tr.pledge()
+	d.Target, d.Quantity, d.Direct = target.ID, int64(q), true
 	return tr.advance()
 }
 
@@ -185,17 +186,7 @@ func (tr *turn) pledgeCommand(args string) error {
 // the only pledgeable target, or the one of the kind (and item) typed.
 func (tr *turn) resolveQuantity(c danvan.Campaign, s string) (danvan.Target, danvan.Quantity, string) {
 	ts := pledgeable(c)
-	hint := danvan.Kind("")
-	if len(ts) == 1 {
-		hint = ts[0].Kind
-	}
-	p, err := danvan.ParseQuantity(s, hint, tr.e.limits)
-	var qe *danvan.QuantityError
-	if errors.As(err, &qe) && qe.Reason == danvan.ReasonNeedUnit && hasKind(ts, danvan.KindMoney) {
-		// A bare number in a campaign that takes money is đồng, as on a
-		// bank transfer.
-		p, err = danvan.ParseQuantity(s, danvan.KindMoney, tr.e.limits)
-	}
+	p, err := tr.parseForCampaign(ts, s)
 	if err != nil {
 		return danvan.Target{}, 0, tr.quantityProblem(err)
 	}
@@ -223,6 +214,22 @@ func (tr *turn) resolveQuantity(c danvan.Campaign, s string) (danvan.Target, dan
 	return match[0], p.Value, ""
 }
 
+// parseForCampaign reads a one-line quantity for a campaign pledgeable to
+// ts: a bare number takes the kind of the only target, or is đồng when the
+// campaign takes money, as on a bank transfer.
+func (tr *turn) parseForCampaign(ts []danvan.Target, s string) (danvan.Parsed, error) {
+	hint := danvan.Kind("")
+	if len(ts) == 1 {
+		hint = ts[0].Kind
+	}
+	p, err := danvan.ParseQuantity(s, hint, tr.e.limits)
+	var qe *danvan.QuantityError
+	if errors.As(err, &qe) && qe.Reason == danvan.ReasonNeedUnit && hasKind(ts, danvan.KindMoney) {
+		return danvan.ParseQuantity(s, danvan.KindMoney, tr.e.limits)
+	}
+	return p, err
+}
+
 func hasKind(ts []danvan.Target, k danvan.Kind) bool {
 	for _, tg := range ts {
 		if tg.Kind == k {
@@ -238,14 +245,14 @@ func sameWords(a, b string) bool {
 
 // advance asks for whatever the pledge still lacks, or completes it.
 func (tr *turn) advance() error {
-	tr.state.Pledging = true
+	d := tr.pledge()
 	if tr.person.HomeAreaID == 0 {
 		return tr.askZone()
 	}
-	if tr.state.Campaign == 0 {
+	if d.Campaign == 0 {
 		return tr.askCampaign()
 	}
-	c, err := tr.st.Campaign(tr.ctx, tr.state.Campaign)
+	c, err := tr.st.Campaign(tr.ctx, d.Campaign)
 	if err != nil {
 		return err
 	}
@@ -255,26 +262,26 @@ func (tr *turn) advance() error {
 		return nil
 	}
 	ts := pledgeable(c)
-	if tr.state.Target == 0 {
+	if d.Target == 0 {
 		if len(ts) == 1 {
-			tr.state.Target = ts[0].ID
+			d.Target = ts[0].ID
 		} else {
 			return tr.askTarget(c, ts)
 		}
 	}
-	target, ok := findTarget(ts, tr.state.Target)
+	target, ok := findTarget(ts, d.Target)
 	if !ok {
 		tr.state.reset()
 		tr.say(t(tr.lang, msgNotPledgeableTarget))
 		return nil
 	}
-	if tr.state.Quantity == 0 {
+	if d.Quantity == 0 {
 		return tr.askQuantity(c, target)
 	}
-	if tr.state.Direct {
+	if d.Direct {
 		return tr.record(c, target, false)
 	}
-	if !tr.state.DueChosen {
+	if !d.DueChosen {
 		return tr.askDue(c)
 	}
 	return tr.askConfirm(c, target)
@@ -290,7 +297,14 @@ func findTarget(ts []danvan.Target, id int64) (danvan.Target, bool) {
 }
 
 func (tr *turn) askCampaign() error {
-	cs, err := tr.st.OpenCampaigns(tr.ctx, tr.person.HomeAreaID)
+	return tr.pickCampaign(tr.person.HomeAreaID, stepCampaign, t(tr.lang, msgAskCampaign), "c")
+}
+
+// pickCampaign asks at step, with question, which of the campaigns open to
+// pledges in zone, each a button for action; there being none ends the
+// conversation with a sentence saying so.
+func (tr *turn) pickCampaign(zone int64, step, question, action string) error {
+	cs, err := tr.st.OpenCampaigns(tr.ctx, zone)
 	if err != nil {
 		return err
 	}
@@ -305,10 +319,10 @@ func (tr *turn) askCampaign() error {
 		tr.say(t(tr.lang, msgNoOpenCampaigns))
 		return nil
 	}
-	tr.ask(stepCampaign, t(tr.lang, msgAskCampaign), func(seq int) [][]danvan.Button {
+	tr.ask(step, question, func(seq int) [][]danvan.Button {
 		rows := make([][]danvan.Button, len(open))
 		for i, c := range open {
-			rows[i] = []danvan.Button{{Text: truncate(c.Title, 48), Data: buttonData(seq, "c", c.ID)}}
+			rows[i] = []danvan.Button{{Text: truncate(c.Title, 48), Data: buttonData(seq, action, c.ID)}}
 		}
 		return rows
 	})
@@ -327,7 +341,7 @@ func (tr *turn) chooseCampaign(id int64) error {
 		return err
 	}
 	tr.settle(t(tr.lang, msgAskCampaign), c.Title)
-	tr.state = State{Seq: tr.state.Seq, Pledging: true, Campaign: c.ID}
+	tr.state = State{Seq: tr.state.Seq, Pledge: &pledgeDraft{choice: choice{Campaign: c.ID}}}
 	return tr.advance()
 }
 
@@ -342,15 +356,17 @@ func (tr *turn) askTarget(c danvan.Campaign, ts []danvan.Target) error {
 	return nil
 }
 
-func (tr *turn) chooseTarget(id int64) error { return tr.takeTarget(id, stepTarget, tr.advance) }
+func (tr *turn) chooseTarget(id int64) error {
+	return tr.takeTarget(&tr.pledge().choice, id, stepTarget, tr.advance)
+}
 
-// takeTarget records the target a button chose at step (a resident's
+// takeTarget records in ch the target a button chose at step (a resident's
 // pledge, or a head's for a household) and goes on with next.
-func (tr *turn) takeTarget(id int64, step string, next func() error) error {
+func (tr *turn) takeTarget(ch *choice, id int64, step string, next func() error) error {
 	if tr.state.Step != step {
 		return tr.staleButton()
 	}
-	c, err := tr.st.Campaign(tr.ctx, tr.state.Campaign)
+	c, err := tr.st.Campaign(tr.ctx, ch.Campaign)
 	if err != nil {
 		return err
 	}
@@ -359,7 +375,7 @@ func (tr *turn) takeTarget(id int64, step string, next func() error) error {
 		return tr.staleButton()
 	}
 	tr.settle(t(tr.lang, msgAskTarget, esc(c.Title)), tr.targetName(tg))
-	tr.state.Target = tg.ID
+	ch.Target = tg.ID
 	return next()
 }
 
@@ -394,27 +410,27 @@ func (tr *turn) askQuantity(c danvan.Campaign, tg danvan.Target) error {
 }
 
 func (tr *turn) chooseQuantity(q int64) error {
-	return tr.takeQuickQuantity(q, stepQuantity, func(c danvan.Campaign, tg danvan.Target) string {
+	return tr.takeQuickQuantity(&tr.pledge().choice, q, stepQuantity, func(c danvan.Campaign, tg danvan.Target) string {
 		return t(tr.lang, msgAskQuantity, esc(c.Title), esc(tr.targetName(tg)))
 	}, tr.advance)
 }
 
-// takeQuickQuantity records the amount a quick button chose at step, after
-// the question asked (to settle it), and goes on with next.
-func (tr *turn) takeQuickQuantity(q int64, step string, question func(danvan.Campaign, danvan.Target) string, next func() error) error {
+// takeQuickQuantity records in ch the amount a quick button chose at step,
+// after the question asked (to settle it), and goes on with next.
+func (tr *turn) takeQuickQuantity(ch *choice, q int64, step string, question func(danvan.Campaign, danvan.Target) string, next func() error) error {
 	if tr.state.Step != step || q <= 0 {
 		return tr.staleButton()
 	}
-	c, err := tr.st.Campaign(tr.ctx, tr.state.Campaign)
+	c, err := tr.st.Campaign(tr.ctx, ch.Campaign)
 	if err != nil {
 		return err
 	}
-	tg, ok := findTarget(pledgeable(c), tr.state.Target)
+	tg, ok := findTarget(pledgeable(c), ch.Target)
 	if !ok || !isQuickAmount(tg.Kind, q) {
 		return tr.staleButton()
 	}
 	tr.settle(question(c, tg), tr.quantity(tg, danvan.Quantity(q)))
-	tr.state.Quantity = q
+	ch.Quantity = q
 	return next()
 }
 
@@ -428,11 +444,11 @@ func isQuickAmount(k danvan.Kind, q int64) bool {
 }
 
 func (tr *turn) typedQuantity(s string) error {
-	c, err := tr.st.Campaign(tr.ctx, tr.state.Campaign)
+	c, err := tr.st.Campaign(tr.ctx, tr.pledge().Campaign)
 	if err != nil {
 		return err
 	}
-	tg, ok := findTarget(pledgeable(c), tr.state.Target)
+	tg, ok := findTarget(pledgeable(c), tr.pledge().Target)
 	if !ok {
 		tr.state.reset()
 		tr.say(t(tr.lang, msgNotPledgeableTarget))
@@ -447,7 +463,7 @@ func (tr *turn) typedQuantity(s string) error {
 		tr.say(t(tr.lang, msgWrongKind, tr.kindName(tg.Kind), tr.kindName(p.Kind)) + t(tr.lang, msgAskQuantityExample, examples[tg.Kind]))
 		return nil
 	}
-	tr.state.Quantity = int64(p.Value)
+	tr.pledge().Quantity = int64(p.Value)
 	return tr.advance()
 }
 
@@ -509,14 +525,14 @@ func (tr *turn) askConfirm(c danvan.Campaign, tg danvan.Target) error {
 // confirm records the pledge the question was about: target is the one its
 // buttons were made for.
 func (tr *turn) confirm(target int64, named bool) error {
-	if tr.state.Step != stepConfirm || target != tr.state.Target {
+	if tr.state.Step != stepConfirm || target != tr.pledge().Target {
 		return tr.staleButton()
 	}
-	c, err := tr.st.Campaign(tr.ctx, tr.state.Campaign)
+	c, err := tr.st.Campaign(tr.ctx, tr.pledge().Campaign)
 	if err != nil {
 		return err
 	}
-	tg, ok := findTarget(pledgeable(c), tr.state.Target)
+	tg, ok := findTarget(pledgeable(c), tr.pledge().Target)
 	if !ok {
 		tr.state.reset()
 		tr.say(t(tr.lang, msgNotPledgeableTarget))
@@ -543,9 +559,9 @@ func (tr *turn) record(c danvan.Campaign, tg danvan.Target, named bool) error {
 		PersonID:   tr.person.ID,
 		CampaignID: c.ID,
 		TargetID:   tg.ID,
-		Quantity:   danvan.Quantity(tr.state.Quantity),
+		Quantity:   danvan.Quantity(tr.pledge().Quantity),
 		PublicName: named,
-		Due:        tr.pledgeDue(c),
+		Due:        tr.dueFor(c, tr.pledge().Due),
 	}
 	if err := tr.st.CreatePledge(tr.ctx, &p); err != nil {
 		return err
@@ -593,3 +609,23 @@ func (tr *turn) kindName(k danvan.Kind) string { return catalog.KindName(tr.lang
 
 // esc escapes plain text for a message's HTML.
 func esc(s string) string { return danvan.EscapeHTML(s) }
+
+// pledgeDraft is a resident's pledge being made.
+type pledgeDraft struct {
+	choice
+	// Direct pledges (the one-line form) skip the date and the
+	// confirmation.
+	Direct bool `json:"direct,omitempty"`
+	// Due is when the pledger means to pay (YYYY-MM-DD), once DueChosen;
+	// "" with DueChosen: no date of their own.
+	Due       string `json:"due,omitempty"`
+	DueChosen bool   `json:"due_chosen,omitempty"`
+}
+
+// pledge is the pledge being made, begun if none is.
+func (tr *turn) pledge() *pledgeDraft {
+	if tr.state.Pledge == nil {
+		tr.state.Pledge = &pledgeDraft{}
+	}
+	return tr.state.Pledge
+}

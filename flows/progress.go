@@ -73,7 +73,6 @@ const (
 	// historyBudget keeps the history in one message, well under
 	// Telegram's 4096 characters however many goals there are.
 	historyBudget = 3500
-	noteKey       = "note"
 	historyOfWord = "history"
 )
 
@@ -160,7 +159,7 @@ func (tr *turn) progressCommand(args string) error {
 		tr.say(t(tr.lang, msgGNoMeasured, esc(c.Title)))
 		return nil
 	}
-	tr.state.Campaign = c.ID
+	tr.state.Progress = &progressDraft{Campaign: c.ID}
 	if len(ts) == 1 {
 		return tr.askProgressValue(ts[0])
 	}
@@ -177,7 +176,7 @@ func (tr *turn) progressCommand(args string) error {
 // heldTarget re-reads the campaign and the measured target the
 // conversation is about, re-checking the person's authority.
 func (tr *turn) heldTarget(id int64) (danvan.Campaign, danvan.Target, bool, error) {
-	c, ok, err := tr.heldCampaign()
+	c, ok, err := tr.heldCampaign(tr.progress().Campaign)
 	if err != nil || !ok {
 		return c, danvan.Target{}, false, err
 	}
@@ -210,13 +209,13 @@ func (tr *turn) askProgressValue(tg danvan.Target) error {
 	if ok {
 		now = tr.quantity(tg, r.Value)
 	}
-	tr.state.Target = tg.ID
+	tr.progress().Target = tg.ID
 	tr.prompt(stepGValue, t(tr.lang, msgGAskValue, esc(tr.targetName(tg)), esc(now), esc(tr.quantity(tg, tg.Goal))))
 	return nil
 }
 
 func (tr *turn) progressValue(s string) error {
-	_, tg, ok, err := tr.heldTarget(tr.state.Target)
+	_, tg, ok, err := tr.heldTarget(tr.progress().Target)
 	if err != nil || !ok {
 		return err
 	}
@@ -238,7 +237,7 @@ func (tr *turn) progressValue(s string) error {
 		tr.say(t(tr.lang, msgGOverPercent))
 		return nil
 	}
-	tr.state.Quantity = int64(v)
+	tr.progress().Quantity = int64(v)
 	tr.promptSkippable(stepGNote, t(tr.lang, msgGAskNote), "gs")
 	return nil
 }
@@ -254,10 +253,7 @@ func (tr *turn) progressNote(s string) error {
 		}
 		s = note
 	}
-	if tr.state.Data == nil {
-		tr.state.Data = map[string]string{}
-	}
-	tr.state.Data[noteKey] = s
+	tr.progress().Note = s
 	tr.promptSkippable(stepGPhoto, t(tr.lang, msgGAskPhoto), "gs")
 	return nil
 }
@@ -275,11 +271,11 @@ func (tr *turn) progressSkip(int64) error {
 }
 
 func (tr *turn) saveProgress(photoID string) error {
-	c, tg, ok, err := tr.heldTarget(tr.state.Target)
+	c, tg, ok, err := tr.heldTarget(tr.progress().Target)
 	if err != nil || !ok {
 		return err
 	}
-	if tr.state.Quantity <= 0 {
+	if tr.progress().Quantity <= 0 {
 		tr.state.reset()
 		tr.say(t(tr.lang, msgCancelled))
 		return nil
@@ -288,8 +284,8 @@ func (tr *turn) saveProgress(photoID string) error {
 	if err != nil {
 		return err
 	}
-	r := danvan.ProgressReport{TargetID: tg.ID, CampaignID: c.ID, Value: danvan.Quantity(tr.state.Quantity),
-		Note: tr.state.Data[noteKey], PhotoFileID: photoID, ReportedBy: tr.person.ID, ReporterName: tr.person.Name}
+	r := danvan.ProgressReport{TargetID: tg.ID, CampaignID: c.ID, Value: danvan.Quantity(tr.progress().Quantity),
+		Note: tr.progress().Note, PhotoFileID: photoID, ReportedBy: tr.person.ID, ReporterName: tr.person.Name}
 	if err := tr.st.AddProgressReport(tr.ctx, &r); err != nil {
 		return err
 	}
@@ -348,4 +344,20 @@ func (tr *turn) progressHistory(c danvan.Campaign) error {
 	}
 	tr.say(b.String())
 	return nil
+}
+
+// progressDraft is a progress report being made on a measured target.
+type progressDraft struct {
+	Campaign int64  `json:"campaign"`
+	Target   int64  `json:"target,omitempty"`
+	Quantity int64  `json:"quantity,omitempty"` // the new total, in the kind's stored unit
+	Note     string `json:"note,omitempty"`
+}
+
+// progress is the progress report under way, begun if none is.
+func (tr *turn) progress() *progressDraft {
+	if tr.state.Progress == nil {
+		tr.state.Progress = &progressDraft{}
+	}
+	return tr.state.Progress
 }

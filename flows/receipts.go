@@ -64,6 +64,21 @@ func receiptsConversation(c *conversation) {
 	c.photoStep(stepReceiptPhoto, (*turn).receiptPhoto)
 }
 
+// recorderGrants are the roles of a person about to record or decide a
+// receipt; ok is false, and they were told so (and their conversation
+// ended), when they hold none that records.
+func (tr *turn) recorderGrants() (gs danvan.Grants, ok bool, err error) {
+	if gs, err = tr.grants(); err != nil {
+		return nil, false, err
+	}
+	if !recorder(gs) {
+		tr.state.reset()
+		tr.say(t(tr.lang, msgRcNoRole))
+		return gs, false, nil
+	}
+	return gs, true, nil
+}
+
 // recorder reports whether the person holds any role that records
 // receipts, so that people without one are told so before anything about
 // a pledge is revealed.
@@ -125,14 +140,9 @@ func (tr *turn) lockPledge(id int64, code string) (pledgeCase, bool, error) {
 // for and checks, against the stored roles, that they may: ok is false,
 // and the person was told why, otherwise.
 func (tr *turn) lockForReceipt(id int64, code string) (pledgeCase, bool, error) {
-	gs, err := tr.grants()
-	if err != nil {
+	gs, ok, err := tr.recorderGrants()
+	if err != nil || !ok {
 		return pledgeCase{}, false, err
-	}
-	if !recorder(gs) {
-		tr.state.reset()
-		tr.say(t(tr.lang, msgRcNoRole))
-		return pledgeCase{}, false, nil
 	}
 	pc, ok, err := tr.lockPledge(id, code)
 	if err != nil || !ok {
@@ -160,13 +170,8 @@ func (tr *turn) confirmReceipt(args string) error {
 	codeArg, qty, _ := strings.Cut(args, " ")
 	code, valid := cleanCode(codeArg)
 	if !valid {
-		gs, err := tr.grants()
-		if err != nil {
+		if _, ok, err := tr.recorderGrants(); err != nil || !ok {
 			return err
-		}
-		if !recorder(gs) {
-			tr.say(t(tr.lang, msgRcNoRole))
-			return nil
 		}
 		tr.say(t(tr.lang, msgRcUnknownPledge, esc(truncate(codeArg, 8))) + t(tr.lang, msgRcConfirmUsage))
 		return nil
@@ -213,8 +218,7 @@ func (tr *turn) receiveOrAsk(pc pledgeCase, q danvan.Quantity) error {
 		return err
 	}
 	open := max(pc.open(), 0)
-	tr.state = State{Seq: tr.state.Seq, Pledge: pc.p.ID, Quantity: int64(q),
-		Data: map[string]string{"recv": strconv.FormatInt(int64(pc.p.Received), 10)}}
+	tr.state = State{Seq: tr.state.Seq, Receipt: &receiptDraft{Pledge: pc.p.ID, Quantity: int64(q), Received: int64(pc.p.Received)}}
 	tr.ask(stepReceiptOver, t(tr.lang, msgRcOver, esc(tr.quantity(pc.tg, q)), esc(pc.p.Code), esc(tr.quantity(pc.tg, open))),
 		func(seq int) [][]danvan.Button {
 			return [][]danvan.Button{
@@ -229,7 +233,7 @@ func (tr *turn) receiveOrAsk(pc pledgeCase, q danvan.Quantity) error {
 // conversation saw when it asked; otherwise the person is told to look
 // again, since someone else recorded in between.
 func (tr *turn) unchanged(pc pledgeCase) bool {
-	if tr.state.Data["recv"] == strconv.FormatInt(int64(pc.p.Received), 10) {
+	if tr.receipt().Received == int64(pc.p.Received) {
 		return true
 	}
 	tr.state.reset()
@@ -240,17 +244,18 @@ func (tr *turn) unchanged(pc pledgeCase) bool {
 // receiveOver records, once confirmed, a receipt above what is open on the
 // pledge the question was about (id).
 func (tr *turn) receiveOver(id int64) error {
-	if tr.state.Step != stepReceiptOver || tr.state.Quantity <= 0 || id != tr.state.Pledge {
+	d := tr.receipt()
+	if tr.state.Step != stepReceiptOver || d.Quantity <= 0 || id != d.Pledge {
 		return tr.staleButton()
 	}
-	pc, ok, err := tr.lockForReceipt(tr.state.Pledge, "")
+	pc, ok, err := tr.lockForReceipt(d.Pledge, "")
 	if err != nil || !ok {
 		return err
 	}
 	if !tr.unchanged(pc) {
 		return nil
 	}
-	q := danvan.Quantity(tr.state.Quantity)
+	q := danvan.Quantity(d.Quantity)
 	tr.settle(t(tr.lang, msgRcOver, esc(tr.quantity(pc.tg, q)), esc(pc.p.Code), esc(tr.quantity(pc.tg, max(pc.open(), 0)))), t(tr.lang, msgRcRecordAnyway))
 	_, err = tr.recordReceipt(pc, q)
 	return err
@@ -297,15 +302,15 @@ func (tr *turn) appendReceipt(pc pledgeCase, q danvan.Quantity, method danvan.Re
 
 // askPhoto ends a recording with an offer to attach a photo of the receipt.
 func (tr *turn) askPhoto(receiptID int64, text string) {
-	tr.state = State{Seq: tr.state.Seq, Data: map[string]string{"receipt": strconv.FormatInt(receiptID, 10)}}
+	tr.state = State{Seq: tr.state.Seq, Receipt: &receiptDraft{Receipt: receiptID}}
 	tr.ask(stepReceiptPhoto, text+t(tr.lang, msgRcAskPhoto), func(seq int) [][]danvan.Button {
 		return [][]danvan.Button{{{Text: t(tr.lang, msgRcSkipPhoto), Data: buttonData(seq, "rs", receiptID)}}}
 	})
 }
 
 func (tr *turn) receiptPhoto(photoID string) error {
-	id, err := strconv.ParseInt(tr.state.Data["receipt"], 10, 64)
-	if err != nil || id == 0 {
+	id := tr.receipt().Receipt
+	if id == 0 {
 		tr.state.reset()
 		tr.say(t(tr.lang, msgNotUnderstood))
 		return nil
@@ -322,7 +327,7 @@ func (tr *turn) receiptPhoto(photoID string) error {
 }
 
 func (tr *turn) skipPhoto(id int64) error {
-	if tr.state.Step != stepReceiptPhoto || tr.state.Data["receipt"] != strconv.FormatInt(id, 10) {
+	if tr.state.Step != stepReceiptPhoto || id != tr.receipt().Receipt {
 		return tr.staleButton()
 	}
 	tr.conclude(t(tr.lang, msgRcNoPhoto, id), t(tr.lang, msgChosen, t(tr.lang, msgRcSkipPhoto)))
@@ -339,13 +344,9 @@ func quantityIn(l string, tg danvan.Target, q danvan.Quantity) string {
 // listOpenPledges offers the open pledges the person may record, newest
 // first.
 func (tr *turn) listOpenPledges() error {
-	gs, err := tr.grants()
-	if err != nil {
+	gs, ok, err := tr.recorderGrants()
+	if err != nil || !ok {
 		return err
-	}
-	if !recorder(gs) {
-		tr.say(t(tr.lang, msgRcNoRole))
-		return nil
 	}
 	ls, who, err := tr.st.OpenPledgesFor(tr.ctx, gs.Zones(), gs.Units(danvan.RoleTreasurer), gs.Admin(), openPledgesShown)
 	if err != nil {
@@ -392,8 +393,7 @@ func (tr *turn) pickOpenPledge(id int64) error {
 
 func (tr *turn) askReceiptQuantity(pc pledgeCase) error {
 	open := pc.open()
-	tr.state = State{Seq: tr.state.Seq, Pledge: pc.p.ID, Quantity: int64(open),
-		Data: map[string]string{"recv": strconv.FormatInt(int64(pc.p.Received), 10)}}
+	tr.state = State{Seq: tr.state.Seq, Receipt: &receiptDraft{Pledge: pc.p.ID, Quantity: int64(open), Received: int64(pc.p.Received)}}
 	text := t(tr.lang, msgRcAskQty, esc(pc.p.Code), esc(pc.who.Name), esc(pc.c.Title), esc(tr.quantity(pc.tg, open))) +
 		"\n" + t(tr.lang, msgAskQuantityExample, examples[pc.tg.Kind])
 	tr.ask(stepReceiptQty, text, func(seq int) [][]danvan.Button {
@@ -408,17 +408,18 @@ func (tr *turn) askReceiptQuantity(pc pledgeCase) error {
 // receiveAllOpen records what was open on the pledge the question was about
 // (id), as the question said it.
 func (tr *turn) receiveAllOpen(id int64) error {
-	if tr.state.Step != stepReceiptQty || id != tr.state.Pledge {
+	d := tr.receipt()
+	if tr.state.Step != stepReceiptQty || id != d.Pledge {
 		return tr.staleButton()
 	}
-	pc, ok, err := tr.lockForReceipt(tr.state.Pledge, "")
+	pc, ok, err := tr.lockForReceipt(d.Pledge, "")
 	if err != nil || !ok {
 		return err
 	}
 	if !tr.unchanged(pc) {
 		return nil
 	}
-	if danvan.Quantity(tr.state.Quantity) != pc.open() || pc.open() <= 0 {
+	if danvan.Quantity(d.Quantity) != pc.open() || pc.open() <= 0 {
 		// The pledge was changed since the question: its amount is not
 		// what the button said.
 		return tr.staleButton()
@@ -430,7 +431,7 @@ func (tr *turn) receiveAllOpen(id int64) error {
 }
 
 func (tr *turn) typedReceiptQuantity(s string) error {
-	pc, ok, err := tr.lockForReceipt(tr.state.Pledge, "")
+	pc, ok, err := tr.lockForReceipt(tr.receipt().Pledge, "")
 	if err != nil || !ok {
 		return err
 	}
@@ -504,7 +505,7 @@ func (tr *turn) correctReceipt(args string) error {
 		tr.say(b.String() + t(tr.lang, msgRcNothingToCorrect))
 		return nil
 	}
-	tr.state = State{Seq: tr.state.Seq, Pledge: pc.p.ID}
+	tr.state = State{Seq: tr.state.Seq, Receipt: &receiptDraft{Pledge: pc.p.ID}}
 	tr.ask(stepCorrectPick, b.String()+t(tr.lang, msgRcAskWhichReceipt), func(seq int) [][]danvan.Button {
 		rows := make([][]danvan.Button, 0, len(open)+1)
 		for _, r := range open {
@@ -538,7 +539,7 @@ func (tr *turn) lockForCorrection(receiptID int64) (pledgeCase, danvan.Receipt, 
 	if err != nil {
 		return pledgeCase{}, danvan.Receipt{}, false, err
 	}
-	pc, ok, err := tr.lockPledge(tr.state.Pledge, "")
+	pc, ok, err := tr.lockPledge(tr.receipt().Pledge, "")
 	if err != nil || !ok {
 		return pc, danvan.Receipt{}, false, err
 	}
@@ -569,7 +570,7 @@ func (tr *turn) pickCorrection(id int64) error {
 		return err
 	}
 	tr.settle(t(tr.lang, msgRcAskWhichReceipt), "№"+strconv.FormatInt(r.ID, 10)+" · "+tr.quantity(pc.tg, r.Quantity))
-	tr.state.Data = map[string]string{"receipt": strconv.FormatInt(r.ID, 10)}
+	tr.receipt().Receipt = r.ID
 	tr.ask(stepCorrectReason, t(tr.lang, msgRcAskReason, r.ID, esc(tr.quantity(pc.tg, r.Quantity))), func(seq int) [][]danvan.Button {
 		return [][]danvan.Button{{{Text: t(tr.lang, msgCancelButton), Data: buttonData(seq, "x", 0)}}}
 	})
@@ -621,7 +622,7 @@ func (tr *turn) correctGift(gs danvan.Grants, id int64) error {
 	if err != nil || !ok {
 		return err
 	}
-	tr.state = State{Seq: tr.state.Seq, Data: map[string]string{"receipt": strconv.FormatInt(r.ID, 10), "gift": "1"}}
+	tr.state = State{Seq: tr.state.Seq, Receipt: &receiptDraft{Receipt: r.ID, Gift: true}}
 	tr.ask(stepCorrectReason, t(tr.lang, msgRcGiftEntry, r.ID, esc(tr.quantity(tg, r.Quantity)), esc(r.DonorName), esc(c.Title),
 		r.RecordedAt.In(tr.e.loc).Format("02/01/2006 15:04"))+"\n"+t(tr.lang, msgRcAskReason, r.ID, esc(tr.quantity(tg, r.Quantity))),
 		func(seq int) [][]danvan.Button {
@@ -661,8 +662,8 @@ func (tr *turn) typedReason(s string) error {
 		return nil
 	}
 	reason = truncate(reason, maxReason)
-	id, _ := strconv.ParseInt(tr.state.Data["receipt"], 10, 64)
-	if tr.state.Data["gift"] == "1" {
+	id := tr.receipt().Receipt
+	if tr.receipt().Gift {
 		return tr.reverseGift(id, reason)
 	}
 	pc, r, ok, err := tr.lockForCorrection(id)
@@ -698,13 +699,9 @@ func (tr *turn) typedReason(s string) error {
 // gift is /gift CODE QUANTITY NAME…: a gift without a pledge, recorded by
 // a treasurer of the campaign's unit or a head of a zone it covers.
 func (tr *turn) gift(args string) error {
-	gs, err := tr.grants()
-	if err != nil {
+	gs, ok, err := tr.recorderGrants()
+	if err != nil || !ok {
 		return err
-	}
-	if !recorder(gs) {
-		tr.say(t(tr.lang, msgRcNoRole))
-		return nil
 	}
 	words := strings.Fields(args)
 	if len(words) < 3 {
@@ -772,15 +769,7 @@ func (tr *turn) quantityWords(c danvan.Campaign, words []string) int {
 // giftQuantity reports whether s reads as a quantity for campaign c.
 func (tr *turn) giftQuantity(c danvan.Campaign, s string) bool {
 	ts := pledgeable(c)
-	hint := danvan.Kind("")
-	if len(ts) == 1 {
-		hint = ts[0].Kind
-	}
-	p, err := danvan.ParseQuantity(s, hint, tr.e.limits)
-	var qe *danvan.QuantityError
-	if errors.As(err, &qe) && qe.Reason == danvan.ReasonNeedUnit && hasKind(ts, danvan.KindMoney) {
-		p, err = danvan.ParseQuantity(s, danvan.KindMoney, tr.e.limits)
-	}
+	p, err := tr.parseForCampaign(ts, s)
 	if err != nil {
 		return false
 	}
@@ -984,3 +973,26 @@ var (
 		"Recorded pledge <b>#%s</b> of <b>%s</b> (%s): %s to <b>%s</b>.\nWhen they pay, send <code>/confirm %s</code>.",
 	}
 )
+
+// receiptDraft is a receipt being recorded or reversed.
+type receiptDraft struct {
+	Pledge int64 `json:"pledge,omitempty"`
+	// Quantity is what the question offered to record (what was open, or
+	// an amount above it), in the target kind's stored unit.
+	Quantity int64 `json:"quantity,omitempty"`
+	// Received is what the pledge had received when the question was
+	// asked: someone recording in between makes the question stale.
+	Received int64 `json:"received,omitempty"`
+	// Receipt is the receipt just recorded (for its photo) or chosen for
+	// reversal; Gift when it is a gift without a pledge.
+	Receipt int64 `json:"receipt,omitempty"`
+	Gift    bool  `json:"gift,omitempty"`
+}
+
+// receipt is the receipt conversation's draft, begun if none is.
+func (tr *turn) receipt() *receiptDraft {
+	if tr.state.Receipt == nil {
+		tr.state.Receipt = &receiptDraft{}
+	}
+	return tr.state.Receipt
+}

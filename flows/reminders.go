@@ -2,26 +2,37 @@ package flows
 
 import (
 	"strings"
+
+	"github.com/danvan/danvan"
 )
 
 // Reminders: residents turn the reminders about their pledges' due dates
 // off and on (/reminders on|off); zone heads act on their daily digest.
 //
 // The digest (report.HeadReminders) is sent into the head's private chat
-// with a button per pledge whose data is "0:nr:<pledge id>": a global
-// action, since the head's conversation knows nothing of the digest. This
-// file registers "nr"; report builds the data without importing flows, so
-// the two must agree on it. A press re-checks the head's authority, like
-// /confirm CODE, and starts the receipt conversation for that pledge: how
-// much was received, with a button for all that is open.
+// with a button per pledge, made by ReceiptButton: a global action, since
+// the head's conversation knows nothing of the digest. A press re-checks
+// the head's authority, like /confirm CODE, and starts the receipt
+// conversation for that pledge: how much was received, with a button for
+// all that is open.
+
+const actionReceiptFromReminder = "nr"
 
 func remindersConversation(c *conversation) {
 	c.commands(
 		&command{names: []string{"reminders", "nhacnho"}, private: (*turn).reminders},
 	)
 	c.globalActions(map[string]func(*turn, int64) error{
-		"nr": (*turn).receiptFromReminder,
+		actionReceiptFromReminder: (*turn).receiptFromReminder,
 	})
+}
+
+// ReceiptButton is the button, labelled label, that starts recording a
+// receipt for pledge pledgeID in whichever chat it is pressed, by whoever
+// may record it: what a head's digest offers for each pledge. Its data is
+// this package's business.
+func ReceiptButton(label string, pledgeID int64) danvan.Button {
+	return globalButton(label, actionReceiptFromReminder, pledgeID)
 }
 
 // receiptFromReminder starts recording a receipt for the pledge of a

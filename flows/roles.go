@@ -125,7 +125,7 @@ func (tr *turn) roles(page int, edit bool) error {
 		}
 		return rows
 	}
-	tr.state.Data = nil
+	tr.state.Removal = nil
 	if edit {
 		tr.askEdit(stepRoles, b.String(), buttons)
 	} else {
@@ -199,7 +199,7 @@ func (tr *turn) askRemoveRole(id int64) error {
 	case "env":
 		text += t(tr.lang, msgRemoveEnvNote)
 	}
-	tr.state.Data = map[string]string{"role": strconv.FormatInt(l.ID, 10)}
+	tr.state.Removal = &removalDraft{Role: l.ID}
 	tr.ask(stepRoleRemove, text, func(seq int) [][]danvan.Button {
 		return [][]danvan.Button{{
 			{Text: t(tr.lang, msgRemoveYes), Data: buttonData(seq, "iy", l.ID)},
@@ -211,7 +211,7 @@ func (tr *turn) askRemoveRole(id int64) error {
 
 func (tr *turn) removeRole(id int64) error {
 	// The confirmation must be for the role that was asked about.
-	if tr.state.Step != stepRoleRemove || tr.state.Data["role"] != strconv.FormatInt(id, 10) {
+	if tr.state.Step != stepRoleRemove || tr.state.Removal == nil || tr.state.Removal.Role != id {
 		return tr.staleButton()
 	}
 	l, ok, err := tr.removableRole(id)
@@ -239,4 +239,9 @@ func (tr *turn) removeRole(id int64) error {
 		tr.menu(l.Person.TelegramID, pl, left)
 	}
 	return nil
+}
+
+// removalDraft is a role an admin was asked to confirm removing.
+type removalDraft struct {
+	Role int64 `json:"role"`
 }

@@ -40,11 +40,20 @@ func TestResidentPressesEveryAction(t *testing.T) {
 	before := w.snapshot()
 	const seq = 987654321
 	seed := func(chat int64, step string) {
+		// Every conversation's draft at once, naming real rows: whichever
+		// the step belongs to finds its own.
 		state, err := json.Marshal(map[string]any{
 			"v": flows.StateVersion, "seq": seq, "step": step,
-			"campaign": 1, "target": 1, "quantity": 500000, "pledge": 1, "pledging": true,
-			"data": map[string]string{"code": lan, "cadre": "1", "version": "x", "op": "cancel", "value": "1",
-				"receipt": "1", "line": "1", "role": "1", "hname": "Hộ giả", "hzone": "2", "hpub": "1", "recv": "0", "gift": "1"},
+			"pledge":    map[string]any{"campaign": 1, "target": 1, "quantity": 500000, "due_chosen": true},
+			"household": map[string]any{"campaign": 1, "target": 1, "quantity": 500000, "name": "Hộ giả", "zone": 2, "public": true},
+			"receipt":   map[string]any{"pledge": 1, "quantity": 100000, "received": 100000, "receipt": 1},
+			"change":    map[string]any{"pledge": 1, "code": lan, "cadre": true, "version": "x", "op": "cancel"},
+			"campaign":  map[string]any{"u": 1, "t": "Giả", "c": "GIA", "z": []int{2}, "id": 1, "tg": 1},
+			"progress":  map[string]any{"campaign": 3, "target": 1, "quantity": 1000},
+			"invite":    map[string]any{"role": "head"},
+			"removal":   map[string]any{"role": 1},
+			"history":   map[string]any{"campaign": 1},
+			"transfer":  map[string]any{"line": 1},
 		})
 		if err != nil {
 			t.Fatal(err)

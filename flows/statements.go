@@ -573,7 +573,7 @@ func (tr *turn) assignLine(id int64) error {
 	if err != nil || !ok {
 		return err
 	}
-	tr.state = State{Seq: tr.state.Seq, Data: map[string]string{"line": strconv.FormatInt(l.ID, 10)}}
+	tr.state = State{Seq: tr.state.Seq, Transfer: &transferDraft{Line: l.ID}}
 	tr.ask(stepStatementPledge, t(tr.lang, msgStAskPledge, l.Row, esc(danvan.FormatMoney(danvan.Quantity(l.Amount)))),
 		func(seq int) [][]danvan.Button {
 			return [][]danvan.Button{{{Text: t(tr.lang, msgCancelButton), Data: buttonData(seq, "x", 0)}}}
@@ -583,8 +583,11 @@ func (tr *turn) assignLine(id int64) error {
 
 // conversationLine is the statement line the conversation is about.
 func (tr *turn) conversationLine() (danvan.BankLine, danvan.Grants, bool, error) {
-	id, err := strconv.ParseInt(tr.state.Data["line"], 10, 64)
-	if err != nil {
+	var id int64
+	if tr.state.Transfer != nil {
+		id = tr.state.Transfer.Line
+	}
+	if id == 0 {
 		tr.state.reset()
 		tr.say(t(tr.lang, msgNotUnderstood))
 		return danvan.BankLine{}, nil, false, nil
@@ -652,7 +655,7 @@ func (tr *turn) giftLine(id int64) error {
 		tr.say(t(tr.lang, msgStNoCampaign))
 		return nil
 	}
-	tr.state = State{Seq: tr.state.Seq, Data: map[string]string{"line": strconv.FormatInt(l.ID, 10)}}
+	tr.state = State{Seq: tr.state.Seq, Transfer: &transferDraft{Line: l.ID}}
 	tr.ask(stepStatementGift, t(tr.lang, msgStAskCampaign, l.Row, esc(danvan.FormatMoney(danvan.Quantity(l.Amount)))), func(seq int) [][]danvan.Button {
 		bs := make([]danvan.Button, 0, len(money)+1)
 		for _, c := range money {
@@ -813,3 +816,9 @@ var (
 	msgStSomeBank       = msg{"ngân hàng", "bank"}
 	msgStAskCampaign    = msg{"Giao dịch dòng %d (%s) là ủng hộ trực tiếp cho chiến dịch nào?", "Which campaign is the transfer on line %d (%s) a gift to?"}
 )
+
+// transferDraft is a bank transfer of a statement being assigned to a
+// pledge or recorded as a gift.
+type transferDraft struct {
+	Line int64 `json:"line"` // the statement line
+}

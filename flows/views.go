@@ -37,7 +37,7 @@ func (tr *turn) campaigns() error {
 		tr.say(text)
 		return nil
 	}
-	tr.state = State{Seq: tr.state.Seq, Pledging: true}
+	tr.state = State{Seq: tr.state.Seq, Pledge: &pledgeDraft{}}
 	tr.ask(stepCampaign, text, func(seq int) [][]danvan.Button {
 		rows := make([][]danvan.Button, len(pledgeTo))
 		for i, c := range pledgeTo {

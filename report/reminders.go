@@ -3,7 +3,6 @@ package report
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -16,13 +15,10 @@ import (
 // zones that are due soon or overdue, and reminders to residents about
 // their own pledges' due dates.
 //
-// The heads' digest carries a button per pledge to record a receipt. The
-// digest is sent into the head's private chat, whose conversation knows
-// nothing of it, so the button is one of flows' global (stateless) actions:
-// its data is "0:nr:<pledge id>" (sequence 0, action "nr", the pledge's
-// id), and flows/reminders.go registers "nr", which re-checks the head's
-// authority and starts the receipt conversation for that pledge. The two
-// files must agree on this contract; report does not import flows.
+// The heads' digest carries a button per pledge to record a receipt. What
+// the button does, and so its data, belongs to the conversations: the
+// caller passes the function that makes it (flows.ReceiptButton), and
+// report does not import flows.
 
 // ReminderSettings are the reminder rules; the defaults are the issue's.
 type ReminderSettings struct {
@@ -35,10 +31,6 @@ type ReminderSettings struct {
 // DefaultReminders are the rules unless the configuration says otherwise
 // (cmd/danvan reads DANVAN_REMIND_*).
 var DefaultReminders = ReminderSettings{HeadWithinDays: 3, BeforeDays: 3, EveryDays: 7, Times: 3}
-
-// receiptAction is flows' global button action that starts recording a
-// receipt for a pledge (see the comment at the top of this file).
-const receiptAction = "nr"
 
 // reminderTextLimit keeps a message under Telegram's 4096 characters with
 // room to spare: it counts the HTML as written, which is longer than the
@@ -137,7 +129,8 @@ func dueWhen(lang string, due, today time.Time) string {
 // of the open pledges of their zones due within rules.HeadWithinDays
 // or overdue, each with a button to record a receipt. A head with nothing
 // due gets nothing. A long digest is split on line boundaries.
-func HeadReminders(ctx context.Context, st Store, slot time.Time, loc *time.Location, rules ReminderSettings) ([]danvan.Outgoing, error) {
+func HeadReminders(ctx context.Context, st Store, slot time.Time, loc *time.Location, rules ReminderSettings,
+	receiptButton func(label string, pledgeID int64) danvan.Button) ([]danvan.Outgoing, error) {
 	today := dayOf(slot, loc)
 	heads, lines, pledgers, err := st.HeadDuePledges(ctx, today.AddDate(0, 0, rules.HeadWithinDays))
 	if err != nil {
@@ -154,8 +147,7 @@ func HeadReminders(ctx context.Context, st Store, slot time.Time, loc *time.Loca
 			items = append(items, reminderItem{
 				text: t(lang, msgRemHeadLine, danvan.EscapeHTML(l.Pledge.Code), danvan.EscapeHTML(who.Name),
 					danvan.EscapeHTML(l.CampaignCode), danvan.EscapeHTML(quantity(lang, l.Target, open)), dueWhen(lang, l.Pledge.Due, today)),
-				button: &danvan.Button{Text: t(lang, msgRemHeadButton, l.Pledge.Code),
-					Data: "0:" + receiptAction + ":" + strconv.FormatInt(l.Pledge.ID, 10)},
+				button: new(receiptButton(t(lang, msgRemHeadButton, l.Pledge.Code), l.Pledge.ID)),
 			})
 		}
 		out = append(out, reminderMessages(head.TelegramID,

@@ -5,13 +5,13 @@ import (
 	"context"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf16"
 
 	"github.com/danvan/danvan"
+	"github.com/danvan/danvan/flows"
 	"github.com/danvan/danvan/report"
 	"github.com/danvan/danvan/setup"
 	"github.com/danvan/danvan/store"
@@ -127,7 +127,7 @@ func (w *remWard) heads(slot time.Time) []danvan.Outgoing {
 	var out []danvan.Outgoing
 	err := w.db.InTx(w.ctx, func(tx *store.Tx) error {
 		var err error
-		out, err = report.HeadReminders(w.ctx, tx, slot, remLoc, w.reminderRules())
+		out, err = report.HeadReminders(w.ctx, tx, slot, remLoc, w.reminderRules(), flows.ReceiptButton)
 		return err
 	})
 	if err != nil {
@@ -215,7 +215,7 @@ func TestHeadRemindersDigestOfTheirZones(t *testing.T) {
 		}
 		var want []string
 		for _, id := range ids {
-			want = append(want, "0:nr:"+strconv.FormatInt(id, 10))
+			want = append(want, flows.ReceiptButton("", id).Data)
 		}
 		got := slices.Clone(buttons[chat])
 		slices.Sort(got)

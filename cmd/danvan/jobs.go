@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/danvan/danvan"
+	"github.com/danvan/danvan/flows"
 	"github.com/danvan/danvan/report"
 	"github.com/danvan/danvan/scheduler"
 	"github.com/danvan/danvan/store"
@@ -44,7 +45,7 @@ func scheduledJobs(loc *time.Location, reminders report.ReminderSettings) []job 
 			Spec:  "0 18 * * *",
 			About: "to each zone head, the open pledges of their zones due soon or overdue",
 			Produce: func(ctx context.Context, tx *store.Tx, slot time.Time, _ bool) ([]danvan.Outgoing, error) {
-				return report.HeadReminders(ctx, tx, slot, loc, reminders)
+				return report.HeadReminders(ctx, tx, slot, loc, reminders, flows.ReceiptButton)
 			},
 		},
 		{
