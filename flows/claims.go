@@ -215,3 +215,48 @@ var (
 	msgClaimAcceptedOutcome = msg{"→ <b>✅ Đã chấp nhận và ghi nhận</b>", "→ <b>✅ Accepted and recorded</b>"}
 	msgClaimRejectedOutcome = msg{"→ <b>✖ Đã từ chối: chưa nhận</b>", "→ <b>✖ Rejected: not received</b>"}
 )
+
+var (
+	msgClaimUsage = msg{
+		"Cú pháp: <code>/danop MÃ [SỐ_LƯỢNG]</code>, ví dụ <code>/danop K7Q2</code>. Gõ /cuatoi để xem mã các khoản của bạn.",
+		"Usage: <code>/paid CODE [AMOUNT]</code>, e.g. <code>/paid K7Q2</code>. Send /mypledges to see your codes.",
+	}
+	msgClaimPending = msg{
+		"Khoản <b>#%s</b> đã có một báo nộp đang chờ xác nhận.",
+		"You already said you paid <b>#%s</b>; it is waiting to be confirmed.",
+	}
+	msgClaimTooMuch = msg{
+		"Khoản này chỉ còn %s chưa nộp (<b>#%s</b>).",
+		"Only %s is still open on <b>#%s</b>.",
+	}
+	msgClaimNotice = msg{
+		"%s báo đã nộp <b>%s</b> cho khoản <b>#%s</b> (%s).\nGõ <code>/chapnhan %d</code> để xác nhận đã nhận, hoặc <code>/tuchoi %d</code> nếu chưa nhận.",
+		"%s says they paid <b>%s</b> for <b>#%s</b> (%s).\nSend <code>/accept %d</code> to confirm it was received, or <code>/reject %d</code> if not.",
+	}
+	msgClaimNobody = msg{
+		"Đã ghi nhận bạn báo nộp %s cho khoản <b>#%s</b>, nhưng chưa có ai phụ trách để xác nhận. Hãy báo trưởng khu.",
+		"Your payment of %s for <b>#%s</b> is noted, but nobody is set up to confirm it yet. Please tell your zone head.",
+	}
+	msgClaimSent = msg{
+		"Đã báo trưởng khu và thủ quỹ: bạn đã nộp %s cho khoản <b>#%s</b>. Bot sẽ nhắn khi có xác nhận.",
+		"The zone head and treasurer are told you paid %s for <b>#%s</b>. I will let you know when they confirm.",
+	}
+	msgClaimDecideUsage = msg{
+		"Cú pháp: <code>/chapnhan SỐ</code> hoặc <code>/tuchoi SỐ</code>, theo số trong tin nhắn báo nộp.",
+		"Usage: <code>/accept NUMBER</code> or <code>/reject NUMBER</code>, with the number from the payment message.",
+	}
+	msgClaimUnknown  = msg{"Không có báo nộp số %d.", "There is no payment claim %d."}
+	msgClaimDecided  = msg{"Báo nộp số %d đã được xử lý rồi.", "Payment claim %d was already decided."}
+	msgClaimRejected = msg{
+		"Đã từ chối báo nộp số %d (khoản <b>#%s</b>).",
+		"Payment claim %d (<b>#%s</b>) is rejected.",
+	}
+	msgClaimRejectedNotice = msg{
+		"Báo nộp %s cho khoản <b>#%s</b> chưa được xác nhận. Hãy liên hệ trưởng khu hoặc thủ quỹ.",
+		"Your payment of %s for <b>#%s</b> was not confirmed. Please contact your zone head or the treasurer.",
+	}
+	msgClaimExceeds = msg{
+		"Báo nộp số %d (%s) nhiều hơn phần còn lại (%s) của khoản <b>#%s</b>: có thể đã được ghi nhận rồi. Dùng /xacnhan để ghi số khác, hoặc <code>/tuchoi %d</code>.",
+		"Payment claim %d (%s) is more than what is open (%s) on <b>#%s</b>: it may have been recorded already. Use /confirm for another amount, or <code>/reject %d</code>.",
+	}
+)

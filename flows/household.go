@@ -356,3 +356,29 @@ func (tr *turn) household() *householdDraft {
 	}
 	return tr.state.Household
 }
+
+var (
+	msgHhNotHead = msg{"Chỉ trưởng khu mới ghi được khoản ủng hộ cho hộ gia đình.", "Only zone heads can record pledges for households."}
+	msgHhUsage   = msg{
+		"Cú pháp: <code>/hogiadinh MÃ SỐ_LƯỢNG TÊN HỘ</code>, ví dụ <code>/hogiadinh DIEUHOA 500k Hộ bà Nguyễn Thị Tư</code>. Hoặc gõ /hogiadinh để được hướng dẫn.",
+		"Usage: <code>/household CODE AMOUNT HOUSEHOLD NAME</code>, e.g. <code>/household DIEUHOA 500k Mrs Nguyen Thi Tu</code>. Or send /household to be guided.",
+	}
+	msgHhAskName     = msg{"Tên hộ gia đình (ví dụ: Hộ bà Nguyễn Thị Tư)?", "The household's name (e.g. Mrs Nguyen Thi Tu)?"}
+	msgHhAskZone     = msg{"Hộ <b>%s</b> ở khu nào?", "Which zone does <b>%s</b> live in?"}
+	msgHhAskCampaign = msg{"Hộ <b>%s</b> ủng hộ chiến dịch nào?", "Which campaign does <b>%s</b> support?"}
+	msgHhNotCovered  = msg{
+		"Chiến dịch <b>%s</b> không vận động ở khu bạn phụ trách.",
+		"The campaign <b>%s</b> does not cover the zones you head.",
+	}
+	msgHhAskQuantity = msg{
+		"Hộ <b>%s</b> — <b>%s</b> — %s\nỦng hộ bao nhiêu? Chọn nhanh hoặc gõ số lượng.",
+		"<b>%s</b> — <b>%s</b> — %s\nHow much? Choose or type an amount.",
+	}
+	msgHhAskPublic = msg{"Có ghi tên hộ <b>%s</b> lên bảng vàng không?", "Show <b>%s</b> on the honour board?"}
+	msgHhPublicYes = msg{"✅ Có, ghi tên", "✅ Yes, show the name"}
+	msgHhPublicNo  = msg{"Không ghi tên", "No, keep it anonymous"}
+	msgHhRecorded  = msg{
+		"Đã ghi nhận khoản ủng hộ <b>#%s</b> của hộ <b>%s</b> (%s): %s cho <b>%s</b>.\nKhi hộ nộp, gõ <code>/xacnhan %s</code>.",
+		"Recorded pledge <b>#%s</b> of <b>%s</b> (%s): %s to <b>%s</b>.\nWhen they pay, send <code>/confirm %s</code>.",
+	}
+)
