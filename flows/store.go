@@ -11,7 +11,7 @@ import (
 // what residents' need (Store). Each conversation adds its methods in its
 // own section.
 type cadreStore interface {
-	// receipts and households (engineer G)
+	// Receipts, claims, gifts and households.
 
 	// LockPledge reads a pledge by id (or, when id is 0, by code) with its
 	// pledger, and locks it until the transaction ends.
@@ -31,7 +31,7 @@ type cadreStore interface {
 	DecideClaim(ctx context.Context, id int64, status string, by, receiptID int64) error
 	CreateHousehold(ctx context.Context, name string, zoneID, headID int64) (danvan.Person, error)
 
-	// invitations, roles and history (engineer H)
+	// Invitations, roles and history.
 	ScopeUnits(ctx context.Context) ([]danvan.Unit, error)
 	ScopeUnit(ctx context.Context, id int64) (danvan.Unit, error)
 	CreateInvitation(ctx context.Context, tokenHash string, g danvan.Grant, createdBy int64, expiresAt time.Time) (int64, error)
@@ -43,7 +43,7 @@ type cadreStore interface {
 	RemoveRole(ctx context.Context, id int64) error
 	History(ctx context.Context, campaignID int64, limit, offset int) ([]danvan.AuditEntry, int, error)
 
-	// campaigns and progress (engineer I)
+	// Campaigns and progress.
 	CampaignUnits(ctx context.Context) ([]danvan.Unit, error)
 	// CreateCampaign reports false, storing nothing, when the code is taken.
 	CreateCampaign(ctx context.Context, c *danvan.Campaign) (bool, error)
@@ -56,7 +56,7 @@ type cadreStore interface {
 	PledgeToChange(ctx context.Context, code string) (danvan.PledgeLine, error)
 	UpdatePledgeTerms(ctx context.Context, p danvan.Pledge, reason string) error
 
-	// groups and reminders (engineer M)
+	// Groups and reminders.
 
 	// RecordGroup records that the bot is (again) in a group, keeping its
 	// links; an empty title keeps the stored one.
