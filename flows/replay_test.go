@@ -544,29 +544,32 @@ func (r *replay) target(p *person, chat int64, l scriptLine, arg string) (*messa
 		return nil, "", fmt.Errorf("%s: no message with buttons in %s's chat", r.names[p.id], who)
 	}
 	for i := len(msgs) - 1; i >= 0; i-- {
-		if b, ok := buttonLabelled(msgs[i], arg); ok {
+		if b, ok := buttonLabelled(msgs[i], arg, l.arg, r.mask); ok {
 			return msgs[i], b.Data, nil
 		}
 	}
 	var seen []string
 	for _, m := range msgs {
 		if len(m.Buttons) > 0 {
-			seen = append(seen, fmt.Sprintf("#%d %s", m.ID, buttonLabels(m)))
+			seen = append(seen, fmt.Sprintf("#%d %s", m.ID, r.mask(buttonLabels(m))))
 		}
 	}
 	return nil, "", fmt.Errorf("%s: no button %q in %s's chat (buttons: %s)", r.names[p.id], arg, who, strings.Join(seen, "; "))
 }
 
 // buttonLabelled is m's button labelled label, else the first whose label
-// contains it.
-func buttonLabelled(m *message, label string) (danvan.Button, bool) {
+// contains it. A label is compared as the chat shows it (label, the
+// placeholders expanded) and as the transcript does (written, against the
+// label masked: "#P1").
+func buttonLabelled(m *message, label, written string, mask func(string) string) (danvan.Button, bool) {
 	var found *danvan.Button
 	for _, row := range m.Buttons {
 		for i := range row {
-			if row[i].Text == label {
+			shown := mask(row[i].Text)
+			if row[i].Text == label || shown == written {
 				return row[i], true
 			}
-			if found == nil && strings.Contains(row[i].Text, label) {
+			if found == nil && (strings.Contains(row[i].Text, label) || strings.Contains(shown, written)) {
 				found = &row[i]
 			}
 		}
