@@ -26,9 +26,9 @@ package flows_test
 //	                             message of her chat that has such a button
 //	lan: [500.000 ₫] on 2        the same on message #2 of the transcript
 //	lan: !data 5:q:1 on 2        a forged press: that button data on message
-//	                             #2 (newest message with buttons when "on" is
-//	                             left out); {seq} is the sequence number of
-//	                             the message's first button
+//	                             #2 (left out: the newest message with
+//	                             buttons, else the newest); {seq} is the
+//	                             sequence number of its first button
 //	lan: !photo caption          a photo, with an optional caption
 //	lan: !document PATH [as NAME]  a file, PATH relative to the repository's
 //	                             root (cmd/danvan/testdata/saoke-vietcombank.csv)
@@ -127,7 +127,8 @@ func TestReplay(t *testing.T) {
 			}
 			got, err := newReplay(newWard(t), script).run()
 			if err != nil {
-				t.Fatal(err)
+				// What came before the mistake helps to mend the script.
+				t.Fatalf("%v\nthe transcript up to there ends:\n%s", err, tail(got, 30))
 			}
 			golden := strings.TrimSuffix(path, ".txt") + ".golden"
 			if *update {
@@ -411,7 +412,7 @@ func newReplay(w *ward, s *script) *replay {
 }
 
 // run plays the script and returns its transcript; an error names the
-// script's line.
+// script's line, and comes with the transcript up to that line.
 func (r *replay) run() (transcript string, err error) {
 	// The harness stops the test on an engine error (t.Fatalf) without
 	// knowing which line of which script it was running.
@@ -427,7 +428,7 @@ func (r *replay) run() (transcript string, err error) {
 	for _, l := range r.s.lines {
 		current = l.n
 		if err := r.step(l); err != nil {
-			return "", fmt.Errorf("%s:%d: %w (line %q)", r.s.file, l.n, err, l.src)
+			return r.out.String(), fmt.Errorf("%s:%d: %w (line %q)", r.s.file, l.n, err, l.src)
 		}
 	}
 	return r.out.String(), nil
@@ -536,12 +537,19 @@ func (r *replay) target(p *person, chat int64, l scriptLine, arg string) (*messa
 		msgs = []*message{m}
 	}
 	if l.kind == lineData {
+		if len(msgs) == 0 {
+			return nil, "", fmt.Errorf("%s: no message in %s's chat", r.names[p.id], who)
+		}
+		// A forged press may come on any message; one with buttons is the
+		// likelier, and keeps {seq} meaningful.
+		m := msgs[len(msgs)-1]
 		for i := len(msgs) - 1; i >= 0; i-- {
-			if len(msgs[i].Buttons) > 0 || l.on != 0 {
-				return msgs[i], strings.ReplaceAll(arg, "{seq}", firstSeq(msgs[i])), nil
+			if len(msgs[i].Buttons) > 0 {
+				m = msgs[i]
+				break
 			}
 		}
-		return nil, "", fmt.Errorf("%s: no message with buttons in %s's chat", r.names[p.id], who)
+		return m, strings.ReplaceAll(arg, "{seq}", firstSeq(m)), nil
 	}
 	for i := len(msgs) - 1; i >= 0; i-- {
 		if b, ok := buttonLabelled(msgs[i], arg, l.arg, r.mask); ok {
@@ -856,6 +864,12 @@ func summarise(name string, data []byte) []string {
 		return lines
 	}
 	return []string{fmt.Sprintf("%d bytes", len(data))}
+}
+
+// tail is the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
 // lineDiff shows how got differs from want, line by line (a longest common
