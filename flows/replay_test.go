@@ -776,7 +776,7 @@ func (r *replay) show(first int64, pressed bool) error {
 // message writes a message's text after head, then its buttons.
 func (r *replay) message(head, text string, buttons [][]danvan.Button) {
 	lines := strings.Split(r.mask(text), "\n")
-	r.printf("  %s%s\n", head, lines[0])
+	r.printf("  %s\n", strings.TrimSuffix(head+lines[0], " "))
 	for _, l := range lines[1:] {
 		if l == "" {
 			r.printf("    |\n") // no trailing space in the file
