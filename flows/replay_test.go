@@ -31,7 +31,9 @@ package flows_test
 //	                             sequence number of its first button
 //	lan: !photo caption          a photo, with an optional caption
 //	lan: !document PATH [as NAME]  a file, PATH relative to the repository's
-//	                             root (cmd/danvan/testdata/saoke-vietcombank.csv)
+//	                             root (cmd/danvan/testdata/saoke-vietcombank.csv);
+//	                             in a .csv or .txt file the placeholders below
+//	                             are replaced too
 //	lan: !sticker                anything that is not text (a sticker)
 //	lan@group: !added [TITLE]    lan adds the bot to the group; !removed
 //	lan: !text TEXT              types TEXT as it is, even "[…]" or "!…"
@@ -50,6 +52,7 @@ package flows_test
 //	    [label] [label]            a row of its buttons
 //	  lan #4: [photo: CAPTION]     a picture (VietQR, chart)
 //	  lan #5: [document NAME: CAPTION]  a file, then a summary of its content
+//	                               (a workbook's sheets, a zip's CSV tables)
 //	  lan (edits #3): TEXT         an edit: the message's new text and buttons
 //	  (answer) TEXT                the notice answering a press (none: when
 //	                               the answer is empty; "(no answer)" when
@@ -499,6 +502,15 @@ func (r *replay) step(l scriptLine) error {
 		if err != nil {
 			return err
 		}
+		if ext := strings.ToLower(filepath.Ext(l.arg)); ext == ".csv" || ext == ".txt" {
+			// A statement names the pledges of this very script: its
+			// memos carry {P1}, as the typed lines do.
+			text, err := r.expand(string(data))
+			if err != nil {
+				return fmt.Errorf("in %s: %w", l.arg, err)
+			}
+			data = []byte(text)
+		}
 		ev = p.event(chat, flows.EventOther)
 		ev.Document = &flows.Document{FileID: fmt.Sprintf("file-%s-%d", r.s.file, l.n), Name: l.name,
 			MIME: mimeOf(l.name), Size: int64(len(data)), Data: data}
@@ -816,8 +828,11 @@ func mimeOf(name string) string {
 	return "application/octet-stream"
 }
 
-// summarise describes a file the bot sent: a workbook's sheets and a zip's
-// files, each with its number of rows.
+// maxShownRows bounds the rows of a CSV table shown in a transcript.
+const maxShownRows = 20
+
+// summarise describes a file the bot sent: a workbook's sheets, each with
+// its number of rows and its header; a zip's CSV files, with their rows.
 func summarise(name string, data []byte) []string {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".xlsx":
@@ -859,7 +874,23 @@ func summarise(name string, data []byte) []string {
 				lines = append(lines, f.Name+": unreadable: "+err.Error())
 				continue
 			}
-			lines = append(lines, fmt.Sprintf("%s, %d lines", f.Name, bytes.Count(b.Bytes(), []byte("\n"))))
+			text := b.String()
+			head := fmt.Sprintf("%s, %d lines", f.Name, strings.Count(text, "\n"))
+			if rest, bom := strings.CutPrefix(text, "\uFEFF"); bom {
+				// Excel needs the BOM to read the diacritics.
+				head, text = head+", UTF-8 with BOM", rest
+			}
+			lines = append(lines, head+":")
+			// The tables are short here, and what they say is part of
+			// the claim: shown whole, up to a bound.
+			rows := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+			for i, row := range rows {
+				if i == maxShownRows {
+					lines = append(lines, fmt.Sprintf("  … %d more", len(rows)-i))
+					break
+				}
+				lines = append(lines, "  "+strings.TrimSuffix(row, "\r"))
+			}
 		}
 		return lines
 	}
