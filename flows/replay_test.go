@@ -38,7 +38,7 @@ package flows_test
 //	lan@group: !added [TITLE]    lan adds the bot to the group; !removed
 //	lan: !text TEXT              types TEXT as it is, even "[…]" or "!…"
 //
-// In typed text, button data and captions, {P1} is the first pledge code
+// In typed text, names, button data and captions, {P1} is the first pledge code
 // created (P2 the second…), {I1} the first invitation token the bot gave,
 // and {300*ab} is "ab" 300 times. The transcript shows the same values as
 // P1, I1: the codes are random, the transcript is not.
@@ -444,7 +444,11 @@ func (r *replay) step(l scriptLine) error {
 		r.printf("%s\n", l.src)
 		return nil
 	case linePerson:
-		p := r.w.person(l.id, l.name)
+		name, err := r.expand(l.name) // a long name is written {150*A}
+		if err != nil {
+			return err
+		}
+		p := r.w.person(l.id, name)
 		p.lang = l.lang
 		r.people[l.handle], r.names[l.id] = p, l.handle
 		r.printf("%s\n", l.src)
