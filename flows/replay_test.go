@@ -38,10 +38,11 @@ package flows_test
 //	lan@group: !added [TITLE]    lan adds the bot to the group; !removed
 //	lan: !text TEXT              types TEXT as it is, even "[…]" or "!…"
 //
-// In typed text, names, button data and captions, {P1} is the first pledge code
-// created (P2 the second…), {I1} the first invitation token the bot gave,
-// and {300*ab} is "ab" 300 times. The transcript shows the same values as
-// P1, I1: the codes are random, the transcript is not.
+// In typed text, names, button data, captions and sent CSV files, {P1} is
+// the first pledge code created (P2 the second…), {I1} the first
+// invitation token the bot gave, and {300*ab} is "ab" 300 times. The
+// transcript shows the same values as P1, I1: the codes are random, the
+// transcript is not.
 //
 // The transcript interleaves each line of the script with what followed,
 // indented, chat by chat (the recipient's handle; "chat ID" for a chat no
