@@ -18,6 +18,10 @@ package flows_test
 //	                             display name (the rest of the line)
 //	@group -1001234567890        a group chat: handle and (negative) chat id
 //	@wait 73h                    move the clock on (Go duration; 3d = 3 days)
+//	@seed 7                      draw the random pledge codes from a fixed
+//	                             stream (for what depends on the codes
+//	                             themselves, such as their order); such a
+//	                             script does not run in parallel
 //	lan: /start z_YG-K1          lan types in her private chat (a command
 //	                             when it starts with "/")
 //	lan@group: /tongket DIEUHOA  lan types in the group
@@ -79,6 +83,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/cryptotest"
 	"time"
 
 	"github.com/danvan/danvan"
@@ -118,9 +123,6 @@ func TestReplay(t *testing.T) {
 	for _, path := range scripts {
 		name := strings.TrimSuffix(filepath.Base(path), ".txt")
 		t.Run(name, func(t *testing.T) {
-			// Each script has its own database; the harness keeps no
-			// state between wards.
-			t.Parallel()
 			src, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
@@ -128,6 +130,15 @@ func TestReplay(t *testing.T) {
 			script, err := parseScript(filepath.Base(path), string(src))
 			if err != nil {
 				t.Fatal(err)
+			}
+			if script.seeded {
+				// The randomness is the whole process's: such a script
+				// runs alone, before the parallel ones are let go.
+				cryptotest.SetGlobalRandom(t, script.seed)
+			} else {
+				// Each script has its own database; the harness keeps
+				// no state between wards.
+				t.Parallel()
 			}
 			got, err := newReplay(newWard(t), script).run()
 			if err != nil {
@@ -171,6 +182,7 @@ func TestReplayReportsScriptMistakes(t *testing.T) {
 		{"@lan 300001 vi Lan\nlan: !document nowhere.csv", "bad.txt:2: !document nowhere.csv"},
 		{"@lan 300001 xx-long-language Lan", "bad.txt:1: "},
 		{"@wait soon", "bad.txt:1: "},
+		{"@seed x", "bad.txt:1: want @seed N"},
 	} {
 		if _, err := parseScript("bad.txt", c.src); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%q: error %v, want one starting %q", c.src, err, c.want)
@@ -230,6 +242,10 @@ type scriptLine struct {
 type script struct {
 	file  string
 	lines []scriptLine
+	// seeded scripts draw their pledge codes from a fixed random stream
+	// (@seed N), for what depends on the codes themselves.
+	seeded bool
+	seed   uint64
 }
 
 var (
@@ -254,8 +270,8 @@ func parseScript(file, src string) (*script, error) {
 			return fmt.Errorf("%s:%d: %s (line %q)", file, l.n, fmt.Sprintf(format, args...), l.src)
 		}
 		declare := func(handle string, id int64) error {
-			if handle == "wait" {
-				return fail("@wait is not a handle")
+			if handle == "wait" || handle == "seed" {
+				return fail("@%s is not a handle", handle)
 			}
 			if people[handle] || groups[handle] {
 				return fail("%s is declared twice", handle)
@@ -270,6 +286,15 @@ func parseScript(file, src string) (*script, error) {
 		switch {
 		case line == "" || strings.HasPrefix(line, "#"):
 			l.kind = lineNote
+		case strings.HasPrefix(line, "@seed"):
+			n, err := strconv.ParseUint(strings.TrimSpace(strings.TrimPrefix(line, "@seed")), 10, 64)
+			if err != nil {
+				return nil, fail("want @seed N, a whole number")
+			}
+			if s.seeded {
+				return nil, fail("@seed is given twice")
+			}
+			l.kind, s.seeded, s.seed = lineNote, true, n
 		case strings.HasPrefix(line, "@wait"):
 			m := waitRe.FindStringSubmatch(line)
 			if m == nil {
