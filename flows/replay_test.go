@@ -61,7 +61,8 @@ package flows_test
 //	  lan (edits #3): TEXT         an edit: the message's new text and buttons
 //	  (answer) TEXT                the notice answering a press (none: when
 //	                               the answer is empty; "(no answer)" when
-//	                               the press was never answered)
+//	                               the press was never answered, "(2 answers
+//	                               to one press)" when it was twice)
 //	  lan (menu): /a /b …          the chat's command menu was set
 //	  (nothing)                    the bot said and did nothing
 //
@@ -183,9 +184,17 @@ func TestReplayReportsScriptMistakes(t *testing.T) {
 		{"@lan 300001 xx-long-language Lan", "bad.txt:1: "},
 		{"@wait soon", "bad.txt:1: "},
 		{"@seed x", "bad.txt:1: want @seed N"},
+		{"@waiter 300001 vi Bồi bàn\nwaiter: /start", ""},
 	} {
-		if _, err := parseScript("bad.txt", c.src); err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%q: error %v, want one starting %q", c.src, err, c.want)
+		_, err := parseScript("bad.txt", c.src)
+		if c.want == "" {
+			if err != nil {
+				t.Errorf("%q: %v, want no error", c.src, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: error %v, want one containing %q", c.src, err, c.want)
 		}
 	}
 	w := newWard(t)
@@ -286,7 +295,7 @@ func parseScript(file, src string) (*script, error) {
 		switch {
 		case line == "" || strings.HasPrefix(line, "#"):
 			l.kind = lineNote
-		case strings.HasPrefix(line, "@seed"):
+		case keyword(line, "@seed"):
 			n, err := strconv.ParseUint(strings.TrimSpace(strings.TrimPrefix(line, "@seed")), 10, 64)
 			if err != nil {
 				return nil, fail("want @seed N, a whole number")
@@ -295,7 +304,7 @@ func parseScript(file, src string) (*script, error) {
 				return nil, fail("@seed is given twice")
 			}
 			l.kind, s.seeded, s.seed = lineNote, true, n
-		case strings.HasPrefix(line, "@wait"):
+		case keyword(line, "@wait"):
 			m := waitRe.FindStringSubmatch(line)
 			if m == nil {
 				return nil, fail("want @wait DURATION, e.g. @wait 73h or @wait 3d")
@@ -357,6 +366,13 @@ func parseScript(file, src string) (*script, error) {
 		s.lines = append(s.lines, l)
 	}
 	return s, nil
+}
+
+// keyword reports whether line starts with the word kw (so that a handle
+// such as @waiter is not taken for @wait).
+func keyword(line, kw string) bool {
+	rest, ok := strings.CutPrefix(line, kw)
+	return ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t')
 }
 
 // parseAction reads what a person does, from l.arg.
@@ -933,6 +949,25 @@ func tail(s string, n int) string {
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
+// The diff of a failed comparison points at the lines that changed.
+func TestReplayLineDiff(t *testing.T) {
+	want := "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n"
+	got := "a\nb\nc\nd\nE\nf\ng\nh\ni\nj\nk\n"
+	diff := lineDiff(want, got)
+	if !strings.HasPrefix(diff, "@@ golden line 3\n  c\n  d\n- e\n+ E\n  f\n  g\n") {
+		t.Errorf("the diff of a changed line:\n%s", diff)
+	}
+	if !strings.Contains(diff, "@@ golden line 9\n  i\n  j\n+ k\n") {
+		t.Errorf("the diff of an added line:\n%s", diff)
+	}
+	if strings.Contains(diff, "  b\n") {
+		t.Errorf("the diff shows a line far from any change:\n%s", diff)
+	}
+	if lineDiff(want, want) != "" {
+		t.Errorf("equal texts have a diff: %q", lineDiff(want, want))
+	}
+}
+
 // lineDiff shows how got differs from want, line by line (a longest common
 // subsequence; transcripts are short), with a little context.
 func lineDiff(want, got string) string {
@@ -965,12 +1000,13 @@ func lineDiff(want, got string) string {
 			ops = append(ops, op{' ', a[i], i + 1})
 			i++
 			j++
-		case j < len(b) && (i == len(a) || lcs[i][j+1] >= lcs[i+1][j]):
-			ops = append(ops, op{'+', b[j], i + 1})
-			j++
-		default:
+		case i < len(a) && (j == len(b) || lcs[i+1][j] >= lcs[i][j+1]):
+			// What went comes before what came, as diff shows it.
 			ops = append(ops, op{'-', a[i], i + 1})
 			i++
+		default:
+			ops = append(ops, op{'+', b[j], i + 1})
+			j++
 		}
 	}
 	const context, most = 2, 60
@@ -991,7 +1027,7 @@ func lineDiff(want, got string) string {
 			out.WriteString("…\n")
 			break
 		}
-		if last != k-1 {
+		if shown == 0 || last != k-1 {
 			fmt.Fprintf(&out, "@@ golden line %d\n", o.line)
 		}
 		fmt.Fprintf(&out, "%c %s\n", o.sign, o.text)
