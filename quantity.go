@@ -444,6 +444,7 @@ var keywordSource = []struct {
 	{"square metre", catLand, 0}, {"square meter", catLand, 0},
 	{"%", catPercent, 0}, {"phần trăm", catPercent, 0}, {"percent", catPercent, 0},
 	{"rưỡi", catHalfAfter, 0}, {"nửa", catHalfBefore, 0}, {"âm", catMinus, 0},
+	{"half a", catHalfBefore, 0}, {"half", catHalfBefore, 0},
 }
 
 var keywords []keyword

@@ -113,6 +113,8 @@ var parseCases = []parseCase{
 	// percent
 	{"96%", "", KindPercent, 96_000, ""},
 	{"96 %", "", KindPercent, 96_000, ""},
+	{"half a day", "", KindLabour, 500, ""},
+	{"half day", "", KindLabour, 500, ""},
 	{"96 phần trăm", "", KindPercent, 96_000, ""},
 	{"96", KindPercent, KindPercent, 96_000, ""},
 	{"96,5%", "", KindPercent, 96_500, ""},

@@ -48,6 +48,7 @@ var (
 	msgUnknownCommand    = msg{"Bot không hiểu lệnh <code>/%s</code>. Gõ /huongdan để xem các lệnh.", "I don't know the command <code>/%s</code>. Send /help to see the commands."}
 	msgPrivateOnly       = msg{"Lệnh này chỉ dùng khi nhắn riêng với bot.", "This command works only in a private chat with me."}
 	msgOnlyText          = msg{"Bot chỉ đọc được chữ. ", "I can only read text. "}
+	msgTypeAnswer        = msg{"Hãy gõ câu trả lời cho câu hỏi ở trên, hoặc gõ /huy để dừng.", "Please type your answer to the question above, or send /cancel to stop."}
 	msgUseButtons        = msg{"Hãy chọn bằng các nút ở tin nhắn trên, hoặc gõ /huy để dừng.", "Please choose with the buttons above, or send /cancel to stop."}
 	msgNotUnderstood     = msg{"Bot chưa hiểu ý bạn. Gõ /huongdan để xem bot làm được gì.", "I didn't understand. Send /help to see what I can do."}
 	msgBadLink           = msg{"Đường dẫn này không hợp lệ. Gõ /chiendich để xem các chiến dịch.", "This link is not valid. Send /campaigns to see the campaigns."}
@@ -122,7 +123,7 @@ var (
 	msgSummaryUsage     = msg{"Cú pháp: <code>/tongket MÃ</code>, ví dụ <code>/tongket DIEUHOA</code>. Các mã: %s", "Usage: <code>/summary CODE</code>, e.g. <code>/summary DIEUHOA</code>. Codes: %s"}
 	msgSummaryHeader    = msg{"<b>%s</b> · mã <code>%s</code>", "<b>%s</b> · code <code>%s</code>"}
 	msgSummaryTarget    = msg{"\n\n<b>%s</b>: đã nhận %s / %s (%d%%)\n%s", "\n\n<b>%s</b>: received %s of %s (%d%%)\n%s"}
-	msgSummaryPledged   = msg{"\nĐã đăng ký: %s · %d lượt", "\nPledged: %s · %d pledges"}
+	msgSummaryPledged   = msg{"\nĐã đăng ký: %s · %d lượt", "\nPledged: %s · pledges: %d"}
 	msgSummaryNoPledges = msg{
 		"\nChưa có ai đăng ký.",
 		"\nNo pledges yet.",

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/danvan/danvan"
@@ -66,7 +67,7 @@ func (tr *turn) askDue(c danvan.Campaign) error {
 	tr.ask(stepDue, text, func(seq int) [][]danvan.Button {
 		var rows [][]danvan.Button
 		if !month.IsZero() {
-			rows = append(rows, []danvan.Button{{Text: t(tr.lang, msgDueMonthButton, int(month.Month()), month.Format("02/01")), Data: buttonData(seq, "d", epochDay(month))}})
+			rows = append(rows, []danvan.Button{{Text: tr.monthEnd(month), Data: buttonData(seq, "d", epochDay(month))}})
 		}
 		if !end.IsZero() {
 			rows = append(rows, []danvan.Button{{Text: t(tr.lang, msgDueEndButton, end.Format("02/01")), Data: buttonData(seq, "d", epochDay(end))}})
@@ -101,7 +102,7 @@ func (tr *turn) chooseDue(day int64) error {
 	case day == 0:
 		label = t(tr.lang, msgDueNoneButton)
 	case !month.IsZero() && day == epochDay(month):
-		label = t(tr.lang, msgDueMonthButton, int(month.Month()), month.Format("02/01"))
+		label = tr.monthEnd(month)
 	case !end.IsZero() && day == epochDay(end):
 		label = t(tr.lang, msgDueEndButton, end.Format("02/01"))
 	default:
@@ -177,7 +178,7 @@ func dayOfEpoch(n int64) time.Time {
 var (
 	msgAskDue = msg{"Bạn định nộp vào khi nào? Chọn bên dưới, hoặc gõ ngày/tháng, ví dụ <code>15/12</code>.",
 		"When do you mean to pay? Choose below, or type day/month, e.g. <code>15/12</code>."}
-	msgDueMonthButton = msg{"Cuối tháng %d (%s)", "End of month %d (%s)"}
+	msgDueMonthButton = msg{"Cuối tháng %s (%s)", "End of %s (%s)"}
 	msgDueEndButton   = msg{"Khi chiến dịch kết thúc (%s)", "When the campaign ends (%s)"}
 	msgDueNoneButton  = msg{"Không hẹn ngày", "No date"}
 	msgDueDefaultDays = msg{"Nếu không hẹn, hạn nộp là %d ngày sau hôm nay (%s).", "Without a date, it is due %d days from today (%s)."}
@@ -185,3 +186,13 @@ var (
 	msgDueDefaultNone = msg{"Nếu không hẹn, bot sẽ không nhắc hạn nộp.", "Without a date, there will be no reminders."}
 	msgDueLine        = msg{"\nHạn nộp: <b>%s</b>.", "\nDue: <b>%s</b>."}
 )
+
+// monthEnd labels the button for the end of month m: "Cuối tháng 12
+// (31/12)", "End of December (31/12)".
+func (tr *turn) monthEnd(m time.Time) string {
+	name := strconv.Itoa(int(m.Month()))
+	if tr.lang == "en" {
+		name = m.Month().String()
+	}
+	return t(tr.lang, msgDueMonthButton, name, m.Format("02/01"))
+}

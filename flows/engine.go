@@ -333,11 +333,9 @@ func (tr *turn) text() error {
 
 // stepHint repeats what the current step expects.
 func (tr *turn) stepHint() string {
-	switch tr.state.Step {
-	case stepQuantity:
-		return t(tr.lang, msgQtyNeedUnit)
-	case stepDue:
-		return t(tr.lang, msgKBadDate)
+	if _, typed := tr.e.texts[tr.state.Step]; typed {
+		// The question above takes typed text (and perhaps a button).
+		return t(tr.lang, msgTypeAnswer)
 	}
 	return t(tr.lang, msgUseButtons)
 }

@@ -261,7 +261,7 @@ var (
 	}
 	msgExCaption = msg{
 		"📊 %d chiến dịch, %d khoản ủng hộ, %d lượt thu — số liệu đến ngày %s.",
-		"📊 %d campaigns, %d pledges, %d receipts — figures as of %s.",
+		"📊 Campaigns: %d, pledges: %d, receipts: %d — figures as of %s.",
 	}
 	msgExCSVCaption = msg{"Các bảng trên dạng CSV (UTF-8).", "The same tables as CSV (UTF-8)."}
 	msgAnUsage      = msg{

@@ -91,7 +91,7 @@ func (tr *turn) giftQuantity(c danvan.Campaign, s string) bool {
 		return true
 	}
 	for _, tg := range ts {
-		if tg.Kind == danvan.KindGoods && sameWords(tg.Label, p.Item) {
+		if goodsMatch(tg, p.Item) {
 			return true
 		}
 	}

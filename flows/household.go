@@ -183,7 +183,7 @@ func (tr *turn) houseAdvance() error {
 	ts := pledgeable(c)
 	if tr.household().Target == 0 {
 		if len(ts) != 1 {
-			tr.ask(stepHouseTarget, t(tr.lang, msgAskTarget, esc(c.Title)), func(seq int) [][]danvan.Button {
+			tr.ask(stepHouseTarget, t(tr.lang, msgHhAskTarget, esc(tr.household().Name), esc(c.Title)), func(seq int) [][]danvan.Button {
 				rows := make([][]danvan.Button, len(ts))
 				for i, tg := range ts {
 					rows[i] = []danvan.Button{{Text: tr.targetName(tg), Data: buttonData(seq, "rt", tg.ID)}}
@@ -202,7 +202,7 @@ func (tr *turn) houseAdvance() error {
 	}
 	if tr.household().Quantity == 0 {
 		text := t(tr.lang, msgHhAskQuantity, esc(tr.household().Name), esc(c.Title), esc(tr.targetName(tg))) + "\n" +
-			t(tr.lang, msgAskQuantityExample, examples[tg.Kind])
+			t(tr.lang, msgAskQuantityExample, t(tr.lang, examples[tg.Kind]))
 		tr.ask(stepHouseQty, text, func(seq int) [][]danvan.Button {
 			var row []danvan.Button
 			for _, q := range quickAmounts[tg.Kind] {
@@ -363,22 +363,25 @@ var (
 		"Cú pháp: <code>/hogiadinh MÃ SỐ_LƯỢNG TÊN HỘ</code>, ví dụ <code>/hogiadinh DIEUHOA 500k Hộ bà Nguyễn Thị Tư</code>. Hoặc gõ /hogiadinh để được hướng dẫn.",
 		"Usage: <code>/household CODE AMOUNT HOUSEHOLD NAME</code>, e.g. <code>/household DIEUHOA 500k Mrs Nguyen Thi Tu</code>. Or send /household to be guided.",
 	}
-	msgHhAskName     = msg{"Tên hộ gia đình (ví dụ: Hộ bà Nguyễn Thị Tư)?", "The household's name (e.g. Mrs Nguyen Thi Tu)?"}
-	msgHhAskZone     = msg{"Hộ <b>%s</b> ở khu nào?", "Which zone does <b>%s</b> live in?"}
-	msgHhAskCampaign = msg{"Hộ <b>%s</b> ủng hộ chiến dịch nào?", "Which campaign does <b>%s</b> support?"}
+	msgHhAskName = msg{"Tên hộ gia đình (ví dụ: Hộ bà Nguyễn Thị Tư)?", "The household's name (e.g. Mrs Nguyen Thi Tu)?"}
+	// The household's name is typed as people say it ("Hộ bà Tư"), so the
+	// texts do not put "hộ" before it again.
+	msgHhAskZone     = msg{"<b>%s</b> ở khu nào?", "Which zone does <b>%s</b> live in?"}
+	msgHhAskCampaign = msg{"<b>%s</b> ủng hộ chiến dịch nào?", "Which campaign does <b>%s</b> support?"}
+	msgHhAskTarget   = msg{"<b>%s</b> ủng hộ gì cho <b>%s</b>?", "What does <b>%s</b> give to <b>%s</b>?"}
 	msgHhNotCovered  = msg{
 		"Chiến dịch <b>%s</b> không vận động ở khu bạn phụ trách.",
 		"The campaign <b>%s</b> does not cover the zones you head.",
 	}
 	msgHhAskQuantity = msg{
-		"Hộ <b>%s</b> — <b>%s</b> — %s\nỦng hộ bao nhiêu? Chọn nhanh hoặc gõ số lượng.",
+		"<b>%s</b> — <b>%s</b> — %s\nỦng hộ bao nhiêu? Chọn nhanh hoặc gõ số lượng.",
 		"<b>%s</b> — <b>%s</b> — %s\nHow much? Choose or type an amount.",
 	}
-	msgHhAskPublic = msg{"Có ghi tên hộ <b>%s</b> lên bảng vàng không?", "Show <b>%s</b> on the honour board?"}
+	msgHhAskPublic = msg{"Có ghi tên <b>%s</b> lên bảng vàng không?", "Show <b>%s</b> on the honour board?"}
 	msgHhPublicYes = msg{"✅ Có, ghi tên", "✅ Yes, show the name"}
 	msgHhPublicNo  = msg{"Không ghi tên", "No, keep it anonymous"}
 	msgHhRecorded  = msg{
-		"Đã ghi nhận khoản ủng hộ <b>#%s</b> của hộ <b>%s</b> (%s): %s cho <b>%s</b>.\nKhi hộ nộp, gõ <code>/xacnhan %s</code>.",
+		"Đã ghi nhận khoản ủng hộ <b>#%s</b> của <b>%s</b> (%s): %s cho <b>%s</b>.\nKhi hộ nộp, gõ <code>/xacnhan %s</code>.",
 		"Recorded pledge <b>#%s</b> of <b>%s</b> (%s): %s to <b>%s</b>.\nWhen they pay, send <code>/confirm %s</code>.",
 	}
 )

@@ -258,7 +258,7 @@ func (tr *turn) pledgeAskQty(id int64) error {
 		return err
 	}
 	tr.settle(tr.describePledge(l), t(tr.lang, msgMChangeQty))
-	tr.prompt(stepMQty, t(tr.lang, msgMAskQty, esc(tr.quantity(l.Target, l.Pledge.Quantity)), examples[l.Target.Kind]))
+	tr.prompt(stepMQty, t(tr.lang, msgMAskQty, esc(tr.quantity(l.Target, l.Pledge.Quantity)), t(tr.lang, examples[l.Target.Kind])))
 	return nil
 }
 
@@ -322,11 +322,11 @@ func (tr *turn) pledgeTypedQty(s string) error {
 	}
 	p, err := danvan.ParseQuantity(s, l.Target.Kind, tr.e.limits)
 	if err != nil {
-		tr.say(tr.quantityProblem(err) + t(tr.lang, msgAskQuantityExample, examples[l.Target.Kind]))
+		tr.say(tr.quantityProblem(err) + t(tr.lang, msgAskQuantityExample, t(tr.lang, examples[l.Target.Kind])))
 		return nil
 	}
 	if p.Kind != l.Target.Kind {
-		tr.say(t(tr.lang, msgWrongKind, tr.kindName(l.Target.Kind), tr.kindName(p.Kind)) + t(tr.lang, msgAskQuantityExample, examples[l.Target.Kind]))
+		tr.say(t(tr.lang, msgWrongKind, tr.kindName(l.Target.Kind), tr.kindName(p.Kind)) + t(tr.lang, msgAskQuantityExample, t(tr.lang, examples[l.Target.Kind])))
 		return nil
 	}
 	if p.Value < l.Pledge.Received {
@@ -421,6 +421,14 @@ func (tr *turn) applyPledgeChange(l danvan.PledgeLine, op string, value int64, r
 		return err
 	}
 	tr.state.reset()
+	if after.Due.IsZero() {
+		// Without a date of its own it is due when its campaign ends.
+		c, err := tr.st.Campaign(tr.ctx, after.CampaignID)
+		if err != nil {
+			return err
+		}
+		after.Due = dateOnly(c.Ends)
+	}
 	status := catalog.StatusName(tr.lang, after.Status(tr.today()))
 	if !after.Due.IsZero() {
 		status += t(tr.lang, msgDue, showDate(after.Due))

@@ -83,20 +83,23 @@ func (tr *turn) resolveQuantity(c danvan.Campaign, s string) (danvan.Target, dan
 			match = append(match, tg)
 		}
 	}
-	if len(match) > 1 && p.Item != "" {
+	what := tr.kindName(p.Kind)
+	if p.Kind == danvan.KindGoods && p.Item != "" {
+		// "2 tủ lạnh" is not two of the campaign's air conditioners.
+		var items []danvan.Target
 		for _, tg := range match {
-			if sameWords(tg.Label, p.Item) {
-				match = []danvan.Target{tg}
-				break
+			if goodsMatch(tg, p.Item) {
+				items = append(items, tg)
 			}
 		}
+		match, what = items, what+": "+p.Item
 	}
 	if len(match) == 0 {
 		var names []string
 		for _, tg := range ts {
 			names = append(names, esc(tr.targetName(tg)))
 		}
-		return danvan.Target{}, 0, t(tr.lang, msgNoTargetOfKind, esc(c.Title), tr.kindName(p.Kind), strings.Join(names, ", ")) + "\n"
+		return danvan.Target{}, 0, t(tr.lang, msgNoTargetOfKind, esc(c.Title), esc(what), strings.Join(names, ", ")) + "\n"
 	}
 	return match[0], p.Value, ""
 }
@@ -126,8 +129,18 @@ func hasKind(ts []danvan.Target, k danvan.Kind) bool {
 	return false
 }
 
-func sameWords(a, b string) bool {
-	return strings.EqualFold(strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " "))
+// goodsMatch reports whether item, as typed after a number, names goods
+// target tg: its item ("điều hòa", "dieu hoa"), with its unit ("chiếc điều
+// hòa"), or a mere counter ("cái", "chiếc", or the target's unit).
+func goodsMatch(tg danvan.Target, item string) bool {
+	if tg.Kind != danvan.KindGoods {
+		return false
+	}
+	switch danvan.Fold(item) {
+	case danvan.Fold(tg.Label), danvan.Fold(tg.Unit + " " + tg.Label), danvan.Fold(tg.Unit), "cai", "chiec":
+		return true
+	}
+	return false
 }
 
 // advance asks for whatever the pledge still lacks, or completes it.

@@ -21,16 +21,16 @@ var quickAmounts = map[danvan.Kind][]danvan.Quantity{
 }
 
 // examples are typed forms shown with each kind's question.
-var examples = map[danvan.Kind]string{
-	danvan.KindMoney:  "1tr5",
-	danvan.KindLabour: "2 công",
-	danvan.KindLand:   "25m2",
-	danvan.KindGoods:  "3",
+var examples = map[danvan.Kind]msg{
+	danvan.KindMoney:  {"1tr5", "1tr5"},
+	danvan.KindLabour: {"2 công", "2 days"},
+	danvan.KindLand:   {"25m2", "25m2"},
+	danvan.KindGoods:  {"3", "3"},
 }
 
 func (tr *turn) askQuantity(c danvan.Campaign, tg danvan.Target) error {
 	text := t(tr.lang, msgAskQuantity, esc(c.Title), esc(tr.targetName(tg))) + "\n" +
-		t(tr.lang, msgAskQuantityExample, examples[tg.Kind])
+		t(tr.lang, msgAskQuantityExample, t(tr.lang, examples[tg.Kind]))
 	tr.ask(stepQuantity, text, func(seq int) [][]danvan.Button {
 		var row []danvan.Button
 		for _, q := range quickAmounts[tg.Kind] {
@@ -88,11 +88,11 @@ func (tr *turn) typedQuantity(s string) error {
 	}
 	p, err := danvan.ParseQuantity(s, tg.Kind, tr.e.limits)
 	if err != nil {
-		tr.say(tr.quantityProblem(err) + t(tr.lang, msgAskQuantityExample, examples[tg.Kind]))
+		tr.say(tr.quantityProblem(err) + t(tr.lang, msgAskQuantityExample, t(tr.lang, examples[tg.Kind])))
 		return nil
 	}
 	if p.Kind != tg.Kind {
-		tr.say(t(tr.lang, msgWrongKind, tr.kindName(tg.Kind), tr.kindName(p.Kind)) + t(tr.lang, msgAskQuantityExample, examples[tg.Kind]))
+		tr.say(t(tr.lang, msgWrongKind, tr.kindName(tg.Kind), tr.kindName(p.Kind)) + t(tr.lang, msgAskQuantityExample, t(tr.lang, examples[tg.Kind])))
 		return nil
 	}
 	tr.pledge().Quantity = int64(p.Value)

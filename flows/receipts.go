@@ -200,11 +200,11 @@ func (tr *turn) confirmReceipt(args string) error {
 func (tr *turn) receiptQuantity(tg danvan.Target, s string) (danvan.Quantity, bool) {
 	p, err := danvan.ParseQuantity(s, tg.Kind, tr.e.limits)
 	if err != nil {
-		tr.say(tr.quantityProblem(err) + t(tr.lang, msgAskQuantityExample, examples[tg.Kind]))
+		tr.say(tr.quantityProblem(err) + t(tr.lang, msgAskQuantityExample, t(tr.lang, examples[tg.Kind])))
 		return 0, false
 	}
 	if p.Kind != tg.Kind {
-		tr.say(t(tr.lang, msgWrongKind, tr.kindName(tg.Kind), tr.kindName(p.Kind)) + t(tr.lang, msgAskQuantityExample, examples[tg.Kind]))
+		tr.say(t(tr.lang, msgWrongKind, tr.kindName(tg.Kind), tr.kindName(p.Kind)) + t(tr.lang, msgAskQuantityExample, t(tr.lang, examples[tg.Kind])))
 		return 0, false
 	}
 	return p.Value, true
@@ -394,7 +394,7 @@ func (tr *turn) askReceiptQuantity(pc pledgeCase) error {
 	open := pc.open()
 	tr.state = State{Seq: tr.state.Seq, Receipt: &receiptDraft{Pledge: pc.p.ID, Quantity: int64(open), Received: int64(pc.p.Received)}}
 	text := t(tr.lang, msgRcAskQty, esc(pc.p.Code), esc(pc.who.Name), esc(pc.c.Title), esc(tr.quantity(pc.tg, open))) +
-		"\n" + t(tr.lang, msgAskQuantityExample, examples[pc.tg.Kind])
+		"\n" + t(tr.lang, msgAskQuantityExample, t(tr.lang, examples[pc.tg.Kind]))
 	tr.ask(stepReceiptQty, text, func(seq int) [][]danvan.Button {
 		return [][]danvan.Button{
 			{{Text: t(tr.lang, msgRcAllOpen, tr.quantity(pc.tg, open)), Data: buttonData(seq, "ra", pc.p.ID)}},
@@ -468,7 +468,7 @@ var (
 	}
 	msgRcRecorded = msg{
 		"Đã ghi nhận <b>%s</b> cho khoản <b>#%s</b> của %s. Đã nhận %s / %s · <i>%s</i>.",
-		"Recorded <b>%s</b> for <b>#%s</b> by %s. Received %s of %s · <i>%s</i>.",
+		"Recorded <b>%s</b> for <b>#%s</b>, pledged by %s. Received %s of %s · <i>%s</i>.",
 	}
 	msgRcThanks = msg{
 		"Đã nhận <b>%s</b> cho khoản <b>#%s</b> (%s). Xin cảm ơn!",
@@ -484,7 +484,7 @@ var (
 	msgRcOpenLine    = msg{"\n<b>#%s</b> · %s · %s · còn %s", "\n<b>#%s</b> · %s · %s · open %s"}
 	msgRcAskQty      = msg{
 		"Khoản <b>#%s</b> của %s (%s): còn <b>%s</b>. Đã nhận bao nhiêu? Chọn hoặc gõ số lượng.",
-		"Pledge <b>#%s</b> by %s (%s): <b>%s</b> open. How much was received? Choose or type an amount.",
+		"Pledge <b>#%s</b> of %s (%s): <b>%s</b> open. How much was received? Choose or type an amount.",
 	}
 	msgRcAllOpen = msg{"Nhận đủ phần còn lại: %s", "All that is open: %s"}
 )

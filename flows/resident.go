@@ -52,8 +52,9 @@ func (tr *turn) help(string) error {
 		header msg
 		lines  []msg
 	}{
-		{len(gs.Zones()) > 0, msgHelpHead, []msg{msgHelpConfirm, msgHelpHousehold, msgHelpGift, msgHelpClaims}},
-		{len(gs.Units(danvan.RoleTreasurer)) > 0, msgHelpTreasurer,
+		// An admin may do what heads and treasurers do, anywhere.
+		{len(gs.Zones()) > 0 || gs.Admin(), msgHelpHead, []msg{msgHelpConfirm, msgHelpHousehold, msgHelpGift, msgHelpClaims}},
+		{len(gs.Units(danvan.RoleTreasurer)) > 0 || gs.Admin(), msgHelpTreasurer,
 			[]msg{msgHelpConfirm, msgHelpCorrect, msgHelpGift, msgHelpClaims, msgHelpStatement, msgHelpExport, msgHelpAnnual}},
 		{len(gs.Units(danvan.RoleCadre)) > 0 || gs.Admin(), msgHelpCadre,
 			[]msg{msgHelpNewCampaign, msgHelpEditCampaign, msgHelpProgress, msgHelpEditPledge, msgHelpHistory, invite, msgHelpExport, msgHelpAnnual, msgHelpGroupLinks}},

@@ -81,6 +81,7 @@ func (tr *turn) applyStatement(id int64) error {
 		map[string]any{"file": s.FileName, "receipts": n, "amount": total}); err != nil {
 		return err
 	}
+	tr.dropNothingYet()
 	tr.conclude("", t(tr.lang, msgStApplied, esc(s.FileName), n, esc(danvan.FormatMoney(danvan.Quantity(total)))))
 	return nil
 }
@@ -135,6 +136,7 @@ func (tr *turn) dropStatement(id int64) error {
 	if err := tr.st.DecideStatement(tr.ctx, s.ID, "dropped"); err != nil {
 		return err
 	}
+	tr.dropNothingYet()
 	tr.conclude("", t(tr.lang, msgStDropped, esc(s.FileName)))
 	return nil
 }
@@ -364,4 +366,12 @@ func (tr *turn) giftLineTo(campaignID int64) error {
 // pledge or recorded as a gift.
 type transferDraft struct {
 	Line int64 `json:"line"` // the statement line
+}
+
+// dropNothingYet takes the report's "nothing recorded yet, press below" out
+// of the pressed message's text, which the outcome is about to settle.
+func (tr *turn) dropNothingYet() {
+	for _, s := range []string{msgStNothingYet.vi, msgStNothingYet.en} {
+		tr.ev.MessageText = strings.Replace(tr.ev.MessageText, s, "", 1)
+	}
 }

@@ -46,7 +46,7 @@ var catalogue = map[msg][2]string{
 	msgCampaign:       {"<b>%s</b> · mã <code>%s</code>", "<b>%s</b> · code <code>%s</code>"},
 	msgFinal:          {"🏁 Chiến dịch đã kết thúc. Đây là bản tổng kết cuối cùng.", "🏁 The campaign has ended. This is its final summary."},
 	msgTarget:         {"<b>%s</b>: đã nhận %s / %s (%d%%)", "<b>%s</b>: received %s of %s (%d%%)"},
-	msgPledged:        {"Đã đăng ký: %s · %d lượt", "Pledged: %s · %d pledges"},
+	msgPledged:        {"Đã đăng ký: %s · %d lượt", "Pledged: %s · pledges: %d"},
 	msgNoPledges:      {"Chưa có ai đăng ký.", "No pledges yet."},
 	msgChange:         {"Từ lần trước: đăng ký %s, đã nhận %s", "Since last time: pledged %s, received %s"},
 	msgChangeMeasure:  {"Từ lần trước: %s", "Since last time: %s"},
