@@ -4,7 +4,7 @@
 // (job name and scheduled time) in the same transaction that writes its
 // messages to the outbox, so several copies of the bot send each scheduled
 // message once. After downtime the latest slot missed in the last 24 hours
-// runs once at start; older ones are skipped and logged.
+// runs once at start; older ones are skipped and logged (docs/promises.md).
 //
 // The package knows neither the store nor the producers of messages: it is
 // generic over the transaction type T that the Store hands to each job, and

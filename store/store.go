@@ -95,7 +95,7 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 // HandleUpdate applies one incoming update exactly once: in a single
 // transaction it records updateID, runs fn, and writes the messages fn
 // returns to the outbox. It reports false, doing nothing, when updateID was
-// already applied.
+// already applied. docs/promises.md says what rests on it.
 func (db *DB) HandleUpdate(ctx context.Context, updateID int64, fn func(*Tx) ([]danvan.Outgoing, error)) (applied bool, err error) {
 	err = db.InTx(ctx, func(tx *Tx) error {
 		tag, err := tx.tx.Exec(ctx, `INSERT INTO processed_updates (update_id, processed_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, updateID, tx.now)
