@@ -5,7 +5,6 @@ package store
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"github.com/danvan/danvan"
 	"io/fs"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/tern/v2/migrate"
 )
@@ -116,14 +114,4 @@ func (db *DB) HandleUpdate(ctx context.Context, updateID int64, fn func(*Tx) ([]
 		return nil
 	})
 	return applied, err
-}
-
-// isUniqueViolation reports whether err is PostgreSQL's unique_violation,
-// optionally on the named constraint.
-func isUniqueViolation(err error, constraint string) bool {
-	var pgErr *pgconn.PgError
-	if !errors.As(err, &pgErr) || pgErr.Code != "23505" {
-		return false
-	}
-	return constraint == "" || pgErr.ConstraintName == constraint
 }
