@@ -170,13 +170,9 @@ func (p Progress) Percent() int64 {
 	return int64(p.Received) * 100 / int64(p.Target.Goal)
 }
 
-// Domain errors that the chat layer explains to people.
-var (
-	ErrNotFound       = errors.New("not found")
-	ErrCampaignClosed = errors.New("campaign is not open for pledges")
-	ErrNotPledgeable  = errors.New("target cannot be pledged")
-	ErrUnknownArea    = errors.New("unknown area")
-)
+// ErrNotFound is what the store returns for a row that does not exist, so
+// that the chat layer can tell "no such code" from a failure.
+var ErrNotFound = errors.New("not found")
 
 // PledgeLine is a pledge with what it is for, as listed to its pledger.
 type PledgeLine struct {

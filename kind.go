@@ -1,6 +1,7 @@
 // Package danvan holds the domain of the danvan bot: areas, units, people and
 // their roles, campaigns with their targets, pledges and receipts, and the
-// Vietnamese ways of writing quantities. It imports only the standard library.
+// Vietnamese ways of writing quantities (docs/quantities.md). It imports only
+// the standard library.
 package danvan
 
 // Kind is what a campaign target counts.

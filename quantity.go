@@ -158,8 +158,9 @@ const (
 	maxErrInput  = 64
 )
 
-// ParseQuantity reads an amount as Vietnamese people type it. hint is the kind
-// expected at this step of a conversation ("" when unknown): a bare number takes it.
+// ParseQuantity reads an amount as Vietnamese people type it; the grammar, with
+// examples, is in docs/quantities.md. hint is the kind expected at this step of
+// a conversation ("" when unknown): a bare number takes it.
 func ParseQuantity(s string, hint Kind, lim Limits) (Parsed, error) {
 	if !hint.Valid() {
 		hint = ""

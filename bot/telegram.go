@@ -1,7 +1,7 @@
 // Package bot is danvan's Telegram side: it polls for updates and turns them
 // into flows.Events handled in one transaction each, and it drains the
 // outbox into Bot API calls. The Telegram library's types stay inside this
-// package.
+// package. docs/promises.md says what intake and delivery guarantee.
 package bot
 
 import (

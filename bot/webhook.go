@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -31,14 +30,10 @@ type Webhook struct {
 
 	mu       sync.Mutex
 	failures map[int]int // failed attempts of updates that failed with the database up
-	alive    atomic.Int64
 }
 
 // maxUpdateSize bounds a webhook body; Telegram's updates are far smaller.
 const maxUpdateSize = 1 << 20
-
-// Alive is when the webhook last received an update.
-func (w *Webhook) Alive() time.Time { return time.Unix(0, w.alive.Load()) }
 
 func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	if w.Metrics == nil {
@@ -57,7 +52,6 @@ func (w *Webhook) serve(r *http.Request) int {
 	if subtle.ConstantTimeCompare([]byte(got), []byte(w.Secret)) != 1 {
 		return http.StatusUnauthorized
 	}
-	w.alive.Store(time.Now().UnixNano())
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxUpdateSize+1))
 	if err != nil {
 		return http.StatusBadRequest

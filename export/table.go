@@ -57,9 +57,6 @@ func ParseTable(s string) (Table, error) {
 	return 0, fmt.Errorf("export: unknown table %q (want campaigns, targets, pledges or receipts)", s)
 }
 
-// SheetName is the table's sheet in the workbook.
-func (tb Table) SheetName(lang string) string { return t(lang, layoutOf(tb).sheet) }
-
 // FileName is the table's CSV file name (ASCII).
 func (tb Table) FileName(lang string) string { return t(lang, layoutOf(tb).file) }
 

@@ -4,7 +4,7 @@
 // (job name and scheduled time) in the same transaction that writes its
 // messages to the outbox, so several copies of the bot send each scheduled
 // message once. After downtime the latest slot missed in the last 24 hours
-// runs once at start; older ones are skipped and logged.
+// runs once at start; older ones are skipped and logged (docs/promises.md).
 //
 // The package knows neither the store nor the producers of messages: it is
 // generic over the transaction type T that the Store hands to each job, and
@@ -145,21 +145,12 @@ func (s *Scheduler[T]) Next(name string, t time.Time) time.Time {
 	return sc.Next(t)
 }
 
-// CatchUp prepares the scheduler from the history in the store and runs
-// what was missed while no process was running: for each job the latest
-// slot of the last 24 hours that came after its last run (every such slot
-// for an EverySlot job). Older missed slots are logged as skipped. On a
-// database where no job ever ran on its schedule there is nothing to catch
-// up: a first start does not send yesterday's reminders.
-func (s *Scheduler[T]) CatchUp(ctx context.Context) error {
-	now := s.Now()
-	if err := s.prepare(ctx, now); err != nil {
-		return err
-	}
-	return s.Tick(ctx, now)
-}
-
-// prepare sets each job's next slot from the history in the store.
+// prepare sets each job's next slot from the history in the store, so that
+// the first Tick runs what was missed while no process was running: for
+// each job the latest slot of the last 24 hours that came after its last
+// run (every such slot for an EverySlot job). Older missed slots are logged
+// as skipped. On a database where no job ever ran on its schedule there is
+// nothing to catch up: a first start does not send yesterday's reminders.
 func (s *Scheduler[T]) prepare(ctx context.Context, now time.Time) error {
 	last, err := s.store.LastScheduledSlots(ctx)
 	if err != nil {

@@ -79,40 +79,19 @@ func TestParseExample(t *testing.T) {
 	}
 }
 
-// The short example of the format, as the product's documentation prints it,
-// must stay valid: people copy it.
-func TestParseSpecExample(t *testing.T) {
-	spec := `areas:
-  - code: YG
-    name: Phường Yên Giang
-    children:
-      - {code: YG-K1, name: Khu 1}
-      - {code: YG-K2, name: Khu 2}
-units:
-  - {code: MTTQ-YG, name: Ủy ban MTTQ phường Yên Giang, area: YG}
-people:
-  - telegram_id: 100001
-    name: Trần Thị Hoa
-    roles:
-      - {role: head, area: YG-K1}
-      - {role: treasurer, unit: MTTQ-YG}
-campaigns:
-  - code: DIEUHOA
-    title: Lắp điều hòa nhà văn hóa khu 1–4
-    unit: MTTQ-YG
-    areas: [YG-K1, YG-K2]
-    starts: 2024-03-01
-    ends: 2024-12-31
-    bank: {bin: "970436", account: "0011001234567", name: "MTTQ PHUONG YEN GIANG"}
-    targets:
-      - {kind: money, goal: 180000000}
-      - {kind: goods, item: điều hòa, goal: 16}
-      - {kind: labour, goal: 40}
-      - {kind: measure, label: sân lát, unit: m², goal: 1200}
-groups:
-  - {chat_id: -1001234567890, campaigns: [DIEUHOA]}
-`
-	f, err := Parse("spec.yaml", []byte(spec))
+// The short example of docs/setup-file.md, its first yaml block, must stay
+// valid: people copy it.
+func TestParseDocExample(t *testing.T) {
+	doc, err := os.ReadFile("../docs/setup-file.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(doc), "```yaml\n")
+	example, _, closed := strings.Cut(rest, "```")
+	if !ok || !closed {
+		t.Fatal("docs/setup-file.md has no yaml block")
+	}
+	f, err := Parse("setup-file.md", []byte(example))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,8 @@
 // zones of its campaigns, the campaign links of its groups, and targets
 // dropped from the end of a campaign's list, which is refused while they
 // have pledges.
+//
+// docs/setup-file.md describes the format key by key, for operators.
 package setup
 
 import (

@@ -336,11 +336,8 @@ func foldCells(cells []string) [][]string {
 	return folded
 }
 
-// match finds the layout's columns in a header row.
-func (c *compiledLayout) match(cells []string) (cols [numFields]int, ok bool) {
-	return c.matchFolded(foldCells(cells))
-}
-
+// matchFolded finds the layout's columns in a header row whose cells
+// foldCells folded.
 func (c *compiledLayout) matchFolded(folded [][]string) (cols [numFields]int, ok bool) {
 	claimed := make([]bool, len(folded))
 	for f := range numFields {

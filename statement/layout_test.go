@@ -120,6 +120,12 @@ func TestParseRefusesBadLayout(t *testing.T) {
 	}
 }
 
+// match finds the layout's columns in a header row, as reading a file does
+// with the rows it folds once for every layout.
+func (c *compiledLayout) match(cells []string) (cols [numFields]int, ok bool) {
+	return c.matchFolded(foldCells(cells))
+}
+
 // TestHeaderMatching: case, diacritics, spacing, punctuation, parentheses
 // and bilingual cells do not matter; a name must equal a whole cell or one
 // part of it, so "Số tiền ghi có" is not "Số tiền", nor "No." a debit.

@@ -5,7 +5,20 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
+
+// isUniqueViolation reports whether err is PostgreSQL's unique_violation,
+// optionally on the named constraint: the tests check that the schema,
+// not only the code, refuses a second claim or reversal.
+func isUniqueViolation(err error, constraint string) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "23505" {
+		return false
+	}
+	return constraint == "" || pgErr.ConstraintName == constraint
+}
 
 // PostgreSQL's own refusals, caused for real, are sorted into those a
 // retry can cure and those it cannot.

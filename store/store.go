@@ -5,7 +5,6 @@ package store
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"github.com/danvan/danvan"
 	"io/fs"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/tern/v2/migrate"
 )
@@ -95,7 +93,7 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 // HandleUpdate applies one incoming update exactly once: in a single
 // transaction it records updateID, runs fn, and writes the messages fn
 // returns to the outbox. It reports false, doing nothing, when updateID was
-// already applied.
+// already applied. docs/promises.md says what rests on it.
 func (db *DB) HandleUpdate(ctx context.Context, updateID int64, fn func(*Tx) ([]danvan.Outgoing, error)) (applied bool, err error) {
 	err = db.InTx(ctx, func(tx *Tx) error {
 		tag, err := tx.tx.Exec(ctx, `INSERT INTO processed_updates (update_id, processed_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, updateID, tx.now)
@@ -116,14 +114,4 @@ func (db *DB) HandleUpdate(ctx context.Context, updateID int64, fn func(*Tx) ([]
 		return nil
 	})
 	return applied, err
-}
-
-// isUniqueViolation reports whether err is PostgreSQL's unique_violation,
-// optionally on the named constraint.
-func isUniqueViolation(err error, constraint string) bool {
-	var pgErr *pgconn.PgError
-	if !errors.As(err, &pgErr) || pgErr.Code != "23505" {
-		return false
-	}
-	return constraint == "" || pgErr.ConstraintName == constraint
 }

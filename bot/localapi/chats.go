@@ -77,7 +77,6 @@ func (s *Server) chatLocked(c Chat) *chatState {
 		}
 		cs = &chatState{chat: c, byID: map[int64]*msgState{}, nextMsgID: 1, status: "member"}
 		s.chats[c.ID] = cs
-		s.chatOrder = append(s.chatOrder, c.ID)
 		return cs
 	}
 	if c.Title != "" {

@@ -228,7 +228,6 @@ type callbackState struct {
 	chatID    int64
 	messageID int64
 	data      string
-	at        time.Time
 	answered  bool
 	answer    Answer
 }
@@ -256,7 +255,7 @@ func (s *Server) answerCallbackQuery(_ *http.Request, p *params) (any, *apiError
 	defer s.mu.Unlock()
 	now := s.now()
 	cb, ok := s.callbacks[p.v["callback_query_id"]]
-	if !ok || cb.answered || (s.callbackTTL > 0 && now.Sub(cb.at) > s.callbackTTL) {
+	if !ok || cb.answered {
 		return nil, badRequest("query is too old and response timeout expired or query ID is invalid")
 	}
 	cb.answered = true

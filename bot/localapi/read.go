@@ -116,17 +116,6 @@ func (s *Server) Pending() int {
 	return len(s.queue)
 }
 
-// Chats lists the chats the server knows, in the order they appeared.
-func (s *Server) Chats() []Chat {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Chat, 0, len(s.chatOrder))
-	for _, id := range s.chatOrder {
-		out = append(out, s.chats[id].chat)
-	}
-	return out
-}
-
 // Commands returns the command menu set for scope and languageCode. scope is
 // "default", "all_private_chats", "all_group_chats",
 // "all_chat_administrators", "chat:ID", "chat_administrators:ID" or

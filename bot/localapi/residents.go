@@ -151,7 +151,7 @@ func (s *Server) PressButton(from User, chatID, messageID int64, data string) (u
 	}
 	s.cbSeq++
 	callbackID = strconv.FormatInt(callbackIDBase+s.cbSeq, 10)
-	s.callbacks[callbackID] = &callbackState{id: callbackID, from: from, chatID: chatID, messageID: messageID, data: data, at: s.now()}
+	s.callbacks[callbackID] = &callbackState{id: callbackID, from: from, chatID: chatID, messageID: messageID, data: data}
 	s.cbOrder = append(s.cbOrder, callbackID)
 	s.notifyLocked(Event{Kind: EventCallback, ChatID: chatID, MessageID: messageID, CallbackID: callbackID})
 	updateID = s.enqueueLocked("callback_query", wireCallback{
@@ -384,7 +384,7 @@ func (s *Server) absorbLocked(kind string, body json.RawMessage) json.RawMessage
 			fields["id"], _ = json.Marshal(cq.ID)
 			body, _ = json.Marshal(fields)
 		}
-		cb := &callbackState{id: cq.ID, data: cq.Data, at: s.now()}
+		cb := &callbackState{id: cq.ID, data: cq.Data}
 		if cq.From != nil {
 			cb.from = User{ID: cq.From.ID, FirstName: cq.From.FirstName, LastName: cq.From.LastName, Username: cq.From.Username}
 		}

@@ -171,20 +171,14 @@ type Interceptor func(c Call) *Fault
 type Option func(*config)
 
 type config struct {
-	addr          string
 	bot           User
 	firstUpdateID int64
 	clock         func() time.Time
-	callbackTTL   time.Duration
-	interceptor   Interceptor
 	limits        *RateLimits
 	webhook       WebhookOptions
 	seed          *uint64
 	shuffle       bool
 }
-
-// WithAddr listens on addr instead of 127.0.0.1:0.
-func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
 
 // WithBot changes the bot's own user; zero fields keep their defaults.
 func WithBot(u User) Option {
@@ -208,14 +202,6 @@ func WithFirstUpdateID(id int64) Option { return func(c *config) { c.firstUpdate
 // WithClock sets the source of message dates.
 func WithClock(now func() time.Time) Option { return func(c *config) { c.clock = now } }
 
-// WithCallbackTimeout makes answerCallbackQuery refuse queries older than d,
-// as Telegram does after some seconds. Zero (the default) never expires them,
-// so slow race-detector runs do not fail spuriously.
-func WithCallbackTimeout(d time.Duration) Option { return func(c *config) { c.callbackTTL = d } }
-
-// WithInterceptor installs f as the interceptor from the start.
-func WithInterceptor(f Interceptor) Option { return func(c *config) { c.interceptor = f } }
-
 // WithSeed makes the server's random choices (shuffled updates, random
 // update_id jumps) repeat from run to run.
 func WithSeed(seed uint64) Option { return func(c *config) { c.seed = &seed } }
@@ -225,10 +211,9 @@ func WithShuffledUpdates() Option { return func(c *config) { c.shuffle = true } 
 
 // Server is the emulated Bot API. All methods are safe for concurrent use.
 type Server struct {
-	token       string
-	bot         User
-	clock       func() time.Time
-	callbackTTL time.Duration
+	token string
+	bot   User
+	clock func() time.Time
 
 	ln        net.Listener
 	srv       *http.Server
@@ -248,9 +233,8 @@ type Server struct {
 	poller       *poller
 	webhook      webhookState
 
-	chats     map[int64]*chatState
-	chatOrder []int64
-	users     map[int64]User
+	chats map[int64]*chatState
+	users map[int64]User
 
 	files   map[string]*storedFile
 	fileSeq int64
@@ -284,13 +268,12 @@ type Server struct {
 	bg         sync.WaitGroup
 }
 
-// New starts a server for token, listening on 127.0.0.1:0 unless WithAddr.
+// New starts a server for token, listening on a free port of 127.0.0.1.
 func New(token string, opts ...Option) (*Server, error) {
 	if token == "" || strings.ContainsAny(token, "/?#") {
 		return nil, fmt.Errorf("localapi: token %q cannot be part of a URL path", token)
 	}
 	cfg := config{
-		addr:          "127.0.0.1:0",
 		bot:           User{ID: DefaultBotID, FirstName: "Dân vận", Username: DefaultBotUsername},
 		firstUpdateID: 1,
 		clock:         time.Now,
@@ -298,7 +281,7 @@ func New(token string, opts ...Option) (*Server, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	ln, err := net.Listen("tcp", cfg.addr)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("localapi: listen: %w", err)
 	}
@@ -315,7 +298,6 @@ func New(token string, opts ...Option) (*Server, error) {
 		token:        token,
 		bot:          cfg.bot,
 		clock:        cfg.clock,
-		callbackTTL:  cfg.callbackTTL,
 		ln:           ln,
 		base:         "http://" + ln.Addr().String(),
 		closed:       make(chan struct{}),
@@ -328,7 +310,6 @@ func New(token string, opts ...Option) (*Server, error) {
 		callbacks:    map[string]*callbackState{},
 		commands:     map[string][]Command{},
 		subs:         map[int]chan Event{},
-		interceptor:  cfg.interceptor,
 		faults:       map[string][]Fault{},
 	}
 	s.baseCtx, s.cancelBase = context.WithCancel(context.Background())
@@ -342,11 +323,6 @@ func (s *Server) Endpoint() string { return s.base + "/bot%s/%s" }
 
 // URL is the server's base URL, without a trailing slash.
 func (s *Server) URL() string { return s.base }
-
-// Handler serves the Bot API paths (/bot<token>/<method> and
-// /file/bot<token>/<path>) so another server can mount it, e.g. behind
-// http.StripPrefix.
-func (s *Server) Handler() http.Handler { return s }
 
 // Close stops the listener, ends pending long polls and webhook deliveries,
 // and closes subscriptions.

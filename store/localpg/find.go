@@ -1,3 +1,5 @@
+//go:build unix
+
 package localpg
 
 import (
@@ -35,21 +37,12 @@ type binaries struct {
 	ver   [2]int // major and minor numbers, to sort
 }
 
-// FindBinaries returns the folder holding initdb and postgres: the first of
-// PATH, `pg_config --bindir`, then /usr/lib/postgresql/*/bin and
-// /usr/pgsql-*/bin newest version first, skipping versions older than 13.
-// When none exists the error is one sentence naming what to install.
-func FindBinaries() (string, error) {
-	c, err := candidates()
-	if err != nil {
-		return "", err
-	}
-	return c[0].dir, nil
-}
-
-// candidates lists the usable installations in order of preference. Start
-// needs all of them, not only the first, to find the version that matches an
-// existing data folder when several are installed.
+// candidates lists the usable installations in order of preference: PATH,
+// `pg_config --bindir`, then /usr/lib/postgresql/*/bin and /usr/pgsql-*/bin
+// newest version first, skipping versions older than 13. When none exists
+// the error is one sentence naming what to install. Start needs all of them,
+// not only the first, to find the version that matches an existing data
+// folder when several are installed.
 func candidates() ([]binaries, error) {
 	var dirs []string
 	if p, err := exec.LookPath("initdb"); err == nil {

@@ -159,9 +159,6 @@ func socketURL(sockDir, database string) string {
 	return u.String()
 }
 
-// SocketDir is the folder holding the server's Unix socket.
-func (s *Server) SocketDir() string { return s.sockDir }
-
 // Dir is the absolute form of Options.Dir.
 func (s *Server) Dir() string { return s.dir }
 

@@ -22,6 +22,19 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+// FindBinaries is the folder Start would take the server binaries from
+// when no data folder says which version it needs.
+func FindBinaries() (string, error) {
+	c, err := candidates()
+	if err != nil {
+		return "", err
+	}
+	return c[0].dir, nil
+}
+
+// SocketDir is the folder holding the server's Unix socket.
+func (s *Server) SocketDir() string { return s.sockDir }
+
 // tempDir is a folder the unprivileged server user can reach when the tests
 // run as root, which t.TempDir's 0700 folders are not.
 func tempDir(t *testing.T) string {

@@ -26,7 +26,6 @@ var errUnsupported = errors.New("a private PostgreSQL needs Linux or another Uni
 
 func Start(context.Context, Options) (*Server, error) { return nil, errUnsupported }
 func (s *Server) URL(database string) string          { return "" }
-func (s *Server) SocketDir() string                   { return "" }
 func (s *Server) Dir() string                         { return "" }
 func (s *Server) Owned() bool                         { return false }
 func (s *Server) Stop() error                         { return nil }

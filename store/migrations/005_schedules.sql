@@ -13,7 +13,7 @@ CREATE TABLE job_runs (
 );
 
 -- Weekly summary schedule per group: ISO weekday 1 (Monday) … 7 and hour,
--- in the ward's time zone. Default Monday 08:00 (SPEC §5).
+-- in the ward's time zone. Default Monday 08:00; /lichtongket changes it.
 ALTER TABLE groups ADD COLUMN summary_weekday SMALLINT NOT NULL DEFAULT 1 CHECK (summary_weekday BETWEEN 1 AND 7);
 ALTER TABLE groups ADD COLUMN summary_hour SMALLINT NOT NULL DEFAULT 8 CHECK (summary_hour BETWEEN 0 AND 23);
 
