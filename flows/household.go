@@ -307,15 +307,9 @@ func (tr *turn) houseQuickQuantity(q int64) error {
 }
 
 func (tr *turn) houseTypedQuantity(s string) error {
-	c, err := tr.st.Campaign(tr.ctx, tr.household().Campaign)
-	if err != nil {
+	_, tg, ok, err := tr.chosenTarget(&tr.household().choice)
+	if err != nil || !ok {
 		return err
-	}
-	tg, ok := findTarget(pledgeable(c), tr.household().Target)
-	if !ok {
-		tr.state.reset()
-		tr.say(t(tr.lang, msgNotPledgeableTarget))
-		return nil
 	}
 	q, ok := tr.receiptQuantity(tg, s)
 	if !ok {

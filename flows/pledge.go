@@ -187,6 +187,22 @@ func (tr *turn) advance() error {
 	return tr.askConfirm(c, target)
 }
 
+// chosenTarget re-reads the campaign and the pledgeable target of ch; ok is
+// false, the conversation ended and the person told, when the target takes
+// no pledges (any more).
+func (tr *turn) chosenTarget(ch *choice) (danvan.Campaign, danvan.Target, bool, error) {
+	c, err := tr.st.Campaign(tr.ctx, ch.Campaign)
+	if err != nil {
+		return c, danvan.Target{}, false, err
+	}
+	tg, ok := findTarget(pledgeable(c), ch.Target)
+	if !ok {
+		tr.state.reset()
+		tr.say(t(tr.lang, msgNotPledgeableTarget))
+	}
+	return c, tg, ok, nil
+}
+
 func findTarget(ts []danvan.Target, id int64) (danvan.Target, bool) {
 	for _, tg := range ts {
 		if tg.ID == id {
@@ -303,15 +319,9 @@ func (tr *turn) confirm(target int64, named bool) error {
 	if tr.state.Step != stepConfirm || target != tr.pledge().Target {
 		return tr.staleButton()
 	}
-	c, err := tr.st.Campaign(tr.ctx, tr.pledge().Campaign)
-	if err != nil {
+	c, tg, ok, err := tr.chosenTarget(&tr.pledge().choice)
+	if err != nil || !ok {
 		return err
-	}
-	tg, ok := findTarget(pledgeable(c), tr.pledge().Target)
-	if !ok {
-		tr.state.reset()
-		tr.say(t(tr.lang, msgNotPledgeableTarget))
-		return nil
 	}
 	choice := t(tr.lang, msgConfirmAnonymous)
 	if named {

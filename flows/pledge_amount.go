@@ -76,15 +76,9 @@ func isQuickAmount(k danvan.Kind, q int64) bool {
 }
 
 func (tr *turn) typedQuantity(s string) error {
-	c, err := tr.st.Campaign(tr.ctx, tr.pledge().Campaign)
-	if err != nil {
+	_, tg, ok, err := tr.chosenTarget(&tr.pledge().choice)
+	if err != nil || !ok {
 		return err
-	}
-	tg, ok := findTarget(pledgeable(c), tr.pledge().Target)
-	if !ok {
-		tr.state.reset()
-		tr.say(t(tr.lang, msgNotPledgeableTarget))
-		return nil
 	}
 	p, err := danvan.ParseQuantity(s, tg.Kind, tr.e.limits)
 	if err != nil {
