@@ -322,8 +322,8 @@ func TestGiftsAndHouseholds(t *testing.T) {
 	lan.send("/hogiadinh")
 	lan.expect("Chỉ trưởng khu mới ghi được")
 	hoa.send("/hogiadinh DIEUHOA 500k Hộ bà <Tư>")
-	hoa.press(hoa.expect("Có ghi tên hộ Hộ bà <Tư> lên bảng vàng không?"), "Có, ghi tên")
-	h := rcCode(t, hoa.expect("của hộ Hộ bà <Tư> (Khu 1)"))
+	hoa.press(hoa.expect("Có ghi tên Hộ bà <Tư> lên bảng vàng không?"), "Có, ghi tên")
+	h := rcCode(t, hoa.expect("của Hộ bà <Tư> (Khu 1)"))
 	if n := w.query(`SELECT count(*) FROM pledges p JOIN people pe ON pe.id = p.person_id
 		WHERE p.code = $1 AND pe.telegram_id IS NULL AND p.public_name
 		AND pe.recorded_by = (SELECT id FROM people WHERE telegram_id = 100001)
@@ -335,12 +335,12 @@ func TestGiftsAndHouseholds(t *testing.T) {
 	k3.send("/hogiadinh")
 	k3.expect("Tên hộ gia đình")
 	k3.send("Hộ ông Năm")
-	k3.press(k3.expect("Hộ Hộ ông Năm ủng hộ chiến dịch nào?"), "điều hòa")
-	k3.press(k3.expect("Bạn muốn ủng hộ gì?"), "Tiền")
+	k3.press(k3.expect("Hộ ông Năm ủng hộ chiến dịch nào?"), "điều hòa")
+	k3.press(k3.expect("Hộ ông Năm ủng hộ gì cho"), "Tiền")
 	k3.expect("Ủng hộ bao nhiêu?")
 	k3.send("1tr")
 	k3.press(k3.expect("bảng vàng"), "Không ghi tên")
-	k3code := rcCode(t, k3.expect("của hộ Hộ ông Năm (Khu 3)"))
+	k3code := rcCode(t, k3.expect("của Hộ ông Năm (Khu 3)"))
 
 	// Hoa (Khu 1) cannot record the Khu 3 household's payment as its head,
 	// but she is the Front's treasurer: she can. The head of Khu 3 cannot

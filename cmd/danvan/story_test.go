@@ -109,8 +109,8 @@ func TestCadresStory(t *testing.T) {
 
 	// 4. The head records a household's pledge; its name is shown literally.
 	hoa.send("/hogiadinh " + code + " 500k " + household)
-	hoa.press(hoa.expect("Có ghi tên hộ "+household+" lên bảng vàng không?"), "Có, ghi tên")
-	recorded := hoa.expect("của hộ " + household + " (Khu 1)")
+	hoa.press(hoa.expect("Có ghi tên "+household+" lên bảng vàng không?"), "Có, ghi tên")
+	recorded := hoa.expect("của " + household + " (Khu 1)")
 	if !strings.Contains(recorded.Text, "Ông &lt;Ba&gt; &amp; bà Tư") {
 		t.Errorf("the household's name is not escaped: %q", recorded.Text)
 	}
