@@ -157,11 +157,17 @@ func (tr *turn) changeCampaign(change func(c *danvan.Campaign)) error {
 	if err := tr.st.UpdateCampaign(tr.ctx, c); err != nil {
 		return err
 	}
-	if err := tr.st.Audit(tr.ctx, tr.person.ID, "campaign", c.ID, c.ID, "changed", before, c); err != nil {
+	return tr.campaignChanged(before, c)
+}
+
+// campaignChanged audits a change to a campaign, ends the conversation and
+// says it is saved.
+func (tr *turn) campaignChanged(before, after danvan.Campaign) error {
+	if err := tr.st.Audit(tr.ctx, tr.person.ID, "campaign", after.ID, after.ID, "changed", before, after); err != nil {
 		return err
 	}
 	tr.state.reset()
-	tr.say(t(tr.lang, msgKSaved, esc(c.Title)))
+	tr.say(t(tr.lang, msgKSaved, esc(after.Title)))
 	return nil
 }
 
@@ -217,12 +223,7 @@ func (tr *turn) editGoal(s string) error {
 	if err != nil {
 		return err
 	}
-	if err := tr.st.Audit(tr.ctx, tr.person.ID, "campaign", c.ID, c.ID, "changed", c, after); err != nil {
-		return err
-	}
-	tr.state.reset()
-	tr.say(t(tr.lang, msgKSaved, esc(c.Title)))
-	return nil
+	return tr.campaignChanged(c, after)
 }
 
 func (tr *turn) closeCampaign(args string) error {

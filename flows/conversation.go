@@ -88,14 +88,8 @@ func (a action) allows(tr *turn) bool {
 func (c *conversation) commands(cs ...*command) { c.cmds = append(c.cmds, cs...) }
 
 func (c *conversation) actions(as map[string]action) {
-	if c.acts == nil {
-		c.acts = map[string]action{}
-	}
 	for name, a := range as {
-		if _, dup := c.acts[name]; dup {
-			c.dups = append(c.dups, "button action "+name)
-		}
-		c.acts[name] = a
+		add(&c.acts, &c.dups, "button action", name, a)
 	}
 }
 
@@ -104,35 +98,28 @@ func (c *conversation) actions(as map[string]action) {
 // knows nothing of them: they carry no sequence number, and each re-checks
 // everything against the database.
 func (c *conversation) globalActions(as map[string]func(tr *turn, arg int64) error) {
-	if c.globals == nil {
-		c.globals = map[string]func(tr *turn, arg int64) error{}
-	}
 	for name, a := range as {
-		if _, dup := c.globals[name]; dup {
-			c.dups = append(c.dups, "button action "+name)
-		}
-		c.globals[name] = a
+		add(&c.globals, &c.dups, "button action", name, a)
 	}
 }
 
 func (c *conversation) textStep(step string, f func(tr *turn, text string) error) {
-	if c.texts == nil {
-		c.texts = map[string]func(tr *turn, text string) error{}
-	}
-	if _, dup := c.texts[step]; dup {
-		c.dups = append(c.dups, "text step "+step)
-	}
-	c.texts[step] = f
+	add(&c.texts, &c.dups, "text step", step, f)
 }
 
 func (c *conversation) photoStep(step string, f func(tr *turn, photoID string) error) {
-	if c.photos == nil {
-		c.photos = map[string]func(tr *turn, photoID string) error{}
+	add(&c.photos, &c.dups, "photo step", step, f)
+}
+
+// add puts v in *m under name, noting in dups a name given twice.
+func add[V any](m *map[string]V, dups *[]string, what, name string, v V) {
+	if *m == nil {
+		*m = map[string]V{}
 	}
-	if _, dup := c.photos[step]; dup {
-		c.dups = append(c.dups, "photo step "+step)
+	if _, dup := (*m)[name]; dup {
+		*dups = append(*dups, what+" "+name)
 	}
-	c.photos[step] = f
+	(*m)[name] = v
 }
 
 // wiring is every conversation's part, by name, as the engine dispatches.

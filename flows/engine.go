@@ -168,12 +168,8 @@ func (e *Engine) Handle(ctx context.Context, st Store, ev Event) ([]danvan.Outgo
 	if err != nil {
 		return nil, err
 	}
-	if restarted {
-		// The saved state is replaced whatever happens next, and what
-		// was typed for the stopped conversation is not taken for
-		// anything else.
-		before = []byte("restarted")
-	}
+	// What was typed for a stopped conversation is not taken for anything
+	// else, and its saved state is replaced whatever happens next.
 	if !restarted || tr.ev.Kind == EventCommand || tr.ev.Kind == EventButton {
 		if err := tr.dispatch(); err != nil {
 			return nil, err
@@ -186,7 +182,7 @@ func (e *Engine) Handle(ctx context.Context, st Store, ev Event) ([]danvan.Outgo
 	if err != nil {
 		return nil, err
 	}
-	if !bytes.Equal(before, after) {
+	if restarted || !bytes.Equal(before, after) {
 		if err := tr.st.SaveConversation(tr.ctx, tr.ev.ChatID, tr.ev.UserID, after); err != nil {
 			return nil, err
 		}

@@ -270,7 +270,7 @@ func (tr *turn) inviteScopes(gs danvan.Grants, r danvan.Role) ([]scope, error) {
 			mine = append(mine, z)
 		}
 	}
-	labels, err := tr.zoneLabels(mine)
+	labels, _, err := tr.zoneLabels(mine)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/danvan/danvan"
 	"github.com/danvan/danvan/internal/catalog"
@@ -394,10 +393,7 @@ func (tr *turn) applyPledgeChange(l danvan.PledgeLine, op string, value int64, r
 		}
 		after.Quantity = danvan.Quantity(value)
 	case "due":
-		after.Due = dateOnly(time.Unix(value*86400, 0).UTC())
-		if value == 0 {
-			after.Due = time.Time{}
-		}
+		after.Due = dayOfEpoch(value) // 0: no date of its own
 	case "cancel":
 		if after.Received != 0 {
 			tr.state.reset()

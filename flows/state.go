@@ -57,29 +57,27 @@ func (tr *turn) loadState(raw []byte) (State, bool) {
 	if raw == nil {
 		return State{}, false
 	}
-	// The version first: an older state's fields may have other types.
+	var st State
+	err := json.Unmarshal(raw, &st)
+	if err == nil && st.V == stateVersion {
+		return st, false
+	}
+	// Only the version and the number now: an older state's fields may
+	// have other types.
 	var head struct {
 		V   int `json:"v"`
 		Seq int `json:"seq"`
 	}
-	var st State
-	err := json.Unmarshal(raw, &head)
-	if err == nil && head.V != stateVersion {
+	if json.Unmarshal(raw, &head) == nil && head.V != stateVersion {
 		// The number of its last question is kept, so that the buttons
 		// of that older message stay stale.
 		tr.restarted()
 		return State{Seq: head.Seq}, true
 	}
-	if err == nil {
-		err = json.Unmarshal(raw, &st)
-	}
-	if err != nil {
-		tr.e.log.Error("a saved conversation does not decode; it starts over",
-			"chat", tr.ev.ChatID, "user", tr.ev.UserID, "err", err, "state", string(raw))
-		tr.restarted()
-		return State{}, true
-	}
-	return st, false
+	tr.e.log.Error("a saved conversation does not decode; it starts over",
+		"chat", tr.ev.ChatID, "user", tr.ev.UserID, "err", err, "state", string(raw))
+	tr.restarted()
+	return State{}, true
 }
 
 // restarted tells the person their conversation was stopped, unless what

@@ -6,7 +6,7 @@ import "github.com/danvan/danvan"
 // all of one ward, otherwise with their ward or commune ("Thôn 1 · Xã Liên
 // Hòa"), one to a row so the longer names fit a phone.
 func (tr *turn) zoneButtons(zones []danvan.Area, seq int, action string) ([][]danvan.Button, error) {
-	labels, err := tr.zoneLabels(zones)
+	labels, wards, err := tr.zoneLabels(zones)
 	if err != nil {
 		return nil, err
 	}
@@ -15,16 +15,16 @@ func (tr *turn) zoneButtons(zones []danvan.Area, seq int, action string) ([][]da
 		bs[i] = danvan.Button{Text: labels[i], Data: buttonData(seq, action, z.ID)}
 	}
 	perRow := 2
-	if len(labels) > 0 && labels[0] != zones[0].Name {
+	if wards {
 		perRow = 1
 	}
 	return grid(bs, perRow), nil
 }
 
 // zoneLabels names each zone for a list of them, adding its parent's name
-// when the list spans more than one ward or commune.
-func (tr *turn) zoneLabels(zones []danvan.Area) ([]string, error) {
-	labels := make([]string, len(zones))
+// (wards) when the list spans more than one ward or commune.
+func (tr *turn) zoneLabels(zones []danvan.Area) (labels []string, wards bool, err error) {
+	labels = make([]string, len(zones))
 	parents := map[int64]string{}
 	for _, z := range zones {
 		parents[z.ParentID] = ""
@@ -33,7 +33,7 @@ func (tr *turn) zoneLabels(zones []danvan.Area) ([]string, error) {
 		labels[i] = z.Name
 	}
 	if len(parents) < 2 {
-		return labels, nil
+		return labels, false, nil
 	}
 	for id := range parents {
 		if id == 0 {
@@ -41,7 +41,7 @@ func (tr *turn) zoneLabels(zones []danvan.Area) ([]string, error) {
 		}
 		a, err := tr.st.Area(tr.ctx, id)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		parents[id] = a.Name
 	}
@@ -50,5 +50,5 @@ func (tr *turn) zoneLabels(zones []danvan.Area) ([]string, error) {
 			labels[i] = z.Name + " · " + p
 		}
 	}
-	return labels, nil
+	return labels, true, nil
 }
