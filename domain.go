@@ -23,11 +23,14 @@ type Unit struct {
 	AreaID int64
 }
 
-// Person is someone the bot knows: a Telegram user, or a household without a
-// phone recorded by a head (TelegramID 0).
+// Person is someone the bot knows: someone who wrote to it on one channel
+// or more, or a household without a phone recorded by a head.
 type Person struct {
-	ID         int64
-	TelegramID int64
+	ID int64
+	// ChatID is the private chat the bot writes to them in on its own (a
+	// thank-you, a reminder): the one they last wrote from; 0 for a
+	// household without a phone.
+	ChatID     int64
 	Name       string
 	Lang       string // "vi" or "en"
 	HomeAreaID int64  // 0 until the person chose a zone

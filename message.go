@@ -68,16 +68,31 @@ type OutboxMessage struct {
 	Attempts    int
 	CreatedAt   time.Time
 	Unreachable bool // the chat refused the bot; nothing is to be sent there
+	// Ref is the chat's id on its channel, and Group whether it is a group.
+	Ref   string
+	Group bool
+	// PartsSent counts the parts of a long message already sent, when its
+	// channel sends it in several.
+	PartsSent int
 	Outgoing
 }
 
 // FailedMessage is a message the platform refused for good, kept for admins.
 type FailedMessage struct {
-	ID        int64
-	ChatID    int64
+	ID     int64
+	ChatID int64
+	// Channel and Ref say where the chat is: its channel and its id there.
+	Channel   Channel
+	Ref       string
 	CreatedAt time.Time
 	FailedAt  time.Time
 	Attempts  int
 	Reason    string
 	Text      string
 }
+
+// MaxText is the longest text danvan puts in one message, in characters of
+// its HTML. Conversations and reports cut what they say into messages of
+// at most this much, at line boundaries, so that a reader gets whole
+// screenfuls; a channel that takes less sends a message in parts.
+const MaxText = 4000

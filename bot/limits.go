@@ -1,23 +1,22 @@
 package bot
 
 import (
+	"cmp"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
 )
 
-// Limits are the sending rates the sender keeps by itself, below Telegram's
-// (Bot FAQ), so that Telegram rarely has to say 429.
+// Limits are the sending rates the sender keeps by itself, below its
+// channel's, so that the channel rarely has to throttle it. Every field
+// must be set: each channel has its own defaults.
 type Limits struct {
 	Global    float64 // messages per second overall
 	Chat      float64 // messages per second to one private chat
 	ChatBurst int     // messages a private chat may get at once
 	Group     float64 // messages per minute to one group
 }
-
-// DefaultLimits are Telegram's published limits.
-var DefaultLimits = Limits{Global: 30, Chat: 1, ChatBurst: 3, Group: 20}
 
 // margin keeps the sender a little under each limit, so that the jitter of
 // concurrent calls on the way to Telegram never tips a window over.
@@ -35,18 +34,11 @@ type limiter struct {
 }
 
 func newLimiter(l Limits) *limiter {
-	if l.Global <= 0 {
-		l.Global = DefaultLimits.Global
-	}
-	if l.Chat <= 0 {
-		l.Chat = DefaultLimits.Chat
-	}
-	if l.ChatBurst <= 0 {
-		l.ChatBurst = DefaultLimits.ChatBurst
-	}
-	if l.Group <= 0 {
-		l.Group = DefaultLimits.Group
-	}
+	// Unset fields are at a rate any channel takes.
+	l.Global = cmp.Or(max(l.Global, 0), 1)
+	l.Chat = cmp.Or(max(l.Chat, 0), 1)
+	l.ChatBurst = cmp.Or(max(l.ChatBurst, 0), 1)
+	l.Group = cmp.Or(max(l.Group, 0), 20)
 	// A burst of one overall and per group: Telegram counts in windows of
 	// a second and a minute, and any larger burst on top of the full rate
 	// would overflow some window.
@@ -54,9 +46,8 @@ func newLimiter(l Limits) *limiter {
 }
 
 // chatDelay takes a place for one message to chatID and returns zero, or,
-// without taking it, how long the chat must wait. Group chats have negative
-// ids on Telegram.
-func (l *limiter) chatDelay(chatID int64, now time.Time) time.Duration {
+// without taking it, how long the chat must wait.
+func (l *limiter) chatDelay(chatID int64, group bool, now time.Time) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.pruned) > time.Minute {
@@ -69,7 +60,7 @@ func (l *limiter) chatDelay(chatID int64, now time.Time) time.Duration {
 	}
 	lim, ok := l.chats[chatID]
 	if !ok {
-		if chatID < 0 {
+		if group {
 			lim = rate.NewLimiter(rate.Limit(l.limits.Group*margin/60), 1)
 		} else {
 			lim = rate.NewLimiter(rate.Limit(l.limits.Chat*margin), l.limits.ChatBurst)

@@ -1,8 +1,13 @@
 package bot
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"time"
 
-// Metrics are what intake and delivery count, in Prometheus's terms.
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Metrics are what intake and delivery count on one channel, in
+// Prometheus's terms.
 type Metrics struct {
 	Updates         *prometheus.CounterVec // by kind and outcome
 	HandleSeconds   prometheus.Histogram
@@ -12,9 +17,12 @@ type Metrics struct {
 	WebhookRequests *prometheus.CounterVec // by status code
 }
 
-// NewMetrics makes the metrics and registers them with reg (nil: nowhere,
-// for tests that do not read them).
-func NewMetrics(reg prometheus.Registerer) *Metrics {
+// NewMetrics makes the metrics of a channel, labelled with its name, and
+// registers them with reg (nil: nowhere, for tests that do not read them).
+func NewMetrics(reg prometheus.Registerer, channel string) *Metrics {
+	if reg != nil {
+		reg = prometheus.WrapRegistererWith(prometheus.Labels{"channel": channel}, reg)
+	}
 	m := &Metrics{
 		Updates: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "danvan_updates_total",
@@ -27,15 +35,15 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}),
 		Sends: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "danvan_sends_total",
-			Help: "Bot API calls made from the outbox, by result (sent, throttled, retry, failed, unreachable).",
+			Help: "Channel calls made from the outbox, by result (sent, throttled, retry, failed, unreachable).",
 		}, []string{"result"}),
 		Throttled: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "danvan_telegram_429_total",
-			Help: "Too Many Requests answers received from Telegram.",
+			Name: "danvan_throttled_total",
+			Help: "Too Many Requests answers received from the channel.",
 		}),
 		SendLatency: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "danvan_send_seconds",
-			Help:    "Time of one Bot API call made from the outbox.",
+			Help:    "Time of one channel call made from the outbox.",
 			Buckets: prometheus.DefBuckets,
 		}),
 		WebhookRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -47,4 +55,14 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		reg.MustRegister(m.Updates, m.HandleSeconds, m.Sends, m.Throttled, m.SendLatency, m.WebhookRequests)
 	}
 	return m
+}
+
+// applied counts an update applied (or found applied before) in took.
+func (m *Metrics) applied(kind string, applied bool, took time.Duration) {
+	m.HandleSeconds.Observe(took.Seconds())
+	outcome := "applied"
+	if !applied {
+		outcome = "repeat"
+	}
+	m.Updates.WithLabelValues(kind, outcome).Inc()
 }

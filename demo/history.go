@@ -11,7 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/bot/telegram/localapi"
 )
 
 // The chats live in the local Bot API's memory, as Telegram keeps them on

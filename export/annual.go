@@ -259,15 +259,14 @@ func (l kindLine) format(lang string, q danvan.Quantity) string {
 	return danvan.FormatQuantity(l.kind, q, l.item, lang)
 }
 
-// maxText is Telegram's limit on a message's text. It counts the text
-// after the HTML is parsed; counting the HTML itself errs on the safe side.
-const maxText = 4096
+// maxText bounds the report's message (see danvan.MaxText).
+const maxText = danvan.MaxText
 
 func textLen(s string) int { return len(utf16.Encode([]rune(s))) }
 
-// AnnualText is the report as one chat message in Telegram's HTML: the
-// title, the count of units and campaigns, the totals by kind, then a line
-// per unit. Names are escaped. What does not fit in Telegram's 4,096
+// AnnualText is the report as one chat message in danvan's HTML subset:
+// the title, the count of units and campaigns, the totals by kind, then a
+// line per unit. Names are escaped. What does not fit in danvan.MaxText
 // characters is left out, with "… và N đơn vị khác" (or "loại khác" for
 // the totals of a great many goods items) saying how much.
 func AnnualText(r AnnualReport, lang string) string {
@@ -314,7 +313,7 @@ func AnnualText(r AnnualReport, lang string) string {
 }
 
 // fit appends as many of lines to b as leave reserve characters of
-// Telegram's limit, and then, if some did not fit, more(how many).
+// the message's limit, and then, if some did not fit, more(how many).
 func fit(b *strings.Builder, lines []string, more func(int) string, reserve int) {
 	n := textLen(b.String())
 	for i, line := range lines {

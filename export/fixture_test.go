@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -50,6 +51,11 @@ func exampleDB(t testing.TB) *store.DB {
 	return db
 }
 
+// telegramUser is the identity of a Telegram user.
+func telegramUser(id int64) danvan.Identity {
+	return danvan.Identity{Channel: danvan.Telegram, Ref: strconv.FormatInt(id, 10)}
+}
+
 // fixture is the example plus what residents pledged and heads received
 // over 2025–2027, built through the store as the chat would. The comments
 // in TestAnnual add it up.
@@ -84,7 +90,7 @@ func loadFixture(t testing.TB) *fixture {
 			}
 			return a.ID
 		}
-		p, err := tx.EnsurePerson(ctx, 100001, "", "vi")
+		p, err := tx.EnsurePerson(ctx, telegramUser(100001), "", "vi", 0)
 		if err != nil {
 			return err
 		}
@@ -100,7 +106,7 @@ func loadFixture(t testing.TB) *fixture {
 			{"minh", 200003, "Phạm Minh", "YG-K2"},
 			{"thang", 200004, "Đỗ Văn Thắng", "LH-T1"},
 		} {
-			p, err := tx.EnsurePerson(ctx, r.tg, r.name, "vi")
+			p, err := tx.EnsurePerson(ctx, telegramUser(r.tg), r.name, "vi", 0)
 			if err != nil {
 				return err
 			}

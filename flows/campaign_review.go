@@ -4,7 +4,6 @@ package flows
 // review of the whole draft and publishing it.
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -243,8 +242,8 @@ func (tr *turn) publishDraft(int64) error {
 	}
 	tr.state.reset()
 	text := t(tr.lang, msgKPublished, esc(c.Title), esc(c.Code), esc(c.Code))
-	if tr.e.botName != "" {
-		text += t(tr.lang, msgKPublishedLink, esc(fmt.Sprintf("https://t.me/%s?start=c_%s", tr.e.botName, c.Code)))
+	if link := tr.e.startLink("c_" + c.Code); link != "" {
+		text += t(tr.lang, msgKPublishedLink, esc(link))
 	}
 	tr.say(text)
 	return nil

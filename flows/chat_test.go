@@ -61,7 +61,7 @@ func newWard(t *testing.T) *ward {
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
-	engine, err := flows.New(flows.Config{Location: ict, BotUsername: "danvan_test_bot"})
+	engine, err := flows.New(flows.Config{Location: ict, StartLink: func(payload string) string { return "https://t.me/danvan_test_bot?start=" + payload }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,8 +94,12 @@ func (w *ward) handle(ev flows.Event) (notice string) {
 	w.update++
 	w.now = w.now.Add(time.Second)
 	var out []danvan.Outgoing
-	_, err := w.db.HandleUpdate(w.ctx, w.update, func(tx *store.Tx) ([]danvan.Outgoing, error) {
+	_, err := w.db.HandleUpdate(w.ctx, danvan.Telegram, strconv.FormatInt(w.update, 10), func(tx *store.Tx) ([]danvan.Outgoing, error) {
 		var err error
+		// As intake does: the chat's internal id, from its Telegram id.
+		if ev.ChatID, err = tx.EnsureChat(w.ctx, ev.Channel, ev.ChatRef, ev.Group); err != nil {
+			return nil, err
+		}
 		out, err = w.engine.Handle(w.ctx, tx, ev)
 		return out, err
 	})
@@ -103,6 +107,7 @@ func (w *ward) handle(ev flows.Event) (notice string) {
 		w.t.Fatalf("handling %+v: %v", ev, err)
 	}
 	for _, o := range out {
+		o.ChatID = w.external(o.ChatID)
 		switch o.Kind {
 		case danvan.OutSend, danvan.OutPhoto, danvan.OutDocument:
 			w.msgID++
@@ -121,6 +126,36 @@ func (w *ward) handle(ev flows.Event) (notice string) {
 		}
 	}
 	return notice
+}
+
+// external is the harness's number of a chat, its Telegram id, from the
+// chat's internal id.
+func (w *ward) external(chatID int64) int64 {
+	w.t.Helper()
+	var ref string
+	if err := w.db.Pool.QueryRow(w.ctx, `SELECT external_id FROM chats WHERE id = $1 AND channel = 'telegram'`, chatID).Scan(&ref); err != nil {
+		w.t.Fatalf("chat %d: %v", chatID, err)
+	}
+	n, err := strconv.ParseInt(ref, 10, 64)
+	if err != nil {
+		w.t.Fatalf("chat %d: Telegram id %q: %v", chatID, ref, err)
+	}
+	return n
+}
+
+// saveState puts a conversation's saved state in place, for the person
+// and the chat the harness numbers by their Telegram ids.
+func (w *ward) saveState(chat, who int64, state []byte) {
+	w.t.Helper()
+	tag, err := w.db.Pool.Exec(w.ctx, `
+		WITH c AS (INSERT INTO chats (channel, external_id, is_group) VALUES ('telegram', $1::text, $1::text::bigint < 0)
+			ON CONFLICT (channel, external_id) DO UPDATE SET is_group = chats.is_group RETURNING id)
+		INSERT INTO conversations (chat_id, person_id, state)
+		SELECT c.id, i.person_id, $3 FROM c, identities i WHERE i.channel = 'telegram' AND i.external_id = $2::text
+		ON CONFLICT (chat_id, person_id) DO UPDATE SET state = EXCLUDED.state`, strconv.FormatInt(chat, 10), strconv.FormatInt(who, 10), state)
+	if err != nil || tag.RowsAffected() != 1 {
+		w.t.Fatalf("saving a state for %d in chat %d: %v (%d rows)", who, chat, err, tag.RowsAffected())
+	}
 }
 
 func (w *ward) message(chat, id int64) *message {
@@ -147,7 +182,8 @@ func (w *ward) person(id int64, name string) *person {
 
 // event is what the person's messenger would report, in chat.
 func (p *person) event(chat int64, kind flows.EventKind) flows.Event {
-	return flows.Event{Kind: kind, ChatID: chat, Group: chat < 0, UserID: p.id, UserName: p.name, Lang: p.lang}
+	return flows.Event{Kind: kind, Channel: danvan.Telegram, ChatRef: strconv.FormatInt(chat, 10), Group: chat < 0,
+		UserRef: strconv.FormatInt(p.id, 10), UserName: p.name, Lang: p.lang}
 }
 
 // send types text in the private chat: a command when it starts with "/".
@@ -251,7 +287,7 @@ func (w *ward) snapshot() map[string]string {
 	rows, err := w.db.Pool.Query(w.ctx, `
 		SELECT table_name FROM information_schema.tables
 		WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
-		  AND table_name NOT IN ('conversations', 'processed_updates', 'outbox', 'schema_version')`)
+		  AND table_name NOT IN ('conversations', 'processed_keys', 'chats', 'outbox', 'schema_version')`)
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -121,7 +121,7 @@ func (tr *turn) paid(args string) error {
 			continue
 		}
 		l := lang(r.Lang)
-		tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: r.TelegramID,
+		tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: r.ChatID,
 			Text: t(l, msgClaimNotice, esc(pc.who.Name), esc(quantityIn(l, pc.tg, q)), esc(pc.p.Code), esc(pc.c.Title), id, id),
 			Buttons: [][]danvan.Button{{
 				globalButton(t(l, msgClaimAcceptButton), "rca", id),
@@ -180,9 +180,9 @@ func (tr *turn) decideClaim(args string, accept bool) (string, error) {
 			return "", err
 		}
 		tr.say(t(tr.lang, msgClaimRejected, id, esc(pc.p.Code)))
-		if pc.who.TelegramID != 0 && pc.who.ID != tr.person.ID {
+		if pc.who.ChatID != 0 && pc.who.ID != tr.person.ID {
 			l := lang(pc.who.Lang)
-			tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: pc.who.TelegramID,
+			tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: pc.who.ChatID,
 				Text: t(l, msgClaimRejectedNotice, esc(quantityIn(l, pc.tg, q)), esc(pc.p.Code))})
 		}
 		return claimRejected, nil

@@ -257,9 +257,9 @@ func (tr *turn) typedReason(s string) error {
 	tr.state.reset()
 	tr.say(t(tr.lang, msgRcReversed, r.ID, esc(tr.quantity(pc.tg, r.Quantity)), esc(pc.p.Code),
 		esc(tr.quantity(pc.tg, received)), esc(tr.quantity(pc.tg, pc.p.Quantity))))
-	if pc.who.TelegramID != 0 && pc.who.ID != tr.person.ID {
+	if pc.who.ChatID != 0 && pc.who.ID != tr.person.ID {
 		l := lang(pc.who.Lang)
-		tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: pc.who.TelegramID,
+		tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: pc.who.ChatID,
 			Text: t(l, msgRcReversedNotice, esc(quantityIn(l, pc.tg, r.Quantity)), esc(pc.p.Code), esc(reason))})
 	}
 	return nil

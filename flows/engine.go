@@ -17,7 +17,9 @@ import (
 // that applies one event.
 type Store interface {
 	Now() time.Time
-	EnsurePerson(ctx context.Context, telegramID int64, name, lang string) (danvan.Person, error)
+	// EnsurePerson returns the person behind an identity, creating them on
+	// first contact; privateChat, when not 0, is where they now write from.
+	EnsurePerson(ctx context.Context, id danvan.Identity, name, lang string, privateChat int64) (danvan.Person, error)
 	SetHomeArea(ctx context.Context, personID, areaID int64) error
 	Zones(ctx context.Context) ([]danvan.Area, error)
 	Area(ctx context.Context, id int64) (danvan.Area, error)
@@ -28,8 +30,8 @@ type Store interface {
 	CreatePledge(ctx context.Context, p *danvan.Pledge) error
 	PledgesOf(ctx context.Context, personID int64, limit int) ([]danvan.PledgeLine, error)
 	Progress(ctx context.Context, campaignID int64) ([]danvan.Progress, error)
-	LoadConversation(ctx context.Context, chatID, userID int64) ([]byte, error)
-	SaveConversation(ctx context.Context, chatID, userID int64, state []byte) error
+	LoadConversation(ctx context.Context, chatID, personID int64) ([]byte, error)
+	SaveConversation(ctx context.Context, chatID, personID int64, state []byte) error
 	// NextButtonSeq numbers a question's buttons; a number is never given
 	// twice, so no older message's buttons can match a newer question.
 	NextButtonSeq(ctx context.Context) (int64, error)
@@ -45,8 +47,10 @@ type Store interface {
 // Config is what an engine is made for: a ward and its bot.
 type Config struct {
 	Location *time.Location // the ward's time zone, for "today"
-	// BotUsername makes links to the bot (https://t.me/NAME?start=…).
-	BotUsername string
+	// StartLink makes a link that opens a chat with the bot at payload (a
+	// campaign's QR poster, an invitation), "" when no channel has such
+	// links; nil: none.
+	StartLink func(payload string) string
 	// StatementLayouts are bank statement layouts configured for this
 	// ward, tried before the built-in ones.
 	StatementLayouts []statement.Layout
@@ -61,7 +65,7 @@ type Config struct {
 type Engine struct {
 	limits  danvan.Limits
 	loc     *time.Location
-	botName string
+	link    func(payload string) string
 	layouts []statement.Layout
 	log     *slog.Logger
 	wiring
@@ -74,7 +78,7 @@ func New(cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{limits: cfg.Limits, loc: cfg.Location, botName: cfg.BotUsername,
+	e := &Engine{limits: cfg.Limits, loc: cfg.Location, link: cfg.StartLink,
 		layouts: slices.Clone(cfg.StatementLayouts), log: cfg.Log, wiring: w}
 	if e.limits.Max == nil && e.limits.MaxMoney == 0 && e.limits.MinMoney == 0 {
 		e.limits = danvan.DefaultLimits()
@@ -138,7 +142,16 @@ func (tr *turn) grants() (danvan.Grants, error) {
 	return tr.grantsCache, nil
 }
 
-// Handle applies one event and returns what the bot answers.
+// startLink is a link to the bot at payload, "" without one.
+func (e *Engine) startLink(payload string) string {
+	if e.link == nil {
+		return ""
+	}
+	return e.link(payload)
+}
+
+// Handle applies one event and returns what the bot answers. The event's
+// ChatID is the chat's internal id: the caller resolves it.
 func (e *Engine) Handle(ctx context.Context, st Store, ev Event) ([]danvan.Outgoing, error) {
 	if ev.Kind == EventJoined || ev.Kind == EventLeft {
 		// Delivery follows membership (the intake marks the chat
@@ -154,11 +167,15 @@ func (e *Engine) Handle(ctx context.Context, st Store, ev Event) ([]danvan.Outgo
 	}
 	tr := &turn{ctx: ctx, e: e, st: st, ev: ev, lang: lang(ev.Lang)}
 	var err error
-	tr.person, err = st.EnsurePerson(ctx, ev.UserID, ev.UserName, tr.lang)
+	private := ev.ChatID
+	if ev.Group {
+		private = 0
+	}
+	tr.person, err = st.EnsurePerson(ctx, danvan.Identity{Channel: ev.Channel, Ref: ev.UserRef}, ev.UserName, tr.lang, private)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := st.LoadConversation(ctx, ev.ChatID, ev.UserID)
+	raw, err := st.LoadConversation(ctx, ev.ChatID, tr.person.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +200,7 @@ func (e *Engine) Handle(ctx context.Context, st Store, ev Event) ([]danvan.Outgo
 		return nil, err
 	}
 	if restarted || !bytes.Equal(before, after) {
-		if err := tr.st.SaveConversation(tr.ctx, tr.ev.ChatID, tr.ev.UserID, after); err != nil {
+		if err := tr.st.SaveConversation(tr.ctx, tr.ev.ChatID, tr.person.ID, after); err != nil {
 			return nil, err
 		}
 	}
@@ -259,8 +276,7 @@ func (tr *turn) settle(question, choice string) {
 }
 
 // maxSettledText bounds the pressed message's text kept when it is
-// settled, well under the 4,096 characters a message may have once the
-// outcome is added (the text is HTML, longer than what the chat shows).
+// settled, under danvan.MaxText once the outcome is added.
 const maxSettledText = 3800
 
 // conclude takes the buttons off the pressed message and adds outcome (in

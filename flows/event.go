@@ -4,6 +4,8 @@
 // state between turns is plain data, saved by the caller's transaction.
 package flows
 
+import "github.com/danvan/danvan"
+
 // EventKind says what a person did.
 type EventKind int
 
@@ -16,12 +18,18 @@ const (
 	EventLeft                         // the bot was removed from the chat, or blocked
 )
 
-// Event is one thing a person did in a chat, from any platform.
+// Event is one thing a person did in a chat, from any channel.
 type Event struct {
-	Kind     EventKind
+	Kind EventKind
+	// Channel is where it happened; ChatRef and UserRef are the channel's
+	// ids of the chat and the person, as text.
+	Channel danvan.Channel
+	ChatRef string
+	UserRef string
+	// ChatID is the chat's internal id, which conversations and the outbox
+	// keep; the intake resolves it from ChatRef before handling.
 	ChatID   int64
 	Group    bool // a group chat rather than a private one
-	UserID   int64
 	UserName string
 	Lang     string // the language the platform reports for the person, e.g. "vi", "en-US"
 	Text     string // the text typed, the command's arguments, or a photo's caption
@@ -43,9 +51,9 @@ type Event struct {
 	MessageMedia bool
 	// For EventJoined in a group: the group's title.
 	Title string
-	// A group upgraded to a supergroup (either of Telegram's two service
-	// messages about it): its old and new chat ids.
-	MigratedFrom, MigratedTo int64
+	// MovedFrom is the id the chat had on its channel until now, when the
+	// channel gave it a new one (ChatRef).
+	MovedFrom string
 }
 
 // Document is a file someone sent. The platform side fetches small files

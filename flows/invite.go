@@ -347,8 +347,8 @@ func (tr *turn) createInvitation(g danvan.Grant, scopeName string) error {
 	}
 	payload := "i_" + token
 	link := t(tr.lang, msgInviteLinkStart, payload)
-	if tr.e.botName != "" {
-		link = "https://t.me/" + esc(tr.e.botName) + "?start=" + payload
+	if l := tr.e.startLink(payload); l != "" {
+		link = esc(l)
 	}
 	tr.say(t(tr.lang, msgInviteCreated, esc(roleWithScope(tr.lang, g, scopeName)), tr.clock(expires), link))
 	return nil
@@ -421,9 +421,9 @@ func (tr *turn) redeemInvitation(token string) error {
 		return err
 	}
 	tr.menu(tr.ev.ChatID, tr.lang, gs)
-	if inv.Inviter.TelegramID != 0 {
+	if inv.Inviter.ChatID != 0 {
 		l := lang(inv.Inviter.Lang)
-		tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: inv.Inviter.TelegramID,
+		tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: inv.Inviter.ChatID,
 			Text: t(l, msgInviterNotice, esc(tr.person.Name), esc(roleWithScope(l, inv.Grant, inv.ScopeName)))})
 	}
 	return nil

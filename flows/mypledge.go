@@ -436,7 +436,7 @@ func (tr *turn) applyPledgeChange(l danvan.PledgeLine, op string, value int64, r
 	// A cadre changed someone's pledge: they hear it from the bot, with
 	// the reason, rather than finding a different figure later.
 	_, who, err := tr.st.LockPledge(tr.ctx, after.ID, "")
-	if err != nil || who.TelegramID == 0 {
+	if err != nil || who.ChatID == 0 {
 		return err
 	}
 	wl := lang(who.Lang)
@@ -444,7 +444,7 @@ func (tr *turn) applyPledgeChange(l danvan.PledgeLine, op string, value int64, r
 	if !after.Due.IsZero() {
 		now += t(wl, msgDue, showDate(after.Due))
 	}
-	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: who.TelegramID,
+	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: who.ChatID,
 		Text: t(wl, msgMChangedNotice, esc(after.Code), esc(l.CampaignTitle), esc(quantityIn(wl, l.Target, after.Quantity)), now, esc(reason))})
 	return nil
 }

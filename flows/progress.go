@@ -71,7 +71,7 @@ const (
 	maxNote      = 500
 	historyShown = 10
 	// historyBudget keeps the history in one message, well under
-	// Telegram's 4096 characters however many goals there are.
+	// danvan.MaxText however many goals there are.
 	historyBudget = 3500
 	historyOfWord = "history"
 )

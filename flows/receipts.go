@@ -291,9 +291,9 @@ func (tr *turn) appendReceipt(pc pledgeCase, q danvan.Quantity, method danvan.Re
 		map[string]any{"received": pc.p.Received}, map[string]any{"received": after.Received, "receipt": r.ID, "code": pc.p.Code, "target_id": pc.p.TargetID}); err != nil {
 		return r, after, err
 	}
-	if pc.who.TelegramID != 0 && pc.who.ID != tr.person.ID {
+	if pc.who.ChatID != 0 && pc.who.ID != tr.person.ID {
 		l := lang(pc.who.Lang)
-		tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: pc.who.TelegramID,
+		tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: pc.who.ChatID,
 			Text: t(l, msgRcThanks, esc(quantityIn(l, pc.tg, q)), esc(pc.p.Code), esc(pc.c.Title))})
 	}
 	return r, after, nil

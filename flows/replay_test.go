@@ -788,7 +788,7 @@ func (r *replay) show(first int64, pressed bool) error {
 	}
 	id, answers := first, 0
 	for _, o := range outs {
-		who := r.chatName(o.ChatID)
+		who := r.chatName(r.w.external(o.ChatID))
 		switch o.Kind {
 		case danvan.OutSend:
 			id++

@@ -228,15 +228,15 @@ func (tr *turn) removeRole(id int64) error {
 	tr.settle(t(tr.lang, msgRemoveConfirm, what, esc(l.Person.Name)), t(tr.lang, msgRemoveYes))
 	tr.state.reset()
 	tr.say(t(tr.lang, msgRoleRemoved, what, esc(l.Person.Name)))
-	if l.Person.TelegramID != 0 && l.Person.ID != tr.person.ID {
+	if l.Person.ChatID != 0 && l.Person.ID != tr.person.ID {
 		pl := lang(l.Person.Lang)
-		tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: l.Person.TelegramID,
+		tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: l.Person.ChatID,
 			Text: t(pl, msgRoleRemovedNotice, esc(roleWithScope(pl, l.Grant, l.ScopeName)))})
 		left, err := tr.st.Grants(tr.ctx, l.Person.ID)
 		if err != nil {
 			return err
 		}
-		tr.menu(l.Person.TelegramID, pl, left)
+		tr.menu(l.Person.ChatID, pl, left)
 	}
 	return nil
 }

@@ -75,7 +75,7 @@ func (tr *turn) loadState(raw []byte) (State, bool) {
 		return State{Seq: head.Seq}, true
 	}
 	tr.e.log.Error("a saved conversation does not decode; it starts over",
-		"chat", tr.ev.ChatID, "user", tr.ev.UserID, "err", err, "state", string(raw))
+		"chat", tr.ev.ChatID, "person", tr.person.ID, "err", err, "state", string(raw))
 	tr.restarted()
 	return State{}, true
 }

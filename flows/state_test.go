@@ -24,11 +24,7 @@ func TestOldAndBrokenStates(t *testing.T) {
 	lan.send("/start z_YG-K1")
 	save := func(state string) {
 		t.Helper()
-		if _, err := w.db.Pool.Exec(w.ctx, `
-			INSERT INTO conversations (chat_id, user_id, state) VALUES ($1, $1, $2)
-			ON CONFLICT (chat_id, user_id) DO UPDATE SET state = EXCLUDED.state`, lan.id, state); err != nil {
-			t.Fatal(err)
-		}
+		w.saveState(lan.id, lan.id, []byte(state))
 	}
 
 	// Version 1 kept the pledge's campaign and target at the top: the amount

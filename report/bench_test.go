@@ -61,13 +61,17 @@ func benchFixture(b *testing.B) *fixture {
 		FROM generate_series(1, $2::int) i`, f.unit, benchCampaigns)
 	f.exec(`INSERT INTO campaign_areas SELECT c.id, a.id FROM campaigns c, areas a WHERE a.parent_id IS NOT NULL`)
 	f.exec(`INSERT INTO targets (campaign_id, position, kind, goal) SELECT id, 1, 'money', 500000000 FROM campaigns`)
-	f.exec(`INSERT INTO people (telegram_id, name, home_area_id)
+	f.exec(`INSERT INTO chats (id, channel, external_id, is_group)
+		SELECT 100000 + i, 'telegram', (100000 + i)::text, false FROM generate_series(1, $1::int) i`, benchPeople)
+	f.exec(`INSERT INTO people (chat_id, name, home_area_id)
 		SELECT 100000 + i, 'Người ủng hộ ' || i,
 			(SELECT array_agg(id ORDER BY id) FROM areas WHERE parent_id IS NOT NULL)[1 + i % 6]
 		FROM generate_series(1, $1::int) i`, benchPeople)
+	f.exec(`INSERT INTO identities (channel, external_id, person_id)
+		SELECT 'telegram', chat_id::text, id FROM people WHERE chat_id BETWEEN 100001 AND 100000 + $1::int`, benchPeople)
 	f.exec(`
 		WITH t AS (SELECT array_agg(id ORDER BY id) AS ids, array_agg(campaign_id ORDER BY id) AS cs FROM targets),
-		pe AS (SELECT min(id) AS first FROM people WHERE telegram_id > 100000)
+		pe AS (SELECT min(id) AS first FROM people WHERE chat_id BETWEEN 100001 AND 100000 + $2::int)
 		INSERT INTO pledges (code, person_id, campaign_id, target_id, quantity, received, public_name, created_at, updated_at)
 		SELECT 'B' || upper(lpad(to_hex(i), 7, '0')), pe.first + (i / $3::int * 20 + i % $3::int) % $2::int,
 			t.cs[1 + i % $3::int], t.ids[1 + i % $3::int],
@@ -77,6 +81,7 @@ func benchFixture(b *testing.B) *fixture {
 		FROM generate_series(0, $1::int - 1) i, t, pe`, benchPledges, benchPeople, benchCampaigns, f.now)
 	f.exec(`INSERT INTO receipts (pledge_id, campaign_id, target_id, quantity, method, recorded_at)
 		SELECT id, campaign_id, target_id, received, 'cash', $1 FROM pledges WHERE received > 0`, f.now)
+	f.exec(`INSERT INTO chats (id, channel, external_id, is_group) SELECT -1000 - i, 'telegram', (-1000 - i)::text, true FROM generate_series(1, $1::int) i`, benchGroups)
 	f.exec(`INSERT INTO groups (chat_id, created_at) SELECT -1000 - i, $2 FROM generate_series(1, $1::int) i`, benchGroups, f.now)
 	f.exec(`INSERT INTO group_campaigns
 		SELECT -1000 - (1 + (row_number() OVER (ORDER BY id) - 1) % $1), id FROM campaigns`, benchGroups)

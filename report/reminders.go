@@ -32,10 +32,8 @@ type ReminderSettings struct {
 // (cmd/danvan reads DANVAN_REMIND_*).
 var DefaultReminders = ReminderSettings{HeadWithinDays: 3, BeforeDays: 3, EveryDays: 7, Times: 3}
 
-// reminderTextLimit keeps a message under Telegram's 4096 characters with
-// room to spare: it counts the HTML as written, which is longer than the
-// text Telegram measures, and emoji count twice there.
-const reminderTextLimit = 4000
+// reminderTextLimit bounds one reminder message (see danvan.MaxText).
+const reminderTextLimit = danvan.MaxText
 
 // reminderButtonsPerMessage bounds the buttons on one digest message, well
 // under Telegram's limit for an inline keyboard.
@@ -150,7 +148,7 @@ func HeadReminders(ctx context.Context, st Store, slot time.Time, loc *time.Loca
 				button: new(receiptButton(t(lang, msgRemHeadButton, l.Pledge.Code), l.Pledge.ID)),
 			})
 		}
-		out = append(out, reminderMessages(head.TelegramID,
+		out = append(out, reminderMessages(head.ChatID,
 			t(lang, msgRemHeadHeader, today.Format("02/01/2006")), items, t(lang, msgRemHeadFooter))...)
 	}
 	return out, nil
@@ -185,7 +183,7 @@ func ResidentReminders(ctx context.Context, st Store, slot time.Time, loc *time.
 				danvan.EscapeHTML(l.CampaignTitle), danvan.EscapeHTML(quantity(lang, l.Target, open)), dueWhen(lang, l.Pledge.Due, today))})
 			ids = append(ids, l.Pledge.ID)
 			if l.Target.Kind == danvan.KindMoney && open > 0 && len(codes) < qrPerReminder {
-				qr, err := pledgeQR(ctx, st, who.TelegramID, lang, l, open)
+				qr, err := pledgeQR(ctx, st, who.ChatID, lang, l, open)
 				if err != nil {
 					return nil, err
 				}
@@ -194,7 +192,7 @@ func ResidentReminders(ctx context.Context, st Store, slot time.Time, loc *time.
 				}
 			}
 		}
-		out = append(out, reminderMessages(who.TelegramID, t(lang, msgRemResidentHeader), items, t(lang, msgRemResidentFooter))...)
+		out = append(out, reminderMessages(who.ChatID, t(lang, msgRemResidentHeader), items, t(lang, msgRemResidentFooter))...)
 		out = append(out, codes...)
 	}
 	if err := st.MarkReminded(ctx, ids, slot); err != nil {

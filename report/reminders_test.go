@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -74,14 +75,40 @@ func (w *remWard) exec(sql string, args ...any) {
 	}
 }
 
-// resident is a person of a zone (by code) with a Telegram chat.
+// resident is a person of a zone (by code) with a Telegram chat, as they
+// are after writing to the bot and choosing their zone.
 func (w *remWard) resident(name, zone, lang string) danvan.Person {
 	w.t.Helper()
 	w.n++
-	p := danvan.Person{TelegramID: int64(700000 + w.n), Name: name, Lang: lang}
-	p.ID = w.id(`INSERT INTO people (telegram_id, name, lang, home_area_id) SELECT $1, $2, $3, id FROM areas WHERE code = $4 RETURNING id`,
-		p.TelegramID, name, lang, zone)
+	var p danvan.Person
+	err := w.db.InTx(w.ctx, func(tx *store.Tx) error {
+		var err error
+		p, err = tx.EnsurePerson(w.ctx, danvan.Identity{Channel: danvan.Telegram, Ref: strconv.Itoa(700000 + w.n)}, name, lang, 0)
+		if err != nil {
+			return err
+		}
+		a, err := tx.AreaByCode(w.ctx, zone)
+		if err != nil {
+			return err
+		}
+		p.HomeAreaID = a.ID
+		return tx.SetHomeArea(w.ctx, p.ID, a.ID)
+	})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if p.ChatID == 0 {
+		w.t.Fatalf("resident %s has no chat", name)
+	}
 	return p
+}
+
+// chat is the private chat of the person with this Telegram id (a head of
+// the example), where the bot writes to them on its own.
+func (w *remWard) chat(telegramID int64) int64 {
+	w.t.Helper()
+	return w.id(`SELECT p.chat_id FROM people p JOIN identities i ON i.person_id = p.id
+		WHERE i.channel = 'telegram' AND i.external_id = $1`, strconv.FormatInt(telegramID, 10))
 }
 
 // pledge pledges q to the campaign's money target, due `due` days after
@@ -224,16 +251,17 @@ func TestHeadRemindersDigestOfTheirZones(t *testing.T) {
 			t.Errorf("digest to %d has buttons %v, want %v", chat, got, want)
 		}
 	}
-	wantCodes(100001, []string{soon, overdue}, []int64{soonID, overdueID})
-	wantCodes(100002, []string{today}, []int64{todayID})
-	k1 := texts[100001]
+	k1Head, k3Head := w.chat(100001), w.chat(100002)
+	wantCodes(k1Head, []string{soon, overdue}, []int64{soonID, overdueID})
+	wantCodes(k3Head, []string{today}, []int64{todayID})
+	k1 := texts[k1Head]
 	for _, want := range []string{"600.000 ₫", "quá hạn 5 ngày", "còn 2 ngày", "2.000.000 ₫", "Lê Thị &lt;Bình&gt;", "<code>THIETBI</code>"} {
 		if !strings.Contains(k1, want) {
 			t.Errorf("Khu 1's digest lacks %q:\n%s", want, k1)
 		}
 	}
-	if !strings.Contains(texts[100002], "hạn hôm nay") {
-		t.Errorf("Khu 3's digest does not say the pledge is due today:\n%s", texts[100002])
+	if !strings.Contains(texts[k3Head], "hạn hôm nay") {
+		t.Errorf("Khu 3's digest does not say the pledge is due today:\n%s", texts[k3Head])
 	}
 
 	// A month earlier nothing was due: nothing is sent.
@@ -241,8 +269,8 @@ func TestHeadRemindersDigestOfTheirZones(t *testing.T) {
 		t.Errorf("with nothing due, %d messages: %+v", len(out), out)
 	}
 	// A head who blocked the bot is skipped; the others still hear.
-	w.exec(`INSERT INTO unreachable_chats (chat_id, reason) VALUES (100002, 'blocked')`)
-	if texts, _ := byChat(w.heads(remToday)); len(texts) != 1 || texts[100001] == "" {
+	w.exec(`INSERT INTO unreachable_chats (chat_id, reason) VALUES ($1, 'blocked')`, k3Head)
+	if texts, _ := byChat(w.heads(remToday)); len(texts) != 1 || texts[k1Head] == "" {
 		t.Errorf("with Khu 3's head unreachable, digests to %v", texts)
 	}
 }
@@ -261,8 +289,9 @@ func TestHeadRemindersSplitLongDigest(t *testing.T) {
 		t.Fatalf("%d pledges fit in %d message(s)", n, len(out))
 	}
 	seen := map[string]bool{}
+	k3Head := w.chat(100002)
 	for _, o := range out {
-		if o.ChatID != 100002 {
+		if o.ChatID != k3Head {
 			t.Errorf("message to %d", o.ChatID)
 		}
 		if l := len(utf16.Encode([]rune(o.Text))); l > 4096 {
@@ -323,11 +352,11 @@ func TestResidentRemindersStopAfterTheSetCount(t *testing.T) {
 	w.pledge(lan, "THIETBI", 500_000, days(1))              // due 30/11: already within three days
 
 	all := w.residents(remToday)
-	if len(all) != 2 || all[1].Kind != danvan.OutPhoto || all[1].ChatID != lan.TelegramID {
+	if len(all) != 2 || all[1].Kind != danvan.OutPhoto || all[1].ChatID != lan.ChatID {
 		t.Fatalf("first day: %d messages, want Lan's reminder and its transfer code", len(all))
 	}
 	first := all[:1]
-	if first[0].Kind != danvan.OutSend || first[0].ChatID != lan.TelegramID || !first[0].Broadcast {
+	if first[0].Kind != danvan.OutSend || first[0].ChatID != lan.ChatID || !first[0].Broadcast {
 		t.Fatalf("first day: %+v, want one broadcast to Lan", first)
 	}
 	for _, want := range []string{"500.000 ₫ still open", "due tomorrow", "/reminders off"} {
@@ -339,11 +368,11 @@ func TestResidentRemindersStopAfterTheSetCount(t *testing.T) {
 	got := w.remindedOn(remToday.AddDate(0, 0, 1), remToday.AddDate(0, 3, 0), nil)
 	// Each pledge 3 days before its date, then weekly, 3 times: DIEUHOA's
 	// from 07/12, THIETBI's (its campaign's end) from 28/12.
-	if want := []string{"07/12", "14/12", "21/12", "28/12", "04/01", "11/01"}; !slices.Equal(got[an.TelegramID], want) {
-		t.Errorf("An was reminded on %v, want %v (3 days before, then weekly, 3 times)", got[an.TelegramID], want)
+	if want := []string{"07/12", "14/12", "21/12", "28/12", "04/01", "11/01"}; !slices.Equal(got[an.ChatID], want) {
+		t.Errorf("An was reminded on %v, want %v (3 days before, then weekly, 3 times)", got[an.ChatID], want)
 	}
-	if want := []string{"06/12", "13/12"}; !slices.Equal(got[lan.TelegramID], want) {
-		t.Errorf("Lan was reminded on %v after 29/11, want %v", got[lan.TelegramID], want)
+	if want := []string{"06/12", "13/12"}; !slices.Equal(got[lan.ChatID], want) {
+		t.Errorf("Lan was reminded on %v after 29/11, want %v", got[lan.ChatID], want)
 	}
 	var sent int64
 	if err := w.db.Pool.QueryRow(w.ctx, `SELECT sent FROM pledge_reminders r JOIN pledges p ON p.id = r.pledge_id WHERE p.code = $1`, code).Scan(&sent); err != nil || sent != 3 {
@@ -371,7 +400,7 @@ func TestResidentRemindersTurnedOffAndOn(t *testing.T) {
 	}
 	var qrs int
 	for _, o := range first {
-		if o.Kind == danvan.OutPhoto && o.ChatID == an.TelegramID {
+		if o.Kind == danvan.OutPhoto && o.ChatID == an.ChatID {
 			qrs++
 			if !bytes.Equal(o.Photo, wantQR) || !strings.Contains(o.Text, memo) || !strings.Contains(o.Text, "2.000.000 ₫") {
 				t.Errorf("An's transfer code is not the one for 2.000.000 ₫ with memo %q: %q", memo, o.Text)
@@ -382,8 +411,8 @@ func TestResidentRemindersTurnedOffAndOn(t *testing.T) {
 		t.Errorf("An's reminder came with %d transfer codes, want 1", qrs)
 	}
 	for _, want := range []string{"#" + code, "2.000.000 ₫ chưa nộp", "/nhacnho tat"} {
-		if !strings.Contains(texts[an.TelegramID], want) {
-			t.Errorf("An's reminder lacks %q:\n%s", want, texts[an.TelegramID])
+		if !strings.Contains(texts[an.ChatID], want) {
+			t.Errorf("An's reminder lacks %q:\n%s", want, texts[an.ChatID])
 		}
 	}
 	// An turns reminders off, as /nhacnho tat does; Bình pays in full.
@@ -402,8 +431,8 @@ func TestResidentRemindersTurnedOffAndOn(t *testing.T) {
 	// Back on (/nhacnho bat): the weekly reminders resume, up to the count.
 	setOff(false)
 	got = w.remindedOn(remToday.AddDate(0, 0, 21), remToday.AddDate(0, 2, 0), nil)
-	if want := []string{"20/12", "27/12"}; !slices.Equal(got[an.TelegramID], want) {
-		t.Errorf("after turning back on, An was reminded on %v, want %v", got[an.TelegramID], want)
+	if want := []string{"20/12", "27/12"}; !slices.Equal(got[an.ChatID], want) {
+		t.Errorf("after turning back on, An was reminded on %v, want %v", got[an.ChatID], want)
 	}
 	if len(got) != 1 {
 		t.Errorf("reminders to %v, want An only", got)
@@ -418,13 +447,14 @@ func TestRemindersFollowTheRules(t *testing.T) {
 	an := w.resident("Nguyễn Văn An", "YG-K1", "vi")
 	w.pledge(an, "DIEUHOA", 2_000_000, days(11)) // due 10/12
 	got := w.remindedOn(remToday, remToday.AddDate(0, 1, 0), nil)
-	if want := []string{"09/12", "11/12"}; !slices.Equal(got[an.TelegramID], want) {
-		t.Errorf("An was reminded on %v, want %v", got[an.TelegramID], want)
+	if want := []string{"09/12", "11/12"}; !slices.Equal(got[an.ChatID], want) {
+		t.Errorf("An was reminded on %v, want %v", got[an.ChatID], want)
 	}
-	if texts, _ := byChat(w.heads(remToday.AddDate(0, 0, 4))); !strings.Contains(texts[100001], "Nguyễn Văn An") {
+	k1Head := w.chat(100001)
+	if texts, _ := byChat(w.heads(remToday.AddDate(0, 0, 4))); !strings.Contains(texts[k1Head], "Nguyễn Văn An") {
 		t.Errorf("the head of Khu 1 did not hear of a pledge due in 7 days:\n%v", texts)
 	}
-	if texts, _ := byChat(w.heads(remToday.AddDate(0, 0, 3))); texts[100001] != "" {
-		t.Errorf("the head of Khu 1 heard of a pledge due in 8 days:\n%s", texts[100001])
+	if texts, _ := byChat(w.heads(remToday.AddDate(0, 0, 3))); texts[k1Head] != "" {
+		t.Errorf("the head of Khu 1 heard of a pledge due in 8 days:\n%s", texts[k1Head])
 	}
 }

@@ -18,10 +18,8 @@ import (
 )
 
 const (
-	// maxText is Telegram's limit on a message's text. It counts the text
-	// after the HTML is parsed; counting the HTML itself errs on the safe
-	// side.
-	maxText = 4096
+	// maxText bounds a message of the summary (see danvan.MaxText).
+	maxText = danvan.MaxText
 	// honourShown bounds the honour board of one campaign, so that a
 	// popular campaign does not drown the others.
 	honourShown = 30
@@ -270,7 +268,7 @@ func moneyBar(c danvan.Campaign, ps []danvan.Progress) (Bar, bool) {
 }
 
 // split joins lines into texts of at most max UTF-16 code units (how
-// Telegram counts), breaking only between lines and dropping blank lines at
+// a chat counts), breaking only between lines and dropping blank lines at
 // the edges of each text. A single line longer than max, which the
 // summary never writes, is cut.
 func split(lines []string, max int) []string {

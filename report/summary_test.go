@@ -100,7 +100,13 @@ func (f *fixture) person(name string, zone int64) int64 {
 	if zone != 0 {
 		z = &zone
 	}
-	return f.id(`INSERT INTO people (telegram_id, name, home_area_id) VALUES ($1, $2, $3) RETURNING id`, 5000+f.n, name, z)
+	// Their Telegram account, and its private chat, where the bot writes
+	// to them.
+	return f.id(`
+		WITH c AS (INSERT INTO chats (channel, external_id, is_group) VALUES ('telegram', $1::bigint::text, false) RETURNING id),
+		     p AS (INSERT INTO people (name, home_area_id, chat_id) SELECT $2, $3, id FROM c RETURNING id),
+		     i AS (INSERT INTO identities (channel, external_id, person_id) SELECT 'telegram', $1::bigint::text, id FROM p)
+		SELECT id FROM p`, 5000+f.n, name, z)
 }
 
 // household is a home without a phone, recorded by the teller as a head.
@@ -131,8 +137,11 @@ func (f *fixture) receive(target, pledge int64, q danvan.Quantity) int64 {
 }
 
 // group is a group chat following the campaigns, with the default schedule.
+// It is a Telegram group the bot knew before chats were numbered on their
+// own, so its internal id is its Telegram id.
 func (f *fixture) group(chat int64, campaigns ...int64) {
 	f.tb.Helper()
+	f.exec(`INSERT INTO chats (id, channel, external_id, is_group) VALUES ($1::bigint, 'telegram', $1::bigint::text, true)`, chat)
 	f.exec(`INSERT INTO groups (chat_id, title, created_at) VALUES ($1, 'Ban công tác', $2)`, chat, f.now)
 	for _, c := range campaigns {
 		f.exec(`INSERT INTO group_campaigns VALUES ($1, $2)`, chat, c)

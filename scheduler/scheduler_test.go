@@ -66,7 +66,11 @@ func (r *rig) job(name, spec string) scheduler.Job[*store.Tx] {
 			run += "!"
 		}
 		r.runs = append(r.runs, run)
-		return []danvan.Outgoing{{Kind: danvan.OutSend, ChatID: -100, Text: run, Broadcast: true}}, nil
+		chat, err := tx.EnsureChat(ctx, danvan.Telegram, "-100", true)
+		if err != nil {
+			return nil, err
+		}
+		return []danvan.Outgoing{{Kind: danvan.OutSend, ChatID: chat, Text: run, Broadcast: true}}, nil
 	}}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/danvan/danvan"
@@ -18,7 +19,7 @@ type Writer interface {
 	UpsertArea(ctx context.Context, a danvan.Area) (id int64, created, updated bool, err error)
 	UpsertUnit(ctx context.Context, u danvan.Unit) (id int64, created, updated bool, err error)
 	// UpsertPerson keeps the person's home zone and language.
-	UpsertPerson(ctx context.Context, telegramID int64, name string) (id int64, created, updated bool, err error)
+	UpsertPerson(ctx context.Context, ids []danvan.Identity, name string) (id int64, created, updated bool, err error)
 	// ReplaceSetupRoles makes grants the person's roles from setup; roles
 	// given in the chat are kept.
 	ReplaceSetupRoles(ctx context.Context, personID int64, grants []danvan.Grant) (added, removed int, err error)
@@ -35,7 +36,7 @@ type Writer interface {
 	SetTargets(ctx context.Context, campaignID int64, targets []danvan.Target) (created, updated, removed int, err error)
 	// UpsertGroup replaces the group's campaign links; an empty title keeps
 	// the one the bot learnt from the chat.
-	UpsertGroup(ctx context.Context, chatID int64, title string, areaID, unitID int64, campaignIDs []int64) (created, updated bool, err error)
+	UpsertGroup(ctx context.Context, ch danvan.Channel, ref string, title string, areaID, unitID int64, campaignIDs []int64) (created, updated bool, err error)
 }
 
 // Count is what happened to the things of one kind.
@@ -145,8 +146,8 @@ func Apply(ctx context.Context, w Writer, f *File) (Report, error) {
 
 	keep := make([]int64, 0, len(f.People))
 	for _, p := range f.People {
-		what := fmt.Sprintf("person %d", p.TelegramID)
-		id, created, updated, err := w.UpsertPerson(ctx, p.TelegramID, p.Name)
+		what := "person " + p.Name + " (" + p.Accounts() + ")"
+		id, created, updated, err := w.UpsertPerson(ctx, p.Identities(), p.Name)
 		if err != nil {
 			return r, fail(p.Line, what, err)
 		}
@@ -210,7 +211,7 @@ func Apply(ctx context.Context, w Writer, f *File) (Report, error) {
 		for i, c := range g.Campaigns {
 			ids[i] = campaigns[c]
 		}
-		created, updated, err := w.UpsertGroup(ctx, g.ChatID, g.Title, areas[g.Area], units[g.Unit], ids)
+		created, updated, err := w.UpsertGroup(ctx, danvan.Telegram, strconv.FormatInt(g.ChatID, 10), g.Title, areas[g.Area], units[g.Unit], ids)
 		if err != nil {
 			return r, fail(g.Line, fmt.Sprintf("group %d", g.ChatID), err)
 		}

@@ -2,6 +2,7 @@ package setup
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -38,7 +39,7 @@ func Parse(filename string, data []byte) (*File, error) {
 		areas:     map[string]def{},
 		units:     map[string]def{},
 		campaigns: map[string]def{},
-		people:    map[int64]int{},
+		people:    map[string]int{},
 		groups:    map[int64]int{},
 	}
 	root := p.document(data)
@@ -70,7 +71,8 @@ type parser struct {
 	// Definitions by upper-cased code: the store looks codes up ignoring
 	// case, so "yg-k1" and "YG-K1" would be the same row.
 	areas, units, campaigns map[string]def
-	people, groups          map[int64]int // id → line
+	people                  map[string]int // "channel_id:id" → line
+	groups                  map[int64]int  // id → line
 	refs                    []ref
 	nAreas                  int
 }
@@ -449,9 +451,13 @@ func (p *parser) person(n *yaml.Node) {
 	if m == nil {
 		return
 	}
-	idText, line := p.scalar(m, "telegram_id", "person", true)
-	where := named("person", idText)
-	p.known(m, where, "telegram_id", "name", "roles")
+	idText, line := p.scalar(m, "telegram_id", "person", false)
+	zalo, zline := p.scalar(m, "zalo_id", "person", false)
+	where := named("person", cmp.Or(idText, zalo))
+	p.known(m, where, "telegram_id", "zalo_id", "name", "roles")
+	if idText == "" && zalo == "" {
+		p.errorf(m.n.Line, where, `missing "telegram_id" or "zalo_id"`)
+	}
 	name, _ := p.scalar(m, "name", where, true)
 	var id int64
 	if idText != "" {
@@ -459,13 +465,20 @@ func (p *parser) person(n *yaml.Node) {
 		id, err = strconv.ParseInt(idText, 10, 64)
 		if err != nil || id <= 0 {
 			p.errorf(line, where, "telegram_id %q is not a Telegram user id (a positive whole number)", idText)
-		} else if first, dup := p.people[id]; dup {
-			p.errorf(line, where, "telegram_id %d is listed twice (first at line %d)", id, first)
 		} else {
-			p.people[id] = line
+			p.once("telegram_id", idText, line, where)
 		}
 	}
-	person := Person{TelegramID: id, Name: name, Line: m.n.Line}
+	if zalo != "" {
+		// Zalo's ids are strings: kept as written, never read as numbers.
+		if !zaloID.MatchString(zalo) {
+			p.errorf(zline, where, "zalo_id %q is not a Zalo user id (at most 64 letters, digits, _ and -)", zalo)
+			zalo = ""
+		} else {
+			p.once("zalo_id", zalo, zline, where)
+		}
+	}
+	person := Person{TelegramID: id, ZaloID: zalo, Name: name, Line: m.n.Line}
 	seen := map[Role]int{}
 	for _, it := range p.seq(m, "roles", where) {
 		r, ok := p.role(it, where)
@@ -481,6 +494,18 @@ func (p *parser) person(n *yaml.Node) {
 		person.Roles = append(person.Roles, r)
 	}
 	p.f.People = append(p.f.People, person)
+}
+
+// zaloID is what a Zalo user id looks like.
+var zaloID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// once refuses an account listed for two people.
+func (p *parser) once(key, id string, line int, where string) {
+	if first, dup := p.people[key+":"+id]; dup {
+		p.errorf(line, where, "%s %s is listed twice (first at line %d)", key, id, first)
+		return
+	}
+	p.people[key+":"+id] = line
 }
 
 func (p *parser) role(n *yaml.Node, where string) (Role, bool) {

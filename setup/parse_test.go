@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -169,7 +170,12 @@ func TestParseBad(t *testing.T) {
 		{"duplicate area", edit(5, "      - {code: YG-K1, name: Khu 1}\n      - {code: yg-k1, name: Khu 1 bis}"), 6, `area "yg-k1" is defined twice (first at line 5)`},
 		{"duplicate unit", edit(7, "  - {code: MTTQ-YG, name: MTTQ, area: YG}\n  - {code: MTTQ-YG, name: X, area: YG}"), 8, `unit "MTTQ-YG" is defined twice`},
 		{"duplicate campaign", edit(22, "  - {code: DIEUHOA, title: x, unit: MTTQ-YG, areas: [YG], targets: [{kind: money, goal: 1}]}\ngroups:"), 22, `campaign "DIEUHOA" is defined twice (first at line 14)`},
-		{"duplicate telegram id", edit(12, "      - {role: head, area: YG-K1}\n  - {telegram_id: 100001, name: Hoa 2}"), 13, "telegram_id 100001 is listed twice"},
+		{"duplicate telegram id", edit(12, "      - {role: head, area: YG-K1}\n  - {telegram_id: 100001, name: Hoa 2}"), 13, "telegram_id 100001 is listed twice (first at line 9)"},
+		{"duplicate zalo id", edit(12, "      - {role: head, area: YG-K1}\n  - {zalo_id: e4ea2cd5189df1c3a88c, name: Hoa 2}\n  - {telegram_id: 100002, zalo_id: e4ea2cd5189df1c3a88c, name: Hoa 3}"), 14, "zalo_id e4ea2cd5189df1c3a88c is listed twice (first at line 13)"},
+		{"no account", strings.Replace(base, "  - telegram_id: 100001\n    name: Hoa\n", "  - name: Hoa\n", 1), 9, `missing "telegram_id" or "zalo_id"`},
+		{"bad zalo id", edit(9, "  - zalo_id: e4ea 2cd5"), 9, `zalo_id "e4ea 2cd5"`},
+		{"long zalo id", edit(9, "  - zalo_id: "+strings.Repeat("a", 65)), 9, `zalo_id "aaaa`},
+		{"bad zalo id beside a telegram id", edit(10, "    zalo_id: e4ea/2cd5\n    name: Hoa"), 10, `zalo_id "e4ea/2cd5"`},
 		{"duplicate chat id", edit(23, "  - {chat_id: -1001234567890}\n  - {chat_id: -1001234567890}"), 24, "chat_id -1001234567890 is listed twice"},
 		{"unknown zone", edit(17, "    areas: [YG-K1, YG-K9]"), 17, `campaign DIEUHOA: unknown area "YG-K9"`},
 		{"zone twice", edit(17, "    areas: [YG-K1, YG-K1]"), 17, `"YG-K1" is listed twice`},
@@ -236,6 +242,37 @@ func TestParseBad(t *testing.T) {
 			}
 			t.Errorf("no error at line %d containing %q; got:\n%v", c.line, c.phrase, err)
 		})
+	}
+}
+
+// A person is known by a Telegram id, a Zalo id or both; a Zalo id is
+// text, kept as written, and may have the digits of someone's Telegram id.
+func TestParseZalo(t *testing.T) {
+	file := strings.NewReplacer(
+		"  - telegram_id: 100001\n", "  - telegram_id: 100001\n    zalo_id: e4ea2cd5189df1c3a88c\n",
+		// The people of base end where its campaigns begin.
+		"campaigns:\n", "  - {zalo_id: 0100001, name: Nam}\n  - {zalo_id: \"100001\", name: Lan}\ncampaigns:\n",
+	).Replace(base)
+	f, err := Parse("zalo.yaml", []byte(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.People) != 3 {
+		t.Fatalf("%d people, want 3", len(f.People))
+	}
+	hoa, nam, lan := f.People[0], f.People[1], f.People[2]
+	if hoa.TelegramID != 100001 || hoa.ZaloID != "e4ea2cd5189df1c3a88c" || hoa.Name != "Hoa" || len(hoa.Roles) != 1 {
+		t.Errorf("Hoa = %+v", hoa)
+	}
+	want := []danvan.Identity{{Channel: danvan.Telegram, Ref: "100001"}, {Channel: danvan.Zalo, Ref: "e4ea2cd5189df1c3a88c"}}
+	if got := hoa.Identities(); !slices.Equal(got, want) {
+		t.Errorf("Hoa's identities = %v, want %v", got, want)
+	}
+	if nam.TelegramID != 0 || nam.ZaloID != "0100001" || !slices.Equal(nam.Identities(), []danvan.Identity{{Channel: danvan.Zalo, Ref: "0100001"}}) {
+		t.Errorf("Nam = %+v, identities %v; want Zalo's 0100001 as written", nam, nam.Identities())
+	}
+	if lan.TelegramID != 0 || !slices.Equal(lan.Identities(), []danvan.Identity{{Channel: danvan.Zalo, Ref: "100001"}}) {
+		t.Errorf("Lan = %+v, identities %v; want Zalo's 100001 only", lan, lan.Identities())
 	}
 }
 
@@ -346,7 +383,18 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("unit %s in unknown area %q", u.Code, u.Area)
 			}
 		}
+		accounts := map[danvan.Identity]bool{}
 		for _, p := range file.People {
+			ids := p.Identities()
+			if len(ids) == 0 {
+				t.Fatalf("person %+v has no account", p)
+			}
+			for _, id := range ids {
+				if accounts[id] || id.Ref == "" || !id.Channel.Valid() {
+					t.Fatalf("account %v listed twice or empty", id)
+				}
+				accounts[id] = true
+			}
 			for _, r := range p.Roles {
 				if !areas[r.Area] || !units[r.Unit] {
 					t.Fatalf("role %+v refers to something undefined", r)

@@ -19,6 +19,7 @@ package setup
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,12 +53,35 @@ type Unit struct {
 	Line int
 }
 
-// Person is someone with roles, known by Telegram id.
+// Person is someone with roles, known by their Telegram id, their Zalo id,
+// or both.
 type Person struct {
-	TelegramID int64
+	TelegramID int64  // 0: none
+	ZaloID     string // "": none
 	Name       string
 	Roles      []Role
 	Line       int
+}
+
+// Identities are the person's accounts, Telegram's first.
+func (p Person) Identities() []danvan.Identity {
+	var ids []danvan.Identity
+	if p.TelegramID != 0 {
+		ids = append(ids, danvan.Identity{Channel: danvan.Telegram, Ref: strconv.FormatInt(p.TelegramID, 10)})
+	}
+	if p.ZaloID != "" {
+		ids = append(ids, danvan.Identity{Channel: danvan.Zalo, Ref: p.ZaloID})
+	}
+	return ids
+}
+
+// Accounts names the person's accounts, as "telegram 100001, zalo abc".
+func (p Person) Accounts() string {
+	var names []string
+	for _, id := range p.Identities() {
+		names = append(names, string(id.Channel)+" "+id.Ref)
+	}
+	return strings.Join(names, ", ")
 }
 
 // Role is one grant: a head of an area, a treasurer or cadre of a unit, or an

@@ -79,7 +79,7 @@ func TestProgressReportsNewestFirst(t *testing.T) {
 	c := seedCampaign(t, db)
 	ctx := context.Background()
 	err := db.InTx(ctx, func(tx *Tx) error {
-		p, err := tx.EnsurePerson(ctx, 45, "Lan", "vi")
+		p, err := tx.EnsurePerson(ctx, telegramUser(45), "Lan", "vi", 0)
 		if err != nil {
 			return err
 		}
@@ -113,7 +113,7 @@ func TestUpdatePledgeTerms(t *testing.T) {
 	c := seedCampaign(t, db)
 	ctx := context.Background()
 	err := db.InTx(ctx, func(tx *Tx) error {
-		p, err := tx.EnsurePerson(ctx, 46, "Cúc", "vi")
+		p, err := tx.EnsurePerson(ctx, telegramUser(46), "Cúc", "vi", 0)
 		if err != nil {
 			return err
 		}

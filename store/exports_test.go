@@ -201,16 +201,16 @@ func TestExportRows(t *testing.T) {
 		if k2, err = tx.AreaByCode(ctx, "YG-K2"); err != nil {
 			return err
 		}
-		if hoa, err = tx.EnsurePerson(ctx, 100001, "", "vi"); err != nil { // head of YG-K1 and treasurer
+		if hoa, err = tx.EnsurePerson(ctx, telegramUser(100001), "", "vi", 0); err != nil { // head of YG-K1 and treasurer
 			return err
 		}
-		if lan, err = tx.EnsurePerson(ctx, 200001, "Nguyễn Thị Lan", "vi"); err != nil {
+		if lan, err = tx.EnsurePerson(ctx, telegramUser(200001), "Nguyễn Thị Lan", "vi", 0); err != nil {
 			return err
 		}
-		if nam, err = tx.EnsurePerson(ctx, 200002, "Lê Văn Nam", "vi"); err != nil {
+		if nam, err = tx.EnsurePerson(ctx, telegramUser(200002), "Lê Văn Nam", "vi", 0); err != nil {
 			return err
 		}
-		if minh, err = tx.EnsurePerson(ctx, 200003, "Phạm Minh", "en"); err != nil {
+		if minh, err = tx.EnsurePerson(ctx, telegramUser(200003), "Phạm Minh", "en", 0); err != nil {
 			return err
 		}
 		if err := tx.SetHomeArea(ctx, lan.ID, k1.ID); err != nil {
@@ -455,7 +455,7 @@ func BenchmarkExportData(b *testing.B) {
 		for _, q := range []string{
 			`INSERT INTO people (name, home_area_id)
 			 SELECT 'Hộ ' || i, (SELECT id FROM areas WHERE code = 'YG-K' || (1 + i % 6)) FROM generate_series(1, 10000) i`,
-			`WITH hh AS (SELECT array_agg(id ORDER BY id) AS ids FROM people WHERE telegram_id IS NULL),
+			`WITH hh AS (SELECT array_agg(id ORDER BY id) AS ids FROM people WHERE chat_id IS NULL),
 			      tg AS (SELECT array_agg(t.id ORDER BY t.id) AS ids, array_agg(t.campaign_id ORDER BY t.id) AS cs
 				FROM targets t JOIN campaigns c ON c.id = t.campaign_id
 				WHERE t.kind = 'money' AND c.code IN ('DIEUHOA', 'THIETBI', 'SANNHA', 'LED', 'DODAU', 'THAMHOI'))

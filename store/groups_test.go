@@ -4,13 +4,16 @@ import (
 	"context"
 	"slices"
 	"testing"
+
+	"github.com/danvan/danvan"
+	"github.com/jackc/pgx/v5"
 )
 
 func TestGroupLinksAndSchedule(t *testing.T) {
 	db := openDB(t)
 	c := seedCampaign(t, db)
 	ctx := context.Background()
-	const chat = -4001
+	chat := telegramChats(t, db, -4001)[-4001]
 	err := db.InTx(ctx, func(tx *Tx) error {
 		if _, _, _, found, err := tx.GroupLinks(ctx, chat); err != nil || found {
 			t.Fatalf("unknown group: found %v, err %v", found, err)
@@ -86,10 +89,14 @@ func TestMoveGroup(t *testing.T) {
 	c := seedCampaign(t, db)
 	ctx := context.Background()
 	for _, knownNew := range []bool{false, true} {
-		from, to := int64(-5001), int64(-1005001)
+		oldRef, newRef := int64(-5001), int64(-1005001)
 		if knownNew {
-			from, to = -5002, -1005002
+			oldRef, newRef = -5002, -1005002
 		}
+		// Both are chats the bot knows; only in the second case is the new
+		// one a group already.
+		chats := telegramChats(t, db, oldRef, newRef)
+		from, to := chats[oldRef], chats[newRef]
 		err := db.InTx(ctx, func(tx *Tx) error {
 			if err := tx.RecordGroup(ctx, from, "Nhóm"); err != nil {
 				return err
@@ -133,30 +140,39 @@ func TestMoveGroup(t *testing.T) {
 	}
 }
 
-// The sender's MoveChat (Telegram answered migrate_to_chat_id) takes the
-// group's campaign links along: group_campaigns follows by ON UPDATE
-// CASCADE.
-func TestMoveChatKeepsCampaignLinks(t *testing.T) {
+// The sender's RenameChat (Telegram answered migrate_to_chat_id) keeps the
+// group's campaign links: the chat keeps its internal id, which the links
+// refer to, and is known by its new Telegram id only.
+func TestRenameChatKeepsCampaignLinks(t *testing.T) {
 	db := openDB(t)
 	c := seedCampaign(t, db)
 	ctx := context.Background()
+	chat := telegramChats(t, db, -6001)[-6001]
 	err := db.InTx(ctx, func(tx *Tx) error {
-		if err := tx.RecordGroup(ctx, -6001, "Nhóm"); err != nil {
+		if err := tx.RecordGroup(ctx, chat, "Nhóm"); err != nil {
 			return err
 		}
-		_, err := tx.ToggleGroupCampaign(ctx, -6001, c.ID)
+		_, err := tx.ToggleGroupCampaign(ctx, chat, c.ID)
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.MoveChat(ctx, -6001, -1006001); err != nil {
+	if err := db.RenameChat(ctx, danvan.Telegram, "-6001", "-1006001"); err != nil {
 		t.Fatal(err)
 	}
 	err = db.InTx(ctx, func(tx *Tx) error {
-		_, _, cs, found, err := tx.GroupLinks(ctx, -1006001)
+		_, _, cs, found, err := tx.GroupLinks(ctx, chat)
 		if err != nil || !found || !slices.Equal(cs, []int64{c.ID}) {
 			t.Errorf("moved group's campaigns = %v (found %v, err %v)", cs, found, err)
+		}
+		rows, _ := tx.tx.Query(ctx, `SELECT external_id FROM chats WHERE id = $1 OR external_id IN ('-6001', '-1006001')`, chat)
+		refs, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
+		if !slices.Equal(refs, []string{"-1006001"}) {
+			t.Errorf("Telegram ids of the chats = %v, want the group's new one only", refs)
 		}
 		return nil
 	})

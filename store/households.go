@@ -23,7 +23,7 @@ func (t *Tx) CreateHousehold(ctx context.Context, name string, zoneID, headID in
 	}
 	// Case is folded here rather than in SQL: the database's own collation
 	// may not know Vietnamese capitals.
-	rows, _ := t.tx.Query(ctx, `SELECT id, name FROM people WHERE telegram_id IS NULL AND home_area_id = $1 ORDER BY id`, zoneID)
+	rows, _ := t.tx.Query(ctx, `SELECT id, name FROM people WHERE chat_id IS NULL AND home_area_id = $1 ORDER BY id`, zoneID)
 	known, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (danvan.Person, error) {
 		var k danvan.Person
 		err := r.Scan(&k.ID, &k.Name)
@@ -39,8 +39,8 @@ func (t *Tx) CreateHousehold(ctx context.Context, name string, zoneID, headID in
 		}
 	}
 	err = t.tx.QueryRow(ctx, `
-		INSERT INTO people (telegram_id, name, lang, home_area_id, recorded_by, created_at, updated_at)
-		VALUES (NULL, $1, 'vi', $2, $3, $4, $4) RETURNING id`, name, zoneID, headID, t.now).Scan(&p.ID)
+		INSERT INTO people (name, lang, home_area_id, recorded_by, created_at, updated_at)
+		VALUES ($1, 'vi', $2, $3, $4, $4) RETURNING id`, name, zoneID, headID, t.now).Scan(&p.ID)
 	if err != nil {
 		return p, fmt.Errorf("store: household %q in area %d: %w", name, zoneID, err)
 	}

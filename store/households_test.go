@@ -14,7 +14,7 @@ func TestHouseholdsAreNotDuplicated(t *testing.T) {
 	ctx := context.Background()
 	var first, again, other int64
 	err := db.InTx(ctx, func(tx *Tx) error {
-		head, err := tx.EnsurePerson(ctx, 100001, "Hoa", "vi")
+		head, err := tx.EnsurePerson(ctx, telegramUser(100001), "Hoa", "vi", 0)
 		if err != nil {
 			return err
 		}

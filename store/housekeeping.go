@@ -20,7 +20,7 @@ const (
 // rows went.
 func (db *DB) Prune(ctx context.Context) (int64, error) {
 	now := db.Now()
-	a, err := db.Pool.Exec(ctx, `DELETE FROM processed_updates WHERE processed_at < $1`, now.Add(-keepUpdateIDs))
+	a, err := db.Pool.Exec(ctx, `DELETE FROM processed_keys WHERE processed_at < $1`, now.Add(-keepUpdateIDs))
 	if err != nil {
 		return 0, fmt.Errorf("store: prune update ids: %w", err)
 	}
@@ -37,11 +37,11 @@ func (db *DB) Prune(ctx context.Context) (int64, error) {
 	return a.RowsAffected() + b.RowsAffected() + c.RowsAffected(), nil
 }
 
-// LastUpdateID is the highest update id applied and still remembered, 0
+// LastUpdateID is the highest Telegram update id applied and still remembered, 0
 // when none: a local Bot API that restarts must number after it.
 func (db *DB) LastUpdateID(ctx context.Context) (int64, error) {
 	var id int64
-	if err := db.Pool.QueryRow(ctx, `SELECT coalesce(max(update_id), 0) FROM processed_updates`).Scan(&id); err != nil {
+	if err := db.Pool.QueryRow(ctx, `SELECT coalesce(max(key::bigint), 0) FROM processed_keys WHERE channel = 'telegram' AND key ~ '^[0-9]{1,18}$'`).Scan(&id); err != nil {
 		return 0, fmt.Errorf("store: last update id: %w", err)
 	}
 	return id, nil

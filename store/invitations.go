@@ -30,7 +30,7 @@ func (t *Tx) CreateInvitation(ctx context.Context, tokenHash string, g danvan.Gr
 func (t *Tx) LockInvitation(ctx context.Context, tokenHash string) (danvan.Invitation, error) {
 	rows, err := t.tx.Query(ctx, `
 		SELECT i.id, i.role, COALESCE(i.area_id, 0), COALESCE(i.unit_id, 0), COALESCE(a.name, u.name, ''),
-			p.id, COALESCE(p.telegram_id, 0), p.name, p.lang, COALESCE(p.home_area_id, 0),
+			p.id, COALESCE(p.chat_id, 0), p.name, p.lang, COALESCE(p.home_area_id, 0),
 			i.created_at, i.expires_at, COALESCE(i.used_by, 0), i.used_at
 		FROM invitations i
 		JOIN people p ON p.id = i.created_by
@@ -45,7 +45,7 @@ func (t *Tx) LockInvitation(ctx context.Context, tokenHash string) (danvan.Invit
 		var inv danvan.Invitation
 		var usedAt *time.Time
 		err := r.Scan(&inv.ID, &inv.Grant.Role, &inv.Grant.AreaID, &inv.Grant.UnitID, &inv.ScopeName,
-			&inv.Inviter.ID, &inv.Inviter.TelegramID, &inv.Inviter.Name, &inv.Inviter.Lang, &inv.Inviter.HomeAreaID,
+			&inv.Inviter.ID, &inv.Inviter.ChatID, &inv.Inviter.Name, &inv.Inviter.Lang, &inv.Inviter.HomeAreaID,
 			&inv.CreatedAt, &inv.ExpiresAt, &inv.UsedBy, &usedAt)
 		if usedAt != nil {
 			inv.UsedAt = *usedAt

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -17,7 +18,7 @@ func seedInvitation(t *testing.T, db *DB, hash string) (zoneID int64) {
 	c := seedCampaign(t, db)
 	ctx := context.Background()
 	err := db.InTx(ctx, func(tx *Tx) error {
-		inviter, err := tx.EnsurePerson(ctx, 1, "Lê Văn Hùng", "en")
+		inviter, err := tx.EnsurePerson(ctx, telegramUser(1), "Lê Văn Hùng", "en", 0)
 		if err != nil {
 			return err
 		}
@@ -43,14 +44,21 @@ func TestInvitationLockAndUse(t *testing.T) {
 		if err != nil {
 			return err
 		}
+		inviterChat, err := telegramChat(ctx, tx, 1)
+		if err != nil {
+			return err
+		}
 		if inv.Grant != (danvan.Grant{Role: danvan.RoleHead, AreaID: zone}) || inv.ScopeName != "Khu 1" ||
-			inv.Inviter.Name != "Lê Văn Hùng" || inv.Inviter.TelegramID != 1 || inv.Inviter.Lang != "en" || inv.UsedBy != 0 {
-			t.Errorf("invitation read back as %+v", inv)
+			inv.Inviter.Name != "Lê Văn Hùng" || inv.Inviter.ChatID != inviterChat || inv.Inviter.Lang != "en" || inv.UsedBy != 0 {
+			t.Errorf("invitation read back as %+v, want the inviter's private chat %d", inv, inviterChat)
+		}
+		if ids, err := tx.Identities(ctx, inv.Inviter.ID); err != nil || !slices.Equal(ids, []danvan.Identity{telegramUser(1)}) {
+			t.Errorf("the inviter's accounts = %v (%v), want Telegram 1", ids, err)
 		}
 		if got := inv.ExpiresAt.Sub(inv.CreatedAt); got != 72*time.Hour {
 			t.Errorf("invitation lasts %v, want 72h", got)
 		}
-		p, err := tx.EnsurePerson(ctx, 2, "Bình", "vi")
+		p, err := tx.EnsurePerson(ctx, telegramUser(2), "Bình", "vi", 0)
 		if err != nil {
 			return err
 		}
@@ -124,7 +132,7 @@ func TestInvitationLockSerialisesRedeemers(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	p, err := tx1.EnsurePerson(ctx, 3, "An", "vi")
+	p, err := tx1.EnsurePerson(ctx, telegramUser(3), "An", "vi", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +156,7 @@ func TestGrantListAndRemoveRoles(t *testing.T) {
 	c := seedCampaign(t, db)
 	ctx := context.Background()
 	err := db.InTx(ctx, func(tx *Tx) error {
-		p, err := tx.EnsurePerson(ctx, 5, "Hoa <b>", "vi")
+		p, err := tx.EnsurePerson(ctx, telegramUser(5), "Hoa <b>", "vi", 0)
 		if err != nil {
 			return err
 		}
@@ -206,7 +214,11 @@ func TestSyncEnvAdmins(t *testing.T) {
 	sync := func(ids ...int64) (added, removed []danvan.RoleLine) {
 		t.Helper()
 		err := db.InTx(ctx, func(tx *Tx) (err error) {
-			added, removed, err = tx.SyncEnvAdmins(ctx, ids)
+			accounts := make([]danvan.Identity, len(ids))
+			for i, id := range ids {
+				accounts[i] = telegramUser(id)
+			}
+			added, removed, err = tx.SyncEnvAdmins(ctx, accounts)
 			return err
 		})
 		if err != nil {
@@ -216,7 +228,9 @@ func TestSyncEnvAdmins(t *testing.T) {
 	}
 	admins := func() map[int64]string {
 		t.Helper()
-		rows, err := db.Pool.Query(ctx, `SELECT p.telegram_id, r.source FROM roles r JOIN people p ON p.id = r.person_id WHERE r.role = 'admin'`)
+		// An admin without a Telegram account would show as 0.
+		rows, err := db.Pool.Query(ctx, `SELECT COALESCE(i.external_id::bigint, 0), r.source FROM roles r
+			LEFT JOIN identities i ON i.person_id = r.person_id AND i.channel = 'telegram' WHERE r.role = 'admin'`)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -230,7 +244,7 @@ func TestSyncEnvAdmins(t *testing.T) {
 	}
 	// 900 is an admin given in the chat, not through the variable.
 	err := db.InTx(ctx, func(tx *Tx) error {
-		p, err := tx.EnsurePerson(ctx, 900, "Chat admin", "vi")
+		p, err := tx.EnsurePerson(ctx, telegramUser(900), "Chat admin", "vi", 0)
 		if err != nil {
 			return err
 		}
@@ -249,7 +263,7 @@ func TestSyncEnvAdmins(t *testing.T) {
 		t.Fatalf("admins = %v", got)
 	}
 	var name string
-	if err := db.Pool.QueryRow(ctx, `SELECT name FROM people WHERE telegram_id = 901`).Scan(&name); err != nil || name != "#901" {
+	if err := db.Pool.QueryRow(ctx, `SELECT name FROM people WHERE id = $1`, telegramPerson(t, db, 901)).Scan(&name); err != nil || name != "#901" {
 		t.Fatalf("a new admin is named %q (%v), want #901", name, err)
 	}
 	// The setup file does not know them: running it keeps them.
@@ -260,7 +274,7 @@ func TestSyncEnvAdmins(t *testing.T) {
 		t.Fatalf("after setup, admins = %v", got)
 	}
 	added, removed = sync(902)
-	if len(added) != 0 || len(removed) != 1 || removed[0].Person.TelegramID != 901 {
+	if len(added) != 0 || len(removed) != 1 || removed[0].Person.ID != telegramPerson(t, db, 901) {
 		t.Fatalf("second sync added %v, removed %v; want 901 removed", added, removed)
 	}
 	if got := admins(); len(got) != 2 || got[902] != "env" || got[900] != "chat" {

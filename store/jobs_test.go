@@ -38,25 +38,26 @@ func countRows(t *testing.T, db *DB, sql string, args ...any) int {
 func TestRunJobClaimsSlotOnce(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
+	chat := telegramChats(t, db, -100)[-100]
 	db.Now = func() time.Time { return monday8.Add(3 * time.Second) }
 	calls := 0
 
-	ran, n, err := db.RunJob(ctx, "weekly_summary", monday8, "host:1", produceTo(-100, 2, &calls))
+	ran, n, err := db.RunJob(ctx, "weekly_summary", monday8, "host:1", produceTo(chat, 2, &calls))
 	if err != nil || !ran || n != 2 {
 		t.Fatalf("first run: ran %v, %d messages, err %v; want ran, 2", ran, n, err)
 	}
-	ran, n, err = db.RunJob(ctx, "weekly_summary", monday8, "host:2", produceTo(-100, 2, &calls))
+	ran, n, err = db.RunJob(ctx, "weekly_summary", monday8, "host:2", produceTo(chat, 2, &calls))
 	if err != nil || ran || n != 0 {
 		t.Fatalf("second run of the slot: ran %v, %d messages, err %v; want nothing", ran, n, err)
 	}
 	if calls != 1 {
 		t.Errorf("producer called %d times, want once", calls)
 	}
-	if got := countRows(t, db, `SELECT count(*) FROM outbox WHERE chat_id = -100 AND priority = 1`); got != 2 {
+	if got := countRows(t, db, `SELECT count(*) FROM outbox WHERE chat_id = $1 AND priority = 1`, chat); got != 2 {
 		t.Errorf("outbox holds %d broadcast messages, want 2", got)
 	}
 	// Another job, or the next slot, is a run of its own.
-	if ran, _, _ := db.RunJob(ctx, "milestones", monday8, "host:1", produceTo(-100, 0, &calls)); !ran {
+	if ran, _, _ := db.RunJob(ctx, "milestones", monday8, "host:1", produceTo(chat, 0, &calls)); !ran {
 		t.Error("another job on the same slot did not run")
 	}
 
@@ -73,6 +74,7 @@ func TestRunJobClaimsSlotOnce(t *testing.T) {
 func TestRunJobFailureLeavesSlotFree(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
+	chat := telegramChats(t, db, -100)[-100]
 	boom := errors.New("boom")
 	_, _, err := db.RunJob(ctx, "milestones", monday8, "host:1", func(tx *Tx) ([]danvan.Outgoing, error) {
 		return nil, boom
@@ -84,7 +86,7 @@ func TestRunJobFailureLeavesSlotFree(t *testing.T) {
 		t.Fatalf("a failed run left %d claims", got)
 	}
 	calls := 0
-	if ran, _, err := db.RunJob(ctx, "milestones", monday8, "host:1", produceTo(-100, 1, &calls)); !ran || err != nil {
+	if ran, _, err := db.RunJob(ctx, "milestones", monday8, "host:1", produceTo(chat, 1, &calls)); !ran || err != nil {
 		t.Fatalf("retry after failure: ran %v, err %v", ran, err)
 	}
 }
@@ -103,6 +105,7 @@ func TestRunJobRaceBetweenProcesses(t *testing.T) {
 		t.Cleanup(db.Close)
 		dbs[i] = db
 	}
+	chat := telegramChats(t, dbs[0], -100)[-100]
 	const slots = 40
 	for s := range slots {
 		slot := monday8.Add(time.Duration(s) * time.Hour)
@@ -119,7 +122,7 @@ func TestRunJobRaceBetweenProcesses(t *testing.T) {
 					// Hold the claim a moment, so the other one meets it
 					// uncommitted.
 					time.Sleep(time.Millisecond)
-					return []danvan.Outgoing{{Kind: danvan.OutSend, ChatID: -100, Text: slot.String(), Broadcast: true}}, nil
+					return []danvan.Outgoing{{Kind: danvan.OutSend, ChatID: chat, Text: slot.String(), Broadcast: true}}, nil
 				})
 			}()
 		}
@@ -143,6 +146,7 @@ func TestRunJobRaceBetweenProcesses(t *testing.T) {
 func TestLastScheduledSlotsLeaveOutManualRuns(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
+	chat := telegramChats(t, db, -100)[-100]
 	calls := 0
 	for _, r := range []struct {
 		slot time.Time
@@ -153,7 +157,7 @@ func TestLastScheduledSlotsLeaveOutManualRuns(t *testing.T) {
 		{monday8.Add(2*time.Hour + time.Microsecond), ManualPrefix + "host:2"},
 	} {
 		db.Now = func() time.Time { return r.slot.Add(time.Second) }
-		if _, _, err := db.RunJob(ctx, "weekly_summary", r.slot, r.by, produceTo(-100, 1, &calls)); err != nil {
+		if _, _, err := db.RunJob(ctx, "weekly_summary", r.slot, r.by, produceTo(chat, 1, &calls)); err != nil {
 			t.Fatal(err)
 		}
 	}

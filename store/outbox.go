@@ -35,27 +35,28 @@ func (t *Tx) Enqueue(ctx context.Context, msgs ...danvan.Outgoing) error {
 // broadcasts, oldest first. Taking only each chat's head keeps the order
 // within a chat while a later message waits for a retry. Chats in skip are
 // left out (the sender's own rate limits hold them back).
-func (db *DB) NextOutgoing(ctx context.Context, limit int, skip []int64) ([]danvan.OutboxMessage, error) {
+func (db *DB) NextOutgoing(ctx context.Context, ch danvan.Channel, limit int, skip []int64) ([]danvan.OutboxMessage, error) {
 	if skip == nil {
 		skip = []int64{} // NULL would make <> ALL unknown, and so false
 	}
 	rows, err := db.Pool.Query(ctx, `
-		SELECT h.id, h.attempts, h.created_at, u.chat_id IS NOT NULL, h.payload FROM (
-			SELECT DISTINCT ON (chat_id) id, chat_id, priority, attempts, created_at, payload, next_try_at
+		SELECT h.id, h.attempts, h.created_at, u.chat_id IS NOT NULL, c.external_id, c.is_group, h.parts_sent, h.payload FROM (
+			SELECT DISTINCT ON (chat_id) id, chat_id, priority, attempts, created_at, payload, next_try_at, parts_sent
 			FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL
 			ORDER BY chat_id, id
 		) h
+		JOIN chats c ON c.id = h.chat_id AND c.channel = $4
 		LEFT JOIN unreachable_chats u ON u.chat_id = h.chat_id
 		WHERE h.next_try_at <= $1 AND h.chat_id <> ALL($3)
 		ORDER BY h.priority, h.id
-		LIMIT $2`, db.Now(), limit, skip)
+		LIMIT $2`, db.Now(), limit, skip, ch)
 	if err != nil {
 		return nil, fmt.Errorf("store: read outbox: %w", err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (danvan.OutboxMessage, error) {
 		var m danvan.OutboxMessage
 		var payload []byte
-		if err := r.Scan(&m.ID, &m.Attempts, &m.CreatedAt, &m.Unreachable, &payload); err != nil {
+		if err := r.Scan(&m.ID, &m.Attempts, &m.CreatedAt, &m.Unreachable, &m.Ref, &m.Group, &m.PartsSent, &payload); err != nil {
 			return m, err
 		}
 		if err := json.Unmarshal(payload, &m.Outgoing); err != nil {
@@ -125,17 +126,37 @@ func (t *Tx) MarkReachable(ctx context.Context, chatID int64) error {
 	return nil
 }
 
-// MoveChat follows a group that became a supergroup: what waits for the old
-// chat id goes to the new one, and so does the group's link.
-func (db *DB) MoveChat(ctx context.Context, from, to int64) error {
+// MarkPartSent records that the first n parts of message id were sent.
+func (db *DB) MarkPartSent(ctx context.Context, id int64, n int) error {
+	if _, err := db.Pool.Exec(ctx, `UPDATE outbox SET parts_sent = $2 WHERE id = $1`, id, n); err != nil {
+		return fmt.Errorf("store: record part %d of message %d: %w", n, id, err)
+	}
+	return nil
+}
+
+// RenameChat is Tx.RenameChat in a transaction of its own, for the sender
+// told by the channel that a chat moved.
+func (db *DB) RenameChat(ctx context.Context, ch danvan.Channel, from, to string) error {
 	return db.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.tx.Exec(ctx, `
-			UPDATE outbox SET chat_id = $2, next_try_at = $3, payload = jsonb_set(payload, '{chat_id}', to_jsonb($2::bigint))
-			WHERE chat_id = $1 AND sent_at IS NULL AND failed_at IS NULL`, from, to, tx.now); err != nil {
-			return fmt.Errorf("store: move messages of chat %d to %d: %w", from, to, err)
-		}
-		return tx.MoveGroup(ctx, from, to)
+		_, err := tx.RenameChat(ctx, ch, from, to)
+		return err
 	})
+}
+
+// moveChat merges chat from into chat to, both internal ids of one
+// channel: what waits to be sent and the group's links go to the new chat.
+func (t *Tx) moveChat(ctx context.Context, from, to int64) error {
+	if _, err := t.tx.Exec(ctx, `
+		UPDATE outbox SET chat_id = $2, next_try_at = $3, payload = jsonb_set(payload, '{chat_id}', to_jsonb($2::bigint))
+		WHERE chat_id = $1 AND sent_at IS NULL AND failed_at IS NULL`, from, to, t.now); err != nil {
+		return fmt.Errorf("store: move messages of chat %d to %d: %w", from, to, err)
+	}
+	if _, err := t.tx.Exec(ctx, `
+		UPDATE conversations c SET chat_id = $2 WHERE chat_id = $1
+		AND NOT EXISTS (SELECT 1 FROM conversations n WHERE n.chat_id = $2 AND n.person_id = c.person_id)`, from, to); err != nil {
+		return fmt.Errorf("store: move conversations of chat %d to %d: %w", from, to, err)
+	}
+	return t.MoveGroup(ctx, from, to)
 }
 
 // OutboxStats describes what waits to be sent.
@@ -166,14 +187,15 @@ func (db *DB) OutboxStats(ctx context.Context) (OutboxStats, error) {
 // first.
 func (db *DB) FailedMessages(ctx context.Context, limit int) ([]danvan.FailedMessage, error) {
 	rows, err := db.Pool.Query(ctx, `
-		SELECT id, chat_id, created_at, failed_at, attempts, last_error, COALESCE(payload->>'text', '')
-		FROM outbox WHERE failed_at IS NOT NULL ORDER BY failed_at DESC, id DESC LIMIT $1`, limit)
+		SELECT o.id, o.chat_id, c.channel, c.external_id, o.created_at, o.failed_at, o.attempts, o.last_error, COALESCE(o.payload->>'text', '')
+		FROM outbox o JOIN chats c ON c.id = o.chat_id
+		WHERE o.failed_at IS NOT NULL ORDER BY o.failed_at DESC, o.id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: failed messages: %w", err)
 	}
 	fs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (danvan.FailedMessage, error) {
 		var f danvan.FailedMessage
-		err := r.Scan(&f.ID, &f.ChatID, &f.CreatedAt, &f.FailedAt, &f.Attempts, &f.Reason, &f.Text)
+		err := r.Scan(&f.ID, &f.ChatID, &f.Channel, &f.Ref, &f.CreatedAt, &f.FailedAt, &f.Attempts, &f.Reason, &f.Text)
 		return f, err
 	})
 	if err != nil {

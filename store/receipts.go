@@ -17,13 +17,13 @@ const pledgeColumns = `p.id, p.code, p.person_id, p.campaign_id, p.target_id, p.
 // reminded of and follows its campaign when the end date moves.
 const pledgeDue = `COALESCE(p.due, (SELECT c0.ends FROM campaigns c0 WHERE c0.id = p.campaign_id))`
 
-const personColumns = `pe.id, COALESCE(pe.telegram_id, 0), pe.name, pe.lang, COALESCE(pe.home_area_id, 0)`
+const personColumns = `pe.id, COALESCE(pe.chat_id, 0), pe.name, pe.lang, COALESCE(pe.home_area_id, 0)`
 
 func scanPledgeAndPerson(r pgx.Row, p *danvan.Pledge, pe *danvan.Person, extra ...any) error {
 	var due *time.Time
 	dest := append([]any{&p.ID, &p.Code, &p.PersonID, &p.CampaignID, &p.TargetID, &p.Quantity, &p.Received,
 		&due, &p.PublicName, &p.Cancelled, &p.RecordedBy, &p.CreatedAt,
-		&pe.ID, &pe.TelegramID, &pe.Name, &pe.Lang, &pe.HomeAreaID}, extra...)
+		&pe.ID, &pe.ChatID, &pe.Name, &pe.Lang, &pe.HomeAreaID}, extra...)
 	err := r.Scan(dest...)
 	if due != nil {
 		p.Due = *due
@@ -186,7 +186,7 @@ func (t *Tx) AddReceiptPhoto(ctx context.Context, receiptID int64, fileID string
 func (t *Tx) Recorders(ctx context.Context, unitID, zoneID int64) ([]danvan.Person, error) {
 	rows, err := t.tx.Query(ctx, `
 		SELECT `+personColumns+` FROM people pe
-		WHERE pe.telegram_id IS NOT NULL AND EXISTS (
+		WHERE pe.chat_id IS NOT NULL AND EXISTS (
 			SELECT 1 FROM roles r WHERE r.person_id = pe.id
 			AND (r.role = 'head' AND r.area_id = $2 OR r.role = 'treasurer' AND r.unit_id = $1))
 		ORDER BY pe.id`, unitID, zoneID)
@@ -195,7 +195,7 @@ func (t *Tx) Recorders(ctx context.Context, unitID, zoneID int64) ([]danvan.Pers
 	}
 	ps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (danvan.Person, error) {
 		var p danvan.Person
-		err := r.Scan(&p.ID, &p.TelegramID, &p.Name, &p.Lang, &p.HomeAreaID)
+		err := r.Scan(&p.ID, &p.ChatID, &p.Name, &p.Lang, &p.HomeAreaID)
 		return p, err
 	})
 	if err != nil {

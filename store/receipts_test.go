@@ -15,7 +15,7 @@ func pledgeFor(t *testing.T, db *DB, c danvan.Campaign, telegramID int64, q danv
 	ctx := context.Background()
 	var pl danvan.Pledge
 	err := db.InTx(ctx, func(tx *Tx) error {
-		p, err := tx.EnsurePerson(ctx, telegramID, "Lan", "vi")
+		p, err := tx.EnsurePerson(ctx, telegramUser(telegramID), "Lan", "vi", 0)
 		if err != nil {
 			return err
 		}
@@ -80,10 +80,21 @@ func TestReceiptLedger(t *testing.T) {
 	// The code is found whatever its case.
 	err = db.InTx(ctx, func(tx *Tx) error {
 		_, who, err := tx.LockPledge(ctx, 0, toLower(pl.Code))
-		if err == nil && who.TelegramID != 42 {
-			t.Errorf("pledger = %+v, want telegram id 42", who)
+		if err != nil {
+			return err
 		}
-		return err
+		chat, err := telegramChat(ctx, tx, 42)
+		if err != nil {
+			return err
+		}
+		ids, err := tx.Identities(ctx, who.ID)
+		if err != nil {
+			return err
+		}
+		if who.ID != pl.PersonID || who.ChatID != chat || len(ids) != 1 || ids[0] != telegramUser(42) {
+			t.Errorf("pledger = %+v with accounts %v, want telegram id 42 and its private chat %d", who, ids, chat)
+		}
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)

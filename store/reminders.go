@@ -32,15 +32,15 @@ func dateParam(d time.Time) string { return d.Format(time.DateOnly) }
 // pledgers[i], for heads[i].
 func (t *Tx) HeadDuePledges(ctx context.Context, dueBy time.Time) (heads []danvan.Person, lines []danvan.PledgeLine, pledgers []danvan.Person, err error) {
 	rows, err := t.tx.Query(ctx, `
-		SELECT `+dueLineColumns+`, h.id, h.telegram_id, h.name, h.lang, COALESCE(h.home_area_id, 0)
+		SELECT `+dueLineColumns+`, h.id, h.chat_id, h.name, h.lang, COALESCE(h.home_area_id, 0)
 		FROM roles r
 		JOIN people h ON h.id = r.person_id
 		JOIN people pe ON pe.home_area_id = r.area_id
 		JOIN pledges p ON p.person_id = pe.id
 		JOIN campaigns c ON c.id = p.campaign_id
 		JOIN targets t ON t.id = p.target_id
-		WHERE r.role = 'head' AND h.telegram_id IS NOT NULL
-		  AND NOT EXISTS (SELECT 1 FROM unreachable_chats u WHERE u.chat_id = h.telegram_id)
+		WHERE r.role = 'head' AND h.chat_id IS NOT NULL
+		  AND NOT EXISTS (SELECT 1 FROM unreachable_chats u WHERE u.chat_id = h.chat_id)
 		  AND `+dueOpen+`
 		ORDER BY h.id, COALESCE(p.due, c.ends), c.code, p.code`, dateParam(dueBy))
 	if err != nil {
@@ -53,7 +53,7 @@ func (t *Tx) HeadDuePledges(ctx context.Context, dueBy time.Time) (heads []danva
 		tg := &l.Target
 		if err := scanPledgeAndPerson(rows, &l.Pledge, &pe, &l.CampaignCode, &l.CampaignTitle,
 			&tg.ID, &tg.CampaignID, &tg.Position, &tg.Kind, &tg.Label, &tg.Unit, &tg.Goal,
-			&h.ID, &h.TelegramID, &h.Name, &h.Lang, &h.HomeAreaID); err != nil {
+			&h.ID, &h.ChatID, &h.Name, &h.Lang, &h.HomeAreaID); err != nil {
 			return nil, nil, nil, fmt.Errorf("store: pledges due for heads: %w", err)
 		}
 		heads, lines, pledgers = append(heads, h), append(lines, l), append(pledgers, pe)
@@ -87,8 +87,8 @@ func (t *Tx) ResidentRemindersDue(ctx context.Context, dueBy, sentBefore time.Ti
 		JOIN targets t ON t.id = p.target_id
 		JOIN pledge_reminders pr ON pr.pledge_id = p.id
 		WHERE `+dueOpen+`
-		  AND pe.telegram_id IS NOT NULL AND NOT pe.reminders_off
-		  AND NOT EXISTS (SELECT 1 FROM unreachable_chats u WHERE u.chat_id = pe.telegram_id)
+		  AND pe.chat_id IS NOT NULL AND NOT pe.reminders_off
+		  AND NOT EXISTS (SELECT 1 FROM unreachable_chats u WHERE u.chat_id = pe.chat_id)
 		  AND pr.sent < $2 AND (pr.last_sent_at IS NULL OR pr.last_sent_at < $3)
 		ORDER BY pe.id, COALESCE(p.due, c.ends), p.code
 		FOR UPDATE OF pr`, dateParam(dueBy), maxSent, sentBefore)

@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/danvan/danvan"
 	"github.com/jackc/pgx/v5"
 )
 
 const roleLineQuery = `
-	SELECT r.id, p.id, COALESCE(p.telegram_id, 0), p.name, p.lang, COALESCE(p.home_area_id, 0),
+	SELECT r.id, p.id, COALESCE(p.chat_id, 0), p.name, p.lang, COALESCE(p.home_area_id, 0),
 		r.role, COALESCE(r.area_id, 0), COALESCE(r.unit_id, 0), COALESCE(a.name, u.name, ''), r.source
 	FROM roles r
 	JOIN people p ON p.id = r.person_id
@@ -20,7 +19,7 @@ const roleLineQuery = `
 
 func scanRoleLine(r pgx.CollectableRow) (danvan.RoleLine, error) {
 	var l danvan.RoleLine
-	err := r.Scan(&l.ID, &l.Person.ID, &l.Person.TelegramID, &l.Person.Name, &l.Person.Lang, &l.Person.HomeAreaID,
+	err := r.Scan(&l.ID, &l.Person.ID, &l.Person.ChatID, &l.Person.Name, &l.Person.Lang, &l.Person.HomeAreaID,
 		&l.Grant.Role, &l.Grant.AreaID, &l.Grant.UnitID, &l.ScopeName, &l.Source)
 	return l, err
 }
@@ -129,18 +128,20 @@ func scanUnit(r pgx.CollectableRow) (danvan.Unit, error) {
 	return u, err
 }
 
-// SyncEnvAdmins makes the people with these Telegram ids admins, creating
+// SyncEnvAdmins makes the people with these identities admins, creating
 // those the bot does not know yet (named "#id" until they write), and takes
 // the admin role from whoever held it from an earlier DANVAN_ADMINS but is
 // no longer listed. Roles from the setup file or the chat are not touched:
 // someone who is an admin there stays one. It returns the roles added and
 // removed, for the audit trail.
-func (t *Tx) SyncEnvAdmins(ctx context.Context, telegramIDs []int64) (added, removed []danvan.RoleLine, err error) {
-	if telegramIDs == nil {
-		telegramIDs = []int64{}
+func (t *Tx) SyncEnvAdmins(ctx context.Context, ids []danvan.Identity) (added, removed []danvan.RoleLine, err error) {
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = string(id.Channel) + ":" + id.Ref
 	}
 	rows, err := t.tx.Query(ctx, roleLineQuery+`
-		WHERE r.source = 'env' AND NOT (COALESCE(p.telegram_id, 0) = ANY($1))`, telegramIDs)
+		WHERE r.source = 'env' AND NOT EXISTS (SELECT 1 FROM identities i
+			WHERE i.person_id = p.id AND i.channel || ':' || i.external_id = ANY($1))`, keys)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: admins no longer listed: %w", err)
 	}
@@ -153,15 +154,13 @@ func (t *Tx) SyncEnvAdmins(ctx context.Context, telegramIDs []int64) (added, rem
 			return nil, nil, err
 		}
 	}
-	for _, tid := range telegramIDs {
-		if _, err := t.tx.Exec(ctx, `
-			INSERT INTO people (telegram_id, name, created_at, updated_at) VALUES ($1, $2, $3, $3)
-			ON CONFLICT (telegram_id) DO NOTHING`, tid, "#"+strconv.FormatInt(tid, 10), t.now); err != nil {
-			return nil, nil, fmt.Errorf("store: admin with telegram id %d: %w", tid, err)
+	for _, id := range ids {
+		if _, _, err := t.ensureIdentity(ctx, id, placeholderName(id)); err != nil {
+			return nil, nil, fmt.Errorf("store: admin with %s id %q: %w", id.Channel, id.Ref, err)
 		}
-		p, err := t.personByTelegram(ctx, tid)
+		p, err := t.personByIdentity(ctx, id)
 		if err != nil {
-			return nil, nil, fmt.Errorf("store: admin with telegram id %d: %w", tid, err)
+			return nil, nil, fmt.Errorf("store: admin with %s id %q: %w", id.Channel, id.Ref, err)
 		}
 		id, ok, err := t.GrantRole(ctx, p.ID, danvan.Grant{Role: danvan.RoleAdmin}, "env")
 		if err != nil {

@@ -92,19 +92,50 @@ func (t *Tx) UpsertUnit(ctx context.Context, u danvan.Unit) (id int64, created, 
 	return id, created, updated, nil
 }
 
-// UpsertPerson creates the person with this Telegram id or renames them,
-// keeping their language and home zone.
-func (t *Tx) UpsertPerson(ctx context.Context, telegramID int64, name string) (id int64, created, updated bool, err error) {
-	id, created, updated, err = t.upsert(ctx,
-		`SELECT id FROM people WHERE telegram_id = $1 FOR UPDATE`, telegramID,
-		`INSERT INTO people (telegram_id, name, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id`,
-		[]any{telegramID, name, t.now},
-		`UPDATE people SET name = $2, updated_at = $3 WHERE id = $1 AND name IS DISTINCT FROM $2::text`,
-		name, t.now)
-	if err != nil {
-		return 0, false, false, fmt.Errorf("store: upsert person with telegram id %d: %w", telegramID, err)
+// UpsertPerson creates the person with these accounts (one or more) or
+// renames them, keeping their language and home zone; an account they did
+// not have yet is added. Accounts that already belong to two different
+// people are refused: joining people is theirs to ask for, in the chat.
+func (t *Tx) UpsertPerson(ctx context.Context, ids []danvan.Identity, name string) (id int64, created, updated bool, err error) {
+	if len(ids) == 0 {
+		return 0, false, false, errors.New("store: a person needs an account")
 	}
-	return id, created, updated, nil
+	var missing []danvan.Identity
+	for _, acc := range ids {
+		var pid int64
+		err := t.tx.QueryRow(ctx, `SELECT person_id FROM identities WHERE channel = $1 AND external_id = $2`, acc.Channel, acc.Ref).Scan(&pid)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			missing = append(missing, acc)
+		case err != nil:
+			return 0, false, false, fmt.Errorf("store: person with %s id %q: %w", acc.Channel, acc.Ref, err)
+		case id != 0 && pid != id:
+			return 0, false, false, fmt.Errorf("store: %s id %q and %s id %q are two people already", ids[0].Channel, ids[0].Ref, acc.Channel, acc.Ref)
+		default:
+			id = pid
+		}
+	}
+	if id == 0 {
+		id, _, err = t.ensureIdentity(ctx, missing[0], name)
+		if err != nil {
+			return 0, false, false, fmt.Errorf("store: person with %s id %q: %w", missing[0].Channel, missing[0].Ref, err)
+		}
+		created, missing = true, missing[1:]
+	}
+	for _, acc := range missing {
+		if _, err := t.EnsureChat(ctx, acc.Channel, acc.Ref, false); err != nil {
+			return 0, false, false, err
+		}
+		if err := t.addIdentity(ctx, id, acc); err != nil {
+			return 0, false, false, err
+		}
+		updated = !created
+	}
+	tag, err := t.tx.Exec(ctx, `UPDATE people SET name = $2, updated_at = $3 WHERE id = $1 AND name IS DISTINCT FROM $2::text`, id, name, t.now)
+	if err != nil {
+		return 0, false, false, fmt.Errorf("store: rename person %d: %w", id, err)
+	}
+	return id, created, updated || !created && tag.RowsAffected() > 0, nil
 }
 
 type roleRow struct {
@@ -335,10 +366,14 @@ func (t *Tx) SetTargets(ctx context.Context, campaignID int64, targets []danvan.
 	return created, updated, removed, nil
 }
 
-// UpsertGroup creates or updates the group chatID and makes campaignIDs its
+// UpsertGroup creates or updates the group of chat ref on channel ch and makes campaignIDs its
 // linked campaigns. An empty title keeps the stored one, which the bot
 // learns from the chat.
-func (t *Tx) UpsertGroup(ctx context.Context, chatID int64, title string, areaID, unitID int64, campaignIDs []int64) (created, updated bool, err error) {
+func (t *Tx) UpsertGroup(ctx context.Context, ch danvan.Channel, ref string, title string, areaID, unitID int64, campaignIDs []int64) (created, updated bool, err error) {
+	chatID, err := t.EnsureChat(ctx, ch, ref, true)
+	if err != nil {
+		return false, false, err
+	}
 	_, created, updated, err = t.upsert(ctx,
 		`SELECT chat_id FROM groups WHERE chat_id = $1 FOR UPDATE`, chatID,
 		`INSERT INTO groups (chat_id, title, area_id, unit_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING chat_id`,

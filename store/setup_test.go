@@ -69,7 +69,7 @@ func setupMustApply(t *testing.T, db *DB, text string) setup.Report {
 func setupDump(t *testing.T, db *DB) string {
 	t.Helper()
 	var b strings.Builder
-	for _, table := range []string{"areas", "units", "people", "roles", "campaigns", "campaign_areas",
+	for _, table := range []string{"areas", "units", "chats", "people", "identities", "roles", "campaigns", "campaign_areas",
 		"targets", "groups", "group_campaigns", "pledges"} {
 		var rows string
 		err := db.Pool.QueryRow(context.Background(),
@@ -123,7 +123,7 @@ func TestSetupExample(t *testing.T) {
 	if r != want {
 		t.Errorf("first report:\n%v\nwant:\n%v", r, want)
 	}
-	for table, n := range map[string]int{"areas": 9, "units": 5, "people": 9, "roles": 13, "campaigns": 9,
+	for table, n := range map[string]int{"areas": 9, "units": 5, "people": 9, "identities": 9, "chats": 10, "roles": 13, "campaigns": 9,
 		"campaign_areas": 20, "targets": 19, "groups": 1, "group_campaigns": 2} {
 		if got := setupCount(t, db, `SELECT count(*) FROM `+table); got != n {
 			t.Errorf("%d rows in %s, want %d", got, table, n)
@@ -169,7 +169,7 @@ func TestSetupExample(t *testing.T) {
 			}
 		}
 		var hoa int64
-		if err := tx.tx.QueryRow(context.Background(), `SELECT id FROM people WHERE telegram_id = 100001`).Scan(&hoa); err != nil {
+		if err := tx.tx.QueryRow(context.Background(), `SELECT person_id FROM identities WHERE channel = 'telegram' AND external_id = '100001'`).Scan(&hoa); err != nil {
 			return err
 		}
 		gs, err := tx.Grants(context.Background(), hoa)
@@ -188,8 +188,16 @@ func TestSetupExample(t *testing.T) {
 		t.Errorf("THAMHOI honour board not off")
 	}
 	if n := setupCount(t, db, `SELECT count(*) FROM group_campaigns gc JOIN campaigns c ON c.id = gc.campaign_id
-		WHERE gc.chat_id = -1001234567890 AND c.code IN ('DIEUHOA', 'THIETBI')`); n != 2 {
+		JOIN chats ch ON ch.id = gc.chat_id
+		WHERE ch.channel = 'telegram' AND ch.external_id = '-1001234567890' AND ch.is_group AND c.code IN ('DIEUHOA', 'THIETBI')`); n != 2 {
 		t.Errorf("group linked to %d of DIEUHOA, THIETBI", n)
+	}
+	// Each person is known by their Telegram id, and the bot writes to
+	// them on their own in the private chat of that id.
+	if n := setupCount(t, db, `SELECT count(*) FROM people p JOIN identities i ON i.person_id = p.id
+		JOIN chats ch ON ch.id = p.chat_id
+		WHERE i.channel = 'telegram' AND ch.channel = 'telegram' AND ch.external_id = i.external_id AND NOT ch.is_group`); n != 9 {
+		t.Errorf("%d people have their Telegram id's private chat, want 9", n)
 	}
 }
 
@@ -225,12 +233,13 @@ func TestSetupEditUpdatesInPlace(t *testing.T) {
 	if err := db.Pool.QueryRow(context.Background(), `SELECT id FROM areas WHERE code = 'YG-K2'`).Scan(&areaID); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Pool.QueryRow(context.Background(), `SELECT id FROM people WHERE telegram_id = 100009`).Scan(&hanhID); err != nil {
+	if err := db.Pool.QueryRow(context.Background(), `SELECT person_id FROM identities WHERE channel = 'telegram' AND external_id = '100009'`).Scan(&hanhID); err != nil {
 		t.Fatal(err)
 	}
 	// A role given in the chat survives the file, which does not list it.
 	if _, err := db.Pool.Exec(context.Background(), `INSERT INTO roles (person_id, role, unit_id, source)
-		SELECT p.id, 'cadre', u.id, 'chat' FROM people p, units u WHERE p.telegram_id = 100002 AND u.code = 'DTN-YG'`); err != nil {
+		SELECT i.person_id, 'cadre', u.id, 'chat' FROM identities i, units u
+		WHERE i.channel = 'telegram' AND i.external_id = '100002' AND u.code = 'DTN-YG'`); err != nil {
 		t.Fatal(err)
 	}
 
@@ -268,7 +277,7 @@ func TestSetupEditUpdatesInPlace(t *testing.T) {
 	if n := setupCount(t, db, `SELECT count(*) FROM areas WHERE id = $1 AND name = 'Khu 2 (Yên Giang)'`, areaID); n != 1 {
 		t.Errorf("YG-K2 not renamed in place")
 	}
-	if n := setupCount(t, db, `SELECT count(*) FROM roles r JOIN people p ON p.id = r.person_id WHERE p.telegram_id = 100001`); n != 1 {
+	if n := setupCount(t, db, `SELECT count(*) FROM roles r JOIN identities i ON i.person_id = r.person_id WHERE i.channel = 'telegram' AND i.external_id = '100001'`); n != 1 {
 		t.Errorf("100001 has %d roles, want 1 (head)", n)
 	}
 	if n := setupCount(t, db, `SELECT count(*) FROM roles WHERE person_id = $1`, hanhID); n != 0 {
@@ -277,10 +286,12 @@ func TestSetupEditUpdatesInPlace(t *testing.T) {
 	if n := setupCount(t, db, `SELECT count(*) FROM people WHERE id = $1`, hanhID); n != 1 {
 		t.Errorf("100009 was deleted; people are kept, only their roles go")
 	}
-	if n := setupCount(t, db, `SELECT count(*) FROM roles r JOIN people p ON p.id = r.person_id WHERE p.telegram_id = 100002 AND r.source = 'chat'`); n != 1 {
+	if n := setupCount(t, db, `SELECT count(*) FROM roles r JOIN identities i ON i.person_id = r.person_id
+		WHERE i.channel = 'telegram' AND i.external_id = '100002' AND r.source = 'chat'`); n != 1 {
 		t.Errorf("the role given in the chat was removed")
 	}
-	if n := setupCount(t, db, `SELECT count(*) FROM group_campaigns WHERE chat_id = -1001234567890`); n != 3 {
+	if n := setupCount(t, db, `SELECT count(*) FROM group_campaigns gc JOIN chats ch ON ch.id = gc.chat_id
+		WHERE ch.channel = 'telegram' AND ch.external_id = '-1001234567890'`); n != 3 {
 		t.Errorf("group has %d campaigns, want 3", n)
 	}
 
@@ -298,7 +309,7 @@ func TestSetupEditUpdatesInPlace(t *testing.T) {
 // as a database error there would.
 type failOnGroup struct{ *Tx }
 
-func (failOnGroup) UpsertGroup(context.Context, int64, string, int64, int64, []int64) (bool, bool, error) {
+func (failOnGroup) UpsertGroup(context.Context, danvan.Channel, string, string, int64, int64, []int64) (bool, bool, error) {
 	return false, false, errors.New("injected failure")
 }
 
@@ -348,7 +359,9 @@ func TestSetupTargetWithPledgeIsKept(t *testing.T) {
 	ctx := context.Background()
 	// A pledge of 2 labour days to DIEUHOA's third target.
 	if _, err := db.Pool.Exec(ctx, `
-		WITH p AS (INSERT INTO people (telegram_id, name) VALUES (200001, 'Cư dân') RETURNING id),
+		WITH ch AS (INSERT INTO chats (channel, external_id, is_group) VALUES ('telegram', '200001', false) RETURNING id),
+		     p AS (INSERT INTO people (name, chat_id) SELECT 'Cư dân', id FROM ch RETURNING id),
+		     i AS (INSERT INTO identities (channel, external_id, person_id) SELECT 'telegram', '200001', id FROM p),
 		     t AS (SELECT t.id, t.campaign_id FROM targets t JOIN campaigns c ON c.id = t.campaign_id
 		           WHERE c.code = 'DIEUHOA' AND t.position = 3)
 		INSERT INTO pledges (code, person_id, campaign_id, target_id, quantity)

@@ -6,10 +6,11 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"github.com/danvan/danvan"
 	"io/fs"
 	"log/slog"
 	"time"
+
+	"github.com/danvan/danvan"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -91,14 +92,15 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 }
 
 // HandleUpdate applies one incoming update exactly once: in a single
-// transaction it records updateID, runs fn, and writes the messages fn
-// returns to the outbox. It reports false, doing nothing, when updateID was
+// transaction it records the update's key on its channel (what a
+// re-delivery repeats), runs fn, and writes the messages fn
+// returns to the outbox. It reports false, doing nothing, when that key was
 // already applied. docs/promises.md says what rests on it.
-func (db *DB) HandleUpdate(ctx context.Context, updateID int64, fn func(*Tx) ([]danvan.Outgoing, error)) (applied bool, err error) {
+func (db *DB) HandleUpdate(ctx context.Context, ch danvan.Channel, key string, fn func(*Tx) ([]danvan.Outgoing, error)) (applied bool, err error) {
 	err = db.InTx(ctx, func(tx *Tx) error {
-		tag, err := tx.tx.Exec(ctx, `INSERT INTO processed_updates (update_id, processed_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, updateID, tx.now)
+		tag, err := tx.tx.Exec(ctx, `INSERT INTO processed_keys (channel, key, processed_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, ch, key, tx.now)
 		if err != nil {
-			return fmt.Errorf("store: record update %d: %w", updateID, err)
+			return fmt.Errorf("store: record %s update %s: %w", ch, key, err)
 		}
 		if tag.RowsAffected() == 0 {
 			return nil

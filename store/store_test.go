@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -19,6 +20,52 @@ func openDB(t testing.TB) *DB {
 	}
 	t.Cleanup(db.Close)
 	return db
+}
+
+// telegramUser is the identity of a Telegram user.
+func telegramUser(id int64) danvan.Identity {
+	return danvan.Identity{Channel: danvan.Telegram, Ref: strconv.FormatInt(id, 10)}
+}
+
+// telegramChat returns the internal id of Telegram chat ref (a group when
+// negative), recording the chat when it is new, as the bot does on an update.
+func telegramChat(ctx context.Context, tx *Tx, ref int64) (int64, error) {
+	return tx.EnsureChat(ctx, danvan.Telegram, strconv.FormatInt(ref, 10), ref < 0)
+}
+
+// telegramChats records Telegram chats and returns their internal ids, by
+// Telegram id.
+func telegramChats(t testing.TB, db *DB, refs ...int64) map[int64]int64 {
+	t.Helper()
+	ctx := context.Background()
+	ids := map[int64]int64{}
+	err := db.InTx(ctx, func(tx *Tx) error {
+		for _, ref := range refs {
+			id, err := telegramChat(ctx, tx, ref)
+			if err != nil {
+				return err
+			}
+			ids[ref] = id
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+// telegramPerson is the id of the person with this Telegram id, 0 when
+// there is none.
+func telegramPerson(t testing.TB, db *DB, id int64) int64 {
+	t.Helper()
+	var pid int64
+	err := db.Pool.QueryRow(context.Background(), `SELECT COALESCE(max(person_id), 0) FROM identities WHERE channel = 'telegram' AND external_id = $1`,
+		strconv.FormatInt(id, 10)).Scan(&pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pid
 }
 
 // seedCampaign creates a zone, a unit and an active campaign with a money
@@ -62,7 +109,7 @@ func TestHandleUpdateAppliesOnce(t *testing.T) {
 	c := seedCampaign(t, db)
 	ctx := context.Background()
 	pledge := func(tx *Tx) ([]danvan.Outgoing, error) {
-		p, err := tx.EnsurePerson(ctx, 42, "Lan", "vi")
+		p, err := tx.EnsurePerson(ctx, telegramUser(42), "Lan", "vi", 0)
 		if err != nil {
 			return nil, err
 		}
@@ -70,10 +117,10 @@ func TestHandleUpdateAppliesOnce(t *testing.T) {
 		if err := tx.CreatePledge(ctx, &pl); err != nil {
 			return nil, err
 		}
-		return []danvan.Outgoing{{Kind: danvan.OutSend, ChatID: 42, Text: "#" + pl.Code}}, nil
+		return []danvan.Outgoing{{Kind: danvan.OutSend, ChatID: p.ChatID, Text: "#" + pl.Code}}, nil
 	}
 	for i, want := range []bool{true, false} {
-		applied, err := db.HandleUpdate(ctx, 7001, pledge)
+		applied, err := db.HandleUpdate(ctx, danvan.Telegram, "7001", pledge)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,14 +135,20 @@ func TestHandleUpdateAppliesOnce(t *testing.T) {
 	if pledges != 1 || queued != 1 {
 		t.Fatalf("after a repeated update: %d pledges and %d queued messages, want 1 and 1", pledges, queued)
 	}
+	// The key is the channel's: the same key on another channel is another
+	// update.
+	applied, err := db.HandleUpdate(ctx, danvan.Zalo, "7001", func(*Tx) ([]danvan.Outgoing, error) { return nil, nil })
+	if err != nil || !applied {
+		t.Fatalf("Zalo's update 7001 after Telegram's: applied = %v, err = %v; want applied", applied, err)
+	}
 }
 
 func TestHandleUpdateRollsBackOnError(t *testing.T) {
 	db := openDB(t)
 	ctx := context.Background()
 	boom := errors.New("boom")
-	_, err := db.HandleUpdate(ctx, 9, func(tx *Tx) ([]danvan.Outgoing, error) {
-		if _, err := tx.EnsurePerson(ctx, 43, "Minh", "vi"); err != nil {
+	_, err := db.HandleUpdate(ctx, danvan.Telegram, "9", func(tx *Tx) ([]danvan.Outgoing, error) {
+		if _, err := tx.EnsurePerson(ctx, telegramUser(43), "Minh", "vi", 0); err != nil {
 			return nil, err
 		}
 		return nil, boom
@@ -104,34 +157,35 @@ func TestHandleUpdateRollsBackOnError(t *testing.T) {
 		t.Fatalf("err = %v, want boom", err)
 	}
 	// The update was not recorded, so a retry applies it.
-	applied, err := db.HandleUpdate(ctx, 9, func(tx *Tx) ([]danvan.Outgoing, error) { return nil, nil })
+	applied, err := db.HandleUpdate(ctx, danvan.Telegram, "9", func(tx *Tx) ([]danvan.Outgoing, error) { return nil, nil })
 	if err != nil || !applied {
 		t.Fatalf("retry: applied = %v, err = %v; want applied", applied, err)
 	}
-	var people int
-	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM people`).Scan(&people); err != nil {
+	var people, identities, chats int
+	if err := db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM people), (SELECT count(*) FROM identities), (SELECT count(*) FROM chats)`).Scan(&people, &identities, &chats); err != nil {
 		t.Fatal(err)
 	}
-	if people != 0 {
-		t.Fatalf("a failed update left %d people behind", people)
+	if people+identities+chats != 0 {
+		t.Fatalf("a failed update left %d people, %d identities and %d chats behind", people, identities, chats)
 	}
 }
 
 func TestOutboxKeepsOrderPerChat(t *testing.T) {
 	db := openDB(t)
 	ctx := context.Background()
+	chat := telegramChats(t, db, 1, 2)
 	err := db.InTx(ctx, func(tx *Tx) error {
 		return tx.Enqueue(ctx,
-			danvan.Outgoing{Kind: danvan.OutSend, ChatID: 1, Text: "a1"},
-			danvan.Outgoing{Kind: danvan.OutSend, ChatID: 2, Text: "b1"},
-			danvan.Outgoing{Kind: danvan.OutSend, ChatID: 1, Text: "a2"},
+			danvan.Outgoing{Kind: danvan.OutSend, ChatID: chat[1], Text: "a1"},
+			danvan.Outgoing{Kind: danvan.OutSend, ChatID: chat[2], Text: "b1"},
+			danvan.Outgoing{Kind: danvan.OutSend, ChatID: chat[1], Text: "a2"},
 		)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	texts := func() []string {
-		msgs, err := db.NextOutgoing(ctx, 10, nil)
+		msgs, err := db.NextOutgoing(ctx, danvan.Telegram, 10, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,7 +199,7 @@ func TestOutboxKeepsOrderPerChat(t *testing.T) {
 	if len(heads) != 2 || heads[0] != "a1" || heads[1] != "b1" {
 		t.Fatalf("first heads = %v, want [a1 b1]", heads)
 	}
-	msgs, _ := db.NextOutgoing(ctx, 10, nil)
+	msgs, _ := db.NextOutgoing(ctx, danvan.Telegram, 10, nil)
 	// a1 waits for a retry: a2 must not overtake it.
 	if err := db.RetryLater(ctx, msgs[0].ID, time.Hour, "429"); err != nil {
 		t.Fatal(err)
@@ -168,7 +222,7 @@ func TestPledgeCodesAreUnique(t *testing.T) {
 	ctx := context.Background()
 	seen := map[string]bool{}
 	err := db.InTx(ctx, func(tx *Tx) error {
-		p, err := tx.EnsurePerson(ctx, 44, "Hòa", "vi")
+		p, err := tx.EnsurePerson(ctx, telegramUser(44), "Hòa", "vi", 0)
 		if err != nil {
 			return err
 		}
@@ -192,14 +246,15 @@ func TestPledgeCodesAreUnique(t *testing.T) {
 func TestPruneForgetsOldUpdateIDs(t *testing.T) {
 	db := openDB(t)
 	ctx := context.Background()
+	chat := telegramChats(t, db, 1)[1]
 	noop := func(*Tx) ([]danvan.Outgoing, error) {
-		return []danvan.Outgoing{{Kind: danvan.OutSend, ChatID: 1, Text: "x"}}, nil
+		return []danvan.Outgoing{{Kind: danvan.OutSend, ChatID: chat, Text: "x"}}, nil
 	}
 	start := time.Now()
-	if _, err := db.HandleUpdate(ctx, 1, noop); err != nil {
+	if _, err := db.HandleUpdate(ctx, danvan.Telegram, "1", noop); err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := db.NextOutgoing(ctx, 1, nil)
+	msgs, err := db.NextOutgoing(ctx, danvan.Telegram, 1, nil)
 	if err != nil || len(msgs) != 1 {
 		t.Fatalf("outbox: %v %v", msgs, err)
 	}
@@ -211,7 +266,7 @@ func TestPruneForgetsOldUpdateIDs(t *testing.T) {
 	if n, err := db.Prune(ctx); err != nil || n != 0 {
 		t.Fatalf("after a day: pruned %d, %v; want 0", n, err)
 	}
-	if applied, _ := db.HandleUpdate(ctx, 1, noop); applied {
+	if applied, _ := db.HandleUpdate(ctx, danvan.Telegram, "1", noop); applied {
 		t.Fatal("an update id was forgotten after a day")
 	}
 	db.Now = func() time.Time { return start.Add(31 * 24 * time.Hour) }

@@ -53,6 +53,9 @@ func TestSummaryFollows(t *testing.T) {
 			if area != "" {
 				a = new(ids[area])
 			}
+			// A Telegram group known before chats had ids of their own
+			// keeps its Telegram id as its internal one.
+			q("_", `INSERT INTO chats (id, channel, external_id, is_group) VALUES ($1::bigint, 'telegram', $1::bigint::text, true) RETURNING id`, chat)
 			q("_", `INSERT INTO groups (chat_id, unit_id, area_id, created_at) VALUES ($1, $2, $3, $4) RETURNING chat_id`, chat, u, a, start)
 			for _, c := range campaigns {
 				q("_", `INSERT INTO group_campaigns VALUES ($1, $2) RETURNING chat_id`, chat, ids[c])
@@ -133,6 +136,7 @@ func TestSummaryChatsAndSnapshots(t *testing.T) {
 	ctx := context.Background()
 	err := db.InTx(ctx, func(tx *Tx) error {
 		for _, sql := range []string{
+			`INSERT INTO chats (id, channel, external_id, is_group) SELECT i, 'telegram', i::text, true FROM unnest(ARRAY[-1, -2, -3, -4, -100]) i`,
 			`INSERT INTO groups (chat_id) VALUES (-1), (-2), (-3), (-4)`,
 			`UPDATE groups SET summary_weekday = 3, summary_hour = 18 WHERE chat_id = -2`,
 			`UPDATE groups SET active = false WHERE chat_id = -3`,

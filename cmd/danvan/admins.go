@@ -13,7 +13,7 @@ import (
 // roles have source 'env': `danvan setup` leaves them alone, and the
 // variable stays the whole truth about who is an admin through it. Each
 // change is written to the audit trail, by nobody (the system).
-func applyAdmins(ctx context.Context, db *store.DB, ids []int64) error {
+func applyAdmins(ctx context.Context, db *store.DB, ids []danvan.Identity) error {
 	err := db.InTx(ctx, func(tx *store.Tx) error {
 		added, removed, err := tx.SyncEnvAdmins(ctx, ids)
 		if err != nil {
@@ -38,6 +38,5 @@ func applyAdmins(ctx context.Context, db *store.DB, ids []int64) error {
 }
 
 func envAdminAudit(l danvan.RoleLine) map[string]any {
-	return map[string]any{"person_id": l.Person.ID, "person": l.Person.Name, "telegram_id": l.Person.TelegramID,
-		"role": l.Grant.Role, "source": l.Source}
+	return map[string]any{"person_id": l.Person.ID, "person": l.Person.Name, "role": l.Grant.Role, "source": l.Source}
 }

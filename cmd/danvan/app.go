@@ -24,6 +24,7 @@ import (
 
 	"github.com/danvan/danvan"
 	"github.com/danvan/danvan/bot"
+	"github.com/danvan/danvan/bot/telegram"
 	"github.com/danvan/danvan/flows"
 	"github.com/danvan/danvan/setup"
 	"github.com/danvan/danvan/store"
@@ -72,10 +73,14 @@ func (m *Main) Open(ctx context.Context) error {
 	return nil
 }
 
-// engine is the conversations, configured for this ward and the bot
-// called botName.
+// engine is the conversations, configured for this ward and the Telegram
+// bot called botName ("": none).
 func (m *Main) engine(botName string) (*flows.Engine, error) {
-	return flows.New(flows.Config{Location: m.Config.Location, BotUsername: botName,
+	var link func(string) string
+	if botName != "" {
+		link = func(payload string) string { return telegram.StartLink(botName, payload) }
+	}
+	return flows.New(flows.Config{Location: m.Config.Location, StartLink: link,
 		StatementLayouts: m.Config.StatementLayouts, Log: m.Log.With("part", "flows")})
 }
 
@@ -105,28 +110,28 @@ func (m *Main) Serve(ctx context.Context) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	metrics := bot.NewMetrics(reg)
+	metrics := bot.NewMetrics(reg, string(danvan.Telegram))
 	m.registerStoreMetrics(reg)
 
-	name, err := bot.Me(ctx, m.Config.TelegramToken, m.Config.TelegramAPIURL)
+	tg, err := telegram.NewChannel(context.WithoutCancel(ctx), m.Config.TelegramToken, m.Config.TelegramAPIURL, 30*time.Second)
 	if err != nil {
 		return err
 	}
+	name := tg.Username()
 	engine, err := m.engine(name)
 	if err != nil {
 		return err
 	}
 	sender := &bot.Sender{
-		Token:    m.Config.TelegramToken,
-		Endpoint: m.Config.TelegramAPIURL,
-		Outbox:   m.DB,
-		Log:      m.Log.With("part", "sender"),
-		Metrics:  metrics,
-		Limits:   m.Config.Limits,
-		Workers:  8,
+		Channel: tg,
+		Outbox:  m.DB,
+		Log:     m.Log.With("part", "sender"),
+		Metrics: metrics,
+		Limits:  m.Config.Limits,
+		Workers: 8,
 	}
 	handler := &intake{db: m.DB, engine: engine, wake: sender.Wake}
-	if err := bot.SetCommands(ctx, m.Config.TelegramToken, m.Config.TelegramAPIURL, flows.Commands); err != nil {
+	if err := telegram.SetCommands(ctx, m.Config.TelegramToken, m.Config.TelegramAPIURL, flows.Commands); err != nil {
 		// The command menu is a convenience; the bot works without it.
 		m.Log.Warn("setting the command menu failed", "err", err)
 	}
@@ -140,18 +145,19 @@ func (m *Main) Serve(ctx context.Context) error {
 	sched.Wake = sender.Wake
 	parts := []func(context.Context) error{sender.Run, sched.Run, m.housekeep}
 	var intakeAlive func() (string, bool)
-	files := &bot.Files{Token: m.Config.TelegramToken, Endpoint: m.Config.TelegramAPIURL}
+	files := &telegram.Files{Token: m.Config.TelegramToken, Endpoint: m.Config.TelegramAPIURL}
 	if m.Config.WebhookURL != "" {
-		name, err := bot.SetWebhook(ctx, m.Config.TelegramToken, m.Config.TelegramAPIURL, m.Config.WebhookURL, m.Config.WebhookSecret)
+		name, err := telegram.SetWebhook(ctx, m.Config.TelegramToken, m.Config.TelegramAPIURL, m.Config.WebhookURL, m.Config.WebhookSecret)
 		if err != nil {
 			return err
 		}
-		hook := &bot.Webhook{Secret: m.Config.WebhookSecret, BotName: name, Handler: handler, Log: m.Log.With("part", "webhook"), Metrics: metrics, Files: files}
+		hook := &telegram.Webhook{Secret: m.Config.WebhookSecret, BotName: name, Files: files,
+			Deliveries: &bot.Deliveries{Handler: handler, Log: m.Log.With("part", "webhook"), Metrics: metrics}}
 		mux.Handle(webhookPath(m.Config.WebhookURL), hook)
 		m.Log.Info("receiving updates by webhook", "path", webhookPath(m.Config.WebhookURL))
 		intakeAlive = func() (string, bool) { return "webhook", true }
 	} else {
-		poller := &bot.Poller{
+		poller := &telegram.Poller{
 			Token:    m.Config.TelegramToken,
 			Endpoint: m.Config.TelegramAPIURL,
 			Handler:  handler,
@@ -314,9 +320,9 @@ type intake struct {
 	wake   func()
 }
 
-func (h *intake) HandleUpdate(ctx context.Context, updateID int64, ev flows.Event) (bool, error) {
-	applied, err := h.db.HandleUpdate(ctx, updateID, func(tx *store.Tx) ([]danvan.Outgoing, error) {
-		if err := h.followMembership(ctx, tx, ev); err != nil {
+func (h *intake) HandleUpdate(ctx context.Context, key string, ev flows.Event) (bool, error) {
+	applied, err := h.db.HandleUpdate(ctx, ev.Channel, key, func(tx *store.Tx) ([]danvan.Outgoing, error) {
+		if err := h.followMembership(ctx, tx, &ev); err != nil {
 			return nil, err
 		}
 		return h.engine.Handle(ctx, tx, ev)
@@ -332,9 +338,20 @@ func (h *intake) HandleUpdate(ctx context.Context, updateID int64, ev flows.Even
 	return applied, err
 }
 
-// followMembership keeps delivery in step with the chat: a person who
-// writes, or a group that adds the bot back, can be written to again.
-func (h *intake) followMembership(ctx context.Context, tx *store.Tx, ev flows.Event) error {
+// followMembership finds the chat's internal id and keeps delivery in step
+// with the chat: a person who writes, or a group that adds the bot back,
+// can be written to again; a chat its channel renamed keeps what it had.
+func (h *intake) followMembership(ctx context.Context, tx *store.Tx, ev *flows.Event) error {
+	if ev.MovedFrom != "" {
+		// The group keeps its links and schedule under its new id.
+		if _, err := tx.RenameChat(ctx, ev.Channel, ev.MovedFrom, ev.ChatRef); err != nil {
+			return err
+		}
+	}
+	var err error
+	if ev.ChatID, err = tx.EnsureChat(ctx, ev.Channel, ev.ChatRef, ev.Group); err != nil {
+		return err
+	}
 	if ev.Kind == flows.EventLeft {
 		reason := "the person blocked the bot"
 		if ev.Group {
@@ -342,18 +359,12 @@ func (h *intake) followMembership(ctx context.Context, tx *store.Tx, ev flows.Ev
 		}
 		return tx.MarkUnreachable(ctx, ev.ChatID, reason)
 	}
-	if ev.MigratedTo != 0 {
-		// The group keeps its links and schedule under its new id.
-		if err := tx.MoveGroup(ctx, ev.MigratedFrom, ev.MigratedTo); err != nil {
-			return err
-		}
-	}
 	return tx.MarkReachable(ctx, ev.ChatID)
 }
 
-func (h *intake) HandleFailure(ctx context.Context, updateID int64, ev flows.Event) error {
-	applied, err := h.db.HandleUpdate(ctx, updateID, func(tx *store.Tx) ([]danvan.Outgoing, error) {
-		if err := h.followMembership(ctx, tx, ev); err != nil {
+func (h *intake) HandleFailure(ctx context.Context, key string, ev flows.Event) error {
+	applied, err := h.db.HandleUpdate(ctx, ev.Channel, key, func(tx *store.Tx) ([]danvan.Outgoing, error) {
+		if err := h.followMembership(ctx, tx, &ev); err != nil {
 			return nil, err
 		}
 		return flows.Apology(ev), nil
@@ -400,7 +411,7 @@ func (m *Main) SetupData(ctx context.Context, path string, data []byte, stdout i
 	return nil
 }
 
-// ListFailed prints the messages Telegram refused for good, newest first.
+// ListFailed prints the messages a channel refused for good, newest first.
 func (m *Main) ListFailed(ctx context.Context, stdout io.Writer) error {
 	failed, err := m.DB.FailedMessages(ctx, 200)
 	if err != nil {
@@ -417,7 +428,7 @@ func (m *Main) ListFailed(ctx context.Context, stdout io.Writer) error {
 		if len(text) > 40 {
 			text = append(text[:40], '…')
 		}
-		fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%d\t%s\t%s\n", f.ID, f.ChatID, f.CreatedAt.In(m.Config.Location).Format("2006-01-02 15:04"),
+		fmt.Fprintf(w, "%d\t%s %s\t%s\t%s\t%d\t%s\t%s\n", f.ID, f.Channel, f.Ref, f.CreatedAt.In(m.Config.Location).Format("2006-01-02 15:04"),
 			f.FailedAt.In(m.Config.Location).Format("2006-01-02 15:04"), f.Attempts, f.Reason, string(text))
 	}
 	return w.Flush()

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/danvan/danvan/bot"
-	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/bot/telegram"
+	"github.com/danvan/danvan/bot/telegram/localapi"
 	"github.com/danvan/danvan/flows"
 	"github.com/danvan/danvan/store/pgtest"
 )
@@ -27,7 +27,7 @@ type timedIntake struct {
 	done    chan struct{}
 }
 
-func (h *timedIntake) HandleUpdate(ctx context.Context, id int64, ev flows.Event) (bool, error) {
+func (h *timedIntake) HandleUpdate(ctx context.Context, id string, ev flows.Event) (bool, error) {
 	start := time.Now()
 	applied, err := h.intake.HandleUpdate(ctx, id, ev)
 	h.mu.Lock()
@@ -80,7 +80,7 @@ func BenchmarkPledgeIntake(b *testing.B) {
 			api.SendText(users[i%residents], text(i))
 		}
 		ctx, cancel := context.WithCancel(context.Background())
-		p := &bot.Poller{Token: testToken, Endpoint: api.Endpoint(), Handler: h, Log: quiet}
+		p := &telegram.Poller{Token: testToken, Endpoint: api.Endpoint(), Handler: h, Log: quiet}
 		stopped := make(chan struct{})
 		go func() { p.Run(ctx); close(stopped) }()
 		<-h.done

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/bot/telegram/localapi"
 )
 
 // People of the example setup (examples/quang-yen.yaml).
@@ -251,7 +251,7 @@ func TestCadreEditsAndClosesCampaign(t *testing.T) {
 	// Someone else's press of Lan's button, forged in their own chat, is stale.
 	_, forged := w.api.PressButton(res.user, res.user.ID, confirm.ID, confirm.Buttons[0][0].Data)
 	waitAnswer(t, w.api, forged, "Nút này đã cũ")
-	w.query(`WITH gone AS (DELETE FROM roles WHERE person_id = (SELECT id FROM people WHERE telegram_id = $1) RETURNING 1) SELECT count(*) FROM gone`, cadreLan)
+	w.query(`WITH gone AS (DELETE FROM roles WHERE person_id = (SELECT id FROM people WHERE id IN (SELECT person_id FROM identities WHERE channel = 'telegram' AND external_id = ($1)::bigint::text)) RETURNING 1) SELECT count(*) FROM gone`, cadreLan)
 	lan.press(confirm, "Đóng chiến dịch")
 	lan.expect("Chỉ cán bộ của đơn vị phụ trách")
 	if n := w.query(`SELECT count(*) FROM campaigns WHERE code = 'DIEUHOA' AND status = 'active'`); n != 1 {

@@ -10,7 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/danvan/danvan"
 	"github.com/danvan/danvan/bot"
+	"github.com/danvan/danvan/bot/telegram"
 	"github.com/danvan/danvan/report"
 	"github.com/danvan/danvan/statement"
 )
@@ -18,16 +20,16 @@ import (
 // Config is danvan's configuration, read from the environment (the README
 // lists every variable).
 type Config struct {
-	DatabaseURL    string         // DATABASE_URL; "" starts the private PostgreSQL
-	DataDir        string         // DANVAN_DATA_DIR
-	TelegramToken  string         // TELEGRAM_TOKEN
-	TelegramAPIURL string         // TELEGRAM_API_URL
-	Admins         []int64        // DANVAN_ADMINS
-	Location       *time.Location // DANVAN_TIMEZONE
-	HTTPAddr       string         // DANVAN_HTTP_ADDR
-	WebhookURL     string         // DANVAN_WEBHOOK_URL
-	WebhookSecret  string         // DANVAN_WEBHOOK_SECRET
-	Limits         bot.Limits     // DANVAN_RATE_GLOBAL, DANVAN_RATE_CHAT, DANVAN_RATE_GROUP
+	DatabaseURL    string            // DATABASE_URL; "" starts the private PostgreSQL
+	DataDir        string            // DANVAN_DATA_DIR
+	TelegramToken  string            // TELEGRAM_TOKEN
+	TelegramAPIURL string            // TELEGRAM_API_URL
+	Admins         []danvan.Identity // DANVAN_ADMINS: Telegram ids, or zalo:ID
+	Location       *time.Location    // DANVAN_TIMEZONE
+	HTTPAddr       string            // DANVAN_HTTP_ADDR
+	WebhookURL     string            // DANVAN_WEBHOOK_URL
+	WebhookSecret  string            // DANVAN_WEBHOOK_SECRET
+	Limits         bot.Limits        // DANVAN_RATE_GLOBAL, DANVAN_RATE_CHAT, DANVAN_RATE_GROUP
 	// StatementLayouts are the bank statement layouts of the YAML file
 	// DANVAN_STATEMENT_LAYOUTS names, tried before the built-in ones.
 	StatementLayouts []statement.Layout
@@ -66,9 +68,9 @@ func configFromEnv(getenv func(string) string) (Config, error) {
 	}
 	c.Location = loc
 	for _, f := range strings.FieldsFunc(getenv("DANVAN_ADMINS"), func(r rune) bool { return r == ',' || r == ' ' }) {
-		id, err := strconv.ParseInt(f, 10, 64)
-		if err != nil || id <= 0 {
-			return c, fmt.Errorf("DANVAN_ADMINS: %q is not a Telegram user id", f)
+		id, err := parseIdentity(f)
+		if err != nil {
+			return c, fmt.Errorf("DANVAN_ADMINS: %w", err)
 		}
 		c.Admins = append(c.Admins, id)
 	}
@@ -84,7 +86,7 @@ func configFromEnv(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("DANVAN_WEBHOOK_SECRET must be 1 to 256 of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
 		}
 	}
-	c.Limits = bot.DefaultLimits
+	c.Limits = telegram.DefaultLimits()
 	for _, r := range []struct {
 		name string
 		into *float64
@@ -137,4 +139,23 @@ func configFromEnv(getenv func(string) string) (Config, error) {
 	return c, nil
 }
 
-var webhookSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+var (
+	webhookSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+	zaloID        = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+)
+
+// parseIdentity reads a person's account as DANVAN_ADMINS and `reconcile
+// --as` take it: a Telegram user id, or zalo:ID.
+func parseIdentity(s string) (danvan.Identity, error) {
+	if id, ok := strings.CutPrefix(s, "zalo:"); ok {
+		if !zaloID.MatchString(id) {
+			return danvan.Identity{}, fmt.Errorf("%q is not a Zalo user id", id)
+		}
+		return danvan.Identity{Channel: danvan.Zalo, Ref: id}, nil
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(s, "telegram:"), 10, 64)
+	if err != nil || id <= 0 {
+		return danvan.Identity{}, fmt.Errorf("%q is not a Telegram user id (or zalo:ID)", s)
+	}
+	return danvan.Identity{Channel: danvan.Telegram, Ref: strconv.FormatInt(id, 10)}, nil
+}

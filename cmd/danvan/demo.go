@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/bot/telegram/localapi"
 	"github.com/danvan/danvan/demo"
 	"github.com/danvan/danvan/examples"
 	"github.com/danvan/danvan/internal/dirlock"

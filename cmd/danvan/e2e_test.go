@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/danvan/danvan"
-	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/bot/telegram/localapi"
 	"github.com/danvan/danvan/store"
 )
 
@@ -279,7 +279,11 @@ func TestBlockedAndKicked(t *testing.T) {
 	defer db.Close()
 	db.Now = now // the bot's clock
 	err = db.InTx(context.Background(), func(tx *store.Tx) error {
-		return tx.Enqueue(context.Background(), danvan.Outgoing{Kind: danvan.OutSend, ChatID: lan.user.ID, Text: "Nhắc hạn ủng hộ", Broadcast: true})
+		chat, err := tx.EnsureChat(context.Background(), danvan.Telegram, strconv.FormatInt(lan.user.ID, 10), false)
+		if err != nil {
+			return err
+		}
+		return tx.Enqueue(context.Background(), danvan.Outgoing{Kind: danvan.OutSend, ChatID: chat, Text: "Nhắc hạn ủng hộ", Broadcast: true})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -323,7 +327,7 @@ func TestBlockedAndKicked(t *testing.T) {
 	}
 	w.api.KickBotFromGroup(group, cuong)
 	deadline = time.Now().Add(20 * time.Second)
-	for w.query(`SELECT count(*) FROM unreachable_chats WHERE chat_id = $1`, group.ID) != 1 {
+	for w.query(`SELECT count(*) FROM unreachable_chats WHERE chat_id = (SELECT id FROM chats WHERE channel = 'telegram' AND external_id = $1::bigint::text)`, group.ID) != 1 {
 		if time.Now().After(deadline) {
 			t.Fatal("the group that removed the bot is not marked unreachable")
 		}

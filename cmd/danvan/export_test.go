@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/bot/telegram/localapi"
 	"github.com/xuri/excelize/v2"
 )
 

@@ -21,7 +21,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/bot/telegram/localapi"
 	"github.com/danvan/danvan/internal/logbuf"
 	"github.com/danvan/danvan/store/pgtest"
 )
@@ -353,14 +353,14 @@ func (w *world) checkAppliedOnce(users []localapi.User, updateIDs []int64) {
 		w.t.Errorf("%d pledges in the database, want %d (one per resident)", n, len(users))
 	}
 	if n := w.query(`SELECT count(*) FROM (SELECT p.person_id FROM pledges p JOIN people pe ON pe.id = p.person_id
-		WHERE pe.telegram_id = ANY($1) GROUP BY p.person_id HAVING count(*) = 1) one`, ids); n != int64(len(users)) {
+		WHERE pe.id IN (SELECT person_id FROM identities WHERE channel = 'telegram' AND external_id::bigint = ANY($1)) GROUP BY p.person_id HAVING count(*) = 1) one`, ids); n != int64(len(users)) {
 		w.t.Errorf("%d of %d residents have exactly one pledge", n, len(users))
 	}
-	if n := w.query(`SELECT count(DISTINCT update_id) FROM processed_updates WHERE update_id = ANY($1)`, updateIDs); n != int64(len(updateIDs)) {
+	if n := w.query(`SELECT count(DISTINCT key) FROM processed_keys WHERE channel = 'telegram' AND key::bigint = ANY($1)`, updateIDs); n != int64(len(updateIDs)) {
 		w.t.Errorf("%d of the %d update ids sent are recorded as processed", n, len(updateIDs))
 	}
-	if n := w.query(`SELECT count(*) FROM processed_updates`); n != int64(len(updateIDs)) {
-		w.t.Errorf("processed_updates has %d rows, want %d (each update id once)", n, len(updateIDs))
+	if n := w.query(`SELECT count(*) FROM processed_keys`); n != int64(len(updateIDs)) {
+		w.t.Errorf("processed_keys has %d rows, want %d (each update id once)", n, len(updateIDs))
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/bot/telegram/localapi"
 	"github.com/danvan/danvan/store/pgtest"
 	"github.com/jackc/pgx/v5"
 )
@@ -200,7 +200,7 @@ func TestWebhookRedeliveredTenTimesAppliesOnce(t *testing.T) {
 	if n := w.query(`SELECT count(*) FROM pledges`); n != 1 {
 		t.Errorf("%d pledges after ten re-deliveries, want 1", n)
 	}
-	if n := w.query(`SELECT count(*) FROM processed_updates WHERE update_id = $1`, id); n != 1 {
+	if n := w.query(`SELECT count(*) FROM processed_keys WHERE channel = 'telegram' AND key = $1::bigint::text`, id); n != 1 {
 		t.Errorf("update %d recorded %d times, want once", id, n)
 	}
 	thanks := 0
@@ -263,7 +263,7 @@ func TestWebhookWrongSecretIsRefused(t *testing.T) {
 			t.Errorf("a post with %s got %d, want 401", c.name, status)
 		}
 	}
-	if n := w.query(`SELECT count(*) FROM processed_updates WHERE update_id = $1`, forgedID); n != 0 {
+	if n := w.query(`SELECT count(*) FROM processed_keys WHERE channel = 'telegram' AND key = $1::bigint::text`, forgedID); n != 0 {
 		t.Errorf("the refused update was recorded as processed")
 	}
 	if n := w.query(`SELECT count(*) FROM pledges`); n != 0 {

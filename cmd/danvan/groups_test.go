@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/bot/telegram/localapi"
 )
 
 // newFastGroupWorld is newWorld whose sender may write to a group 600
@@ -110,7 +110,7 @@ func TestGroupLinkAndSchedule(t *testing.T) {
 	cuong := w.member(group, 220010, "Cường") // a resident
 	linked := func(code string) int64 {
 		return w.query(`SELECT count(*) FROM group_campaigns gc JOIN campaigns c ON c.id = gc.campaign_id
-			WHERE gc.chat_id = $1 AND c.code = $2`, group.ID, code)
+			WHERE gc.chat_id = (SELECT id FROM chats WHERE channel = 'telegram' AND external_id = $1::bigint::text) AND c.code = $2`, group.ID, code)
 	}
 
 	cuong.send("/lienket")
@@ -166,8 +166,8 @@ func TestGroupLinkAndSchedule(t *testing.T) {
 	// The schedule: a resident may not change it; a bad one is explained
 	// and the old one kept; a good one is stored.
 	schedule := func() (int64, int64) {
-		return w.query(`SELECT summary_weekday FROM groups WHERE chat_id = $1`, group.ID),
-			w.query(`SELECT summary_hour FROM groups WHERE chat_id = $1`, group.ID)
+		return w.query(`SELECT summary_weekday FROM groups WHERE chat_id = (SELECT id FROM chats WHERE channel = 'telegram' AND external_id = $1::bigint::text)`, group.ID),
+			w.query(`SELECT summary_hour FROM groups WHERE chat_id = (SELECT id FROM chats WHERE channel = 'telegram' AND external_id = $1::bigint::text)`, group.ID)
 	}
 	last = w.lastBotID(group.ID)
 	cuong.send("/lichtongket CN 20")
@@ -197,7 +197,7 @@ func TestGroupLinkAndSchedule(t *testing.T) {
 	// Every change of what the group follows, and of when, is in the audit
 	// trail: SANNHA linked, THIETBI unlinked, the new schedule; refusals
 	// are not.
-	if n := w.query(`SELECT count(*) FROM audit_log WHERE entity = 'group' AND entity_id = $1`, group.ID); n != 3 {
+	if n := w.query(`SELECT count(*) FROM audit_log WHERE entity = 'group' AND entity_id = (SELECT id FROM chats WHERE channel = 'telegram' AND external_id = $1::bigint::text)`, group.ID); n != 3 {
 		t.Errorf("%d group changes audited, want 3", n)
 	}
 	if n := w.query(`SELECT count(*) FROM audit_log a JOIN campaigns c ON c.id = a.campaign_id
@@ -224,12 +224,12 @@ func TestGroupJoinedAndLeft(t *testing.T) {
 	if !strings.Contains(intro.PlainText, "thứ Hai 8:00") || !strings.Contains(intro.PlainText, "/tongket") {
 		t.Errorf("introduction = %q", intro.PlainText)
 	}
-	if w.query(`SELECT count(*) FROM groups WHERE chat_id = $1 AND active AND title = $2`, group.ID, group.Title) != 1 {
+	if w.query(`SELECT count(*) FROM groups WHERE chat_id = (SELECT id FROM chats WHERE channel = 'telegram' AND external_id = $1::bigint::text) AND active AND title = $2`, group.ID, group.Title) != 1 {
 		t.Fatal("the group is not recorded as active with its title")
 	}
 	w.api.RemoveBotFromGroup(group, by)
 	deadline := time.Now().Add(20 * time.Second)
-	for w.query(`SELECT count(*) FROM groups WHERE chat_id = $1 AND NOT active`, group.ID) != 1 {
+	for w.query(`SELECT count(*) FROM groups WHERE chat_id = (SELECT id FROM chats WHERE channel = 'telegram' AND external_id = $1::bigint::text) AND NOT active`, group.ID) != 1 {
 		if time.Now().After(deadline) {
 			t.Fatal("the group the bot was removed from is still active")
 		}
@@ -243,7 +243,7 @@ func TestGroupJoinedAndLeft(t *testing.T) {
 	w.waitGroup(old.ID, "introducing the bot", func(m localapi.Message) bool { return strings.Contains(m.PlainText, "/lienket") })
 	lan.send("/lichtongket CN 20")
 	lan.expectNew(0, "Chủ nhật 20:00")
-	w.query(`WITH l AS (INSERT INTO group_campaigns SELECT $1, id FROM campaigns WHERE code = 'DIEUHOA' RETURNING 1) SELECT count(*) FROM l`, old.ID)
+	w.query(`WITH l AS (INSERT INTO group_campaigns SELECT (SELECT id FROM chats WHERE channel = 'telegram' AND external_id = $1::bigint::text), id FROM campaigns WHERE code = 'DIEUHOA' RETURNING 1) SELECT count(*) FROM l`, old.ID)
 	const to = -1000000424242
 	w.api.AddUpdate(map[string]any{"message": map[string]any{
 		"chat":               map[string]any{"id": old.ID, "type": "group", "title": old.Title},
@@ -251,13 +251,13 @@ func TestGroupJoinedAndLeft(t *testing.T) {
 		"migrate_to_chat_id": to,
 	}})
 	deadline = time.Now().Add(20 * time.Second)
-	for w.query(`SELECT count(*) FROM groups g JOIN group_campaigns gc USING (chat_id) WHERE g.chat_id = $1 AND g.summary_weekday = 7 AND g.summary_hour = 20`, int64(to)) != 1 {
+	for w.query(`SELECT count(*) FROM groups g JOIN group_campaigns gc USING (chat_id) WHERE g.chat_id = (SELECT id FROM chats WHERE channel = 'telegram' AND external_id = $1::bigint::text) AND g.summary_weekday = 7 AND g.summary_hour = 20`, int64(to)) != 1 {
 		if time.Now().After(deadline) {
 			t.Fatal("the supergroup did not keep the group's link and schedule")
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if n := w.query(`SELECT count(*) FROM groups WHERE chat_id = $1`, old.ID); n != 0 {
+	if n := w.query(`SELECT count(*) FROM groups WHERE chat_id = (SELECT id FROM chats WHERE channel = 'telegram' AND external_id = $1::bigint::text)`, old.ID); n != 0 {
 		t.Errorf("the old group is still recorded (%d)", n)
 	}
 }
@@ -292,18 +292,18 @@ func TestHeadReminderButtonRecordsReceipt(t *testing.T) {
 	}
 	// jobs run committed the digests before returning: the outbox holds
 	// them all.
-	if n := w.query(`SELECT count(*) FROM outbox WHERE chat_id = $1 AND payload->>'text' LIKE '%cần thu%'`, binh.user.ID); n != 0 {
+	if n := w.query(`SELECT count(*) FROM outbox WHERE chat_id = (SELECT id FROM chats WHERE channel = 'telegram' AND external_id = $1::bigint::text) AND payload->>'text' LIKE '%cần thu%'`, binh.user.ID); n != 0 {
 		t.Errorf("the head of Khu 3 got %d digests", n)
 	}
 
 	an.send("/nhacnho tat")
 	an.expect("Đã tắt nhắc nhở")
-	if w.query(`SELECT count(*) FROM people WHERE telegram_id = 300101 AND reminders_off`) != 1 {
+	if w.query(`SELECT count(*) FROM people WHERE id IN (SELECT person_id FROM identities WHERE channel = 'telegram' AND external_id = (300101)::bigint::text) AND reminders_off`) != 1 {
 		t.Error("reminders are not off")
 	}
 	an.send("/reminders on")
 	an.expect("Đã bật nhắc nhở")
-	if w.query(`SELECT count(*) FROM people WHERE telegram_id = 300101 AND NOT reminders_off`) != 1 {
+	if w.query(`SELECT count(*) FROM people WHERE id IN (SELECT person_id FROM identities WHERE channel = 'telegram' AND external_id = (300101)::bigint::text) AND NOT reminders_off`) != 1 {
 		t.Error("reminders are not back on")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/danvan/danvan"
 	"github.com/danvan/danvan/bot"
 	"github.com/danvan/danvan/flows"
 	"github.com/danvan/danvan/store"
@@ -31,10 +32,10 @@ func TestControlCharactersInInput(t *testing.T) {
 		t.Errorf("/cuatoi lacks the pledge:\n%s", mine.PlainText)
 	}
 
-	if n := w.query(`SELECT count(*) FROM people WHERE telegram_id = $1 AND name = 'Ngọc Lan Trần'`, lan.user.ID); n != 1 {
+	if n := w.query(`SELECT count(*) FROM people WHERE id IN (SELECT person_id FROM identities WHERE channel = 'telegram' AND external_id = ($1)::bigint::text) AND name = 'Ngọc Lan Trần'`, lan.user.ID); n != 1 {
 		t.Errorf("%d people recorded as %q, want 1", n, "Ngọc Lan Trần")
 	}
-	if n := w.query(`SELECT count(*) FROM pledges p JOIN people pe ON pe.id = p.person_id WHERE pe.telegram_id = $1 AND p.quantity = 500000`, lan.user.ID); n != 1 {
+	if n := w.query(`SELECT count(*) FROM pledges p JOIN people pe ON pe.id = p.person_id WHERE pe.id IN (SELECT person_id FROM identities WHERE channel = 'telegram' AND external_id = ($1)::bigint::text) AND p.quantity = 500000`, lan.user.ID); n != 1 {
 		t.Errorf("%d pledges of 500.000 ₫ recorded for the person, want 1", n)
 	}
 	for _, m := range w.api.BotMessages(lan.user.ID) {
@@ -64,18 +65,18 @@ func TestIntakeMarksPermanentErrors(t *testing.T) {
 	h := &intake{db: db, engine: engine, wake: func() {}}
 
 	// Intake cleans names before they get here; this one is not.
-	ev := flows.Event{Kind: flows.EventCommand, Command: "start", ChatID: 7, UserID: 7, UserName: "Lan\x00", Lang: "vi"}
-	if _, err := h.HandleUpdate(ctx, 1, ev); !errors.Is(err, bot.ErrPermanent) {
+	ev := flows.Event{Kind: flows.EventCommand, Command: "start", Channel: danvan.Telegram, ChatRef: "7", UserRef: "7", UserName: "Lan\x00", Lang: "vi"}
+	if _, err := h.HandleUpdate(ctx, "1", ev); !errors.Is(err, bot.ErrPermanent) {
 		t.Errorf("a name with NUL: %v, want a permanent error", err)
 	}
 
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
 	ev.UserName = "Lan"
-	if _, err := h.HandleUpdate(cancelled, 2, ev); err == nil || errors.Is(err, bot.ErrPermanent) {
+	if _, err := h.HandleUpdate(cancelled, "2", ev); err == nil || errors.Is(err, bot.ErrPermanent) {
 		t.Errorf("a cancelled transaction: %v, want an error to try again", err)
 	}
-	if applied, err := h.HandleUpdate(ctx, 2, ev); err != nil || !applied {
+	if applied, err := h.HandleUpdate(ctx, "2", ev); err != nil || !applied {
 		t.Errorf("the same update tried again: applied %v, %v", applied, err)
 	}
 }

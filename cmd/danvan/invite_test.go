@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/bot/telegram/localapi"
 )
 
 var inviteLink = regexp.MustCompile(`https://t\.me/` + localapi.DefaultBotUsername + `\?start=i_([A-Za-z0-9_-]+)`)
@@ -103,10 +103,10 @@ func TestInvitations(t *testing.T) {
 		t.Errorf("the inviter's notice does not show the name literally: %q", notice.Text)
 	}
 	if n := w.query(`SELECT count(*) FROM roles r JOIN people p ON p.id = r.person_id JOIN areas a ON a.id = r.area_id
-		WHERE p.telegram_id = 300001 AND r.role = 'head' AND a.code = 'YG-K2' AND r.source = 'chat'`); n != 1 {
+		WHERE p.id IN (SELECT person_id FROM identities WHERE channel = 'telegram' AND external_id = (300001)::bigint::text) AND r.role = 'head' AND a.code = 'YG-K2' AND r.source = 'chat'`); n != 1 {
 		t.Fatalf("%d head roles for the invited person, want 1", n)
 	}
-	if n := w.query(`SELECT count(*) FROM invitations i JOIN people p ON p.id = i.used_by WHERE p.telegram_id = 300001 AND i.used_at IS NOT NULL AND `+byHash, token); n != 1 {
+	if n := w.query(`SELECT count(*) FROM invitations i JOIN people p ON p.id = i.used_by WHERE p.id IN (SELECT person_id FROM identities WHERE channel = 'telegram' AND external_id = (300001)::bigint::text) AND i.used_at IS NOT NULL AND `+byHash, token); n != 1 {
 		t.Fatal("the invitation is not marked used by the invited person")
 	}
 	if n := w.query(`SELECT count(*) FROM audit_log WHERE (entity, action) IN (('role', 'created'), ('invitation', 'used'), ('invitation', 'created'))`); n != 3 {
@@ -119,7 +119,7 @@ func TestInvitations(t *testing.T) {
 	minh.expect("This invitation has already been used")
 	lan.send("/start i_" + token)
 	lan.expect("Lời mời này đã được dùng rồi")
-	if n := w.query(`SELECT count(*) FROM roles r JOIN people p ON p.id = r.person_id WHERE p.telegram_id IN (300001, 300002)`); n != 1 {
+	if n := w.query(`SELECT count(*) FROM roles r JOIN people p ON p.id = r.person_id WHERE p.id IN (SELECT person_id FROM identities WHERE channel = 'telegram' AND external_id IN (SELECT unnest(ARRAY[300001, 300002])::text))`); n != 1 {
 		t.Fatalf("%d roles after the link was used again, want 1", n)
 	}
 
@@ -137,7 +137,7 @@ func TestInvitations(t *testing.T) {
 	w.query(`UPDATE invitations SET expires_at = created_at - interval '1 second' WHERE `+byHash+` RETURNING 1`, expired)
 	minh.send("/start i_" + expired)
 	minh.expect("This invitation expired at")
-	if n := w.query(`SELECT count(*) FROM roles r JOIN people p ON p.id = r.person_id WHERE p.telegram_id = 300002`); n != 0 {
+	if n := w.query(`SELECT count(*) FROM roles r JOIN people p ON p.id = r.person_id WHERE p.id IN (SELECT person_id FROM identities WHERE channel = 'telegram' AND external_id = (300002)::bigint::text)`); n != 0 {
 		t.Fatalf("an expired invitation granted %d roles", n)
 	}
 	if n := w.query(`SELECT count(*) FROM invitations WHERE used_at IS NOT NULL`); n != 1 {
@@ -150,10 +150,10 @@ func TestInvitations(t *testing.T) {
 	lan2.press(lan2.expect("Mời một người nhận vai trò gì?"), "Thủ quỹ")
 	lan2.press(lan2.expect("Thủ quỹ của đơn vị nào?"), "MTTQ")
 	revoked := tokenIn(t, lan2.expect("Đã tạo lời mời làm thủ quỹ"))
-	w.query(`DELETE FROM roles WHERE person_id = (SELECT id FROM people WHERE telegram_id = 100003) RETURNING 1`)
+	w.query(`DELETE FROM roles WHERE person_id = (SELECT id FROM people WHERE id IN (SELECT person_id FROM identities WHERE channel = 'telegram' AND external_id = (100003)::bigint::text)) RETURNING 1`)
 	minh.send("/start i_" + revoked)
 	minh.expect("This invitation is no longer valid")
-	if n := w.query(`SELECT count(*) FROM roles r JOIN people p ON p.id = r.person_id WHERE p.telegram_id = 300002`); n != 0 {
+	if n := w.query(`SELECT count(*) FROM roles r JOIN people p ON p.id = r.person_id WHERE p.id IN (SELECT person_id FROM identities WHERE channel = 'telegram' AND external_id = (300002)::bigint::text)`); n != 0 {
 		t.Fatalf("a revoked cadre's invitation granted %d roles", n)
 	}
 
@@ -253,7 +253,7 @@ func TestInvitationAbuse(t *testing.T) {
 func TestRolesAndHistory(t *testing.T) {
 	w := newWorld(t)
 	// Enough roles for two pages.
-	w.query(`WITH p AS (INSERT INTO people (telegram_id, name) SELECT 500000 + g, 'Người ' || g FROM generate_series(1, 10) g RETURNING id),
+	w.query(`WITH p AS (INSERT INTO people (name) SELECT 'Người ' || g FROM generate_series(1, 10) g RETURNING id),
 		r AS (INSERT INTO roles (person_id, role, source) SELECT id, 'admin', 'chat' FROM p RETURNING 1)
 		SELECT count(*) FROM r`)
 	total := w.query(`SELECT count(*) FROM roles`)
@@ -305,7 +305,7 @@ func TestRolesAndHistory(t *testing.T) {
 			t.Fatalf("Bình's menu still offers /xacnhan: %v", menu)
 		}
 	}
-	if n := w.query(`SELECT count(*) FROM roles r JOIN people p ON p.id = r.person_id WHERE p.telegram_id = 100002`); n != 0 {
+	if n := w.query(`SELECT count(*) FROM roles r JOIN people p ON p.id = r.person_id WHERE p.id IN (SELECT person_id FROM identities WHERE channel = 'telegram' AND external_id = (100002)::bigint::text)`); n != 0 {
 		t.Fatalf("Bình still holds %d roles", n)
 	}
 	if n := w.query(`SELECT count(*) FROM audit_log WHERE entity = 'role' AND action = 'removed' AND before->>'person' = 'Nguyễn Văn Bình'`); n != 1 {

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/bot/telegram/localapi"
 )
 
 const exampleGroup = -1001234567890
@@ -27,7 +27,7 @@ func TestJobsRunAndList(t *testing.T) {
 	if _, err := fmt.Sscanf(out.String(), "weekly_summary: %d messages queued", &n); err != nil || n < 2 {
 		t.Fatalf("jobs run printed %q, want at least 2 messages queued (text and chart)", out.String())
 	}
-	if got := w.query(`SELECT count(*) FROM outbox WHERE chat_id = $1 AND priority = 1`, exampleGroup); got != n {
+	if got := w.query(`SELECT count(*) FROM outbox WHERE chat_id = (SELECT id FROM chats WHERE channel = 'telegram' AND external_id = $1::bigint::text) AND priority = 1`, exampleGroup); got != n {
 		t.Errorf("outbox holds %d broadcasts to the example group, jobs run said %d", got, n)
 	}
 

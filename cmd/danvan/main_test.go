@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/bot/telegram/localapi"
 	"github.com/danvan/danvan/internal/logbuf"
 	"github.com/danvan/danvan/store"
 	"github.com/danvan/danvan/store/pgtest"

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/bot/telegram/localapi"
 )
 
 var rcCodeRe = regexp.MustCompile(`#([A-Z0-9]{4,8})`)
@@ -213,7 +213,7 @@ func TestConfirmFromList(t *testing.T) {
 	k3.expect("không thuộc khu hay đơn vị bạn phụ trách")
 
 	// Hoa loses her roles: her open question no longer records anything.
-	w.query(`WITH gone AS (DELETE FROM roles WHERE person_id = (SELECT id FROM people WHERE telegram_id = 100001) RETURNING 1) SELECT count(*) FROM gone`)
+	w.query(`WITH gone AS (DELETE FROM roles WHERE person_id = (SELECT id FROM people WHERE id IN (SELECT person_id FROM identities WHERE channel = 'telegram' AND external_id = (100001)::bigint::text)) RETURNING 1) SELECT count(*) FROM gone`)
 	hoa.send("3 công")
 	hoa.expect("Chỉ trưởng khu, thủ quỹ hoặc quản trị viên")
 	if got := w.query(`SELECT received FROM pledges WHERE code = $1`, c); got != 0 {
@@ -325,8 +325,8 @@ func TestGiftsAndHouseholds(t *testing.T) {
 	hoa.press(hoa.expect("Có ghi tên Hộ bà <Tư> lên bảng vàng không?"), "Có, ghi tên")
 	h := rcCode(t, hoa.expect("của Hộ bà <Tư> (Khu 1)"))
 	if n := w.query(`SELECT count(*) FROM pledges p JOIN people pe ON pe.id = p.person_id
-		WHERE p.code = $1 AND pe.telegram_id IS NULL AND p.public_name
-		AND pe.recorded_by = (SELECT id FROM people WHERE telegram_id = 100001)
+		WHERE p.code = $1 AND pe.chat_id IS NULL AND p.public_name
+		AND pe.recorded_by = (SELECT id FROM people WHERE id IN (SELECT person_id FROM identities WHERE channel = 'telegram' AND external_id = (100001)::bigint::text))
 		AND p.recorded_by = pe.recorded_by
 		AND pe.home_area_id = (SELECT id FROM areas WHERE code = 'YG-K1')`, h); n != 1 {
 		t.Fatalf("the household's pledge %s is not stored as recorded by the head", h)

@@ -18,18 +18,21 @@ import (
 	"github.com/danvan/danvan/store"
 )
 
-// reconcileArgs are `danvan reconcile [--as TELEGRAM_ID] [--apply] FILE`.
+// reconcileArgs are `danvan reconcile [--as TELEGRAM_ID|zalo:ID] [--apply] FILE`.
 type reconcileArgs struct {
-	As    int64
+	As    danvan.Identity
 	Apply bool
 	File  string
 }
 
-func parseReconcileArgs(args []string, admins []int64) (reconcileArgs, error) {
+func parseReconcileArgs(args []string, admins []danvan.Identity) (reconcileArgs, error) {
 	var a reconcileArgs
 	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.Int64Var(&a.As, "as", 0, "")
+	fs.Func("as", "", func(s string) (err error) {
+		a.As, err = parseIdentity(s)
+		return err
+	})
 	fs.BoolVar(&a.Apply, "apply", false, "")
 	if err := fs.Parse(args); err != nil {
 		return a, fmt.Errorf("reconcile: %v: %w", err, errUsage)
@@ -38,11 +41,11 @@ func parseReconcileArgs(args []string, admins []int64) (reconcileArgs, error) {
 		return a, fmt.Errorf("reconcile needs one statement FILE: %w", errUsage)
 	}
 	a.File = fs.Arg(0)
-	if a.As == 0 && len(admins) > 0 {
+	if a.As.Ref == "" && len(admins) > 0 {
 		a.As = admins[0]
 	}
-	if a.As == 0 {
-		return a, errors.New("reconcile: say whose statement it is with --as TELEGRAM_ID (a treasurer or an admin), or set DANVAN_ADMINS")
+	if a.As.Ref == "" {
+		return a, errors.New("reconcile: say whose statement it is with --as TELEGRAM_ID or --as zalo:ID (a treasurer or an admin), or set DANVAN_ADMINS")
 	}
 	return a, nil
 }
@@ -71,7 +74,7 @@ func (m *Main) Reconcile(ctx context.Context, a reconcileArgs, stdout io.Writer)
 	if err != nil {
 		return err
 	}
-	ev := flows.Event{Kind: flows.EventOther, ChatID: a.As, UserID: a.As, Lang: "vi", Document: doc}
+	ev := flows.Event{Kind: flows.EventOther, Channel: a.As.Channel, ChatRef: a.As.Ref, UserRef: a.As.Ref, Lang: "vi", Document: doc}
 	out, err := m.handleLocally(ctx, engine, ev)
 	if err != nil {
 		return err
@@ -84,7 +87,8 @@ func (m *Main) Reconcile(ctx context.Context, a reconcileArgs, stdout io.Writer)
 		for _, row := range o.Buttons {
 			for _, b := range row {
 				if strings.HasPrefix(b.Data, "0:sa:") {
-					press := flows.Event{Kind: flows.EventButton, ChatID: a.As, UserID: a.As, Lang: "vi", Data: b.Data}
+					press := ev
+					press.Kind, press.Document, press.Data = flows.EventButton, nil, b.Data
 					done, err := m.handleLocally(ctx, engine, press)
 					if err != nil {
 						return err
@@ -106,7 +110,11 @@ func (m *Main) Reconcile(ctx context.Context, a reconcileArgs, stdout io.Writer)
 func (m *Main) handleLocally(ctx context.Context, engine *flows.Engine, ev flows.Event) ([]danvan.Outgoing, error) {
 	var out []danvan.Outgoing
 	err := m.DB.InTx(ctx, func(tx *store.Tx) error {
+		// The person's private chat: on both channels it has their id.
 		var err error
+		if ev.ChatID, err = tx.EnsureChat(ctx, ev.Channel, ev.ChatRef, false); err != nil {
+			return err
+		}
 		out, err = engine.Handle(ctx, tx, ev)
 		if err != nil {
 			return err

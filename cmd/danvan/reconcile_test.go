@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/danvan/danvan"
-	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/bot/telegram/localapi"
 	"github.com/danvan/danvan/vietqr"
 	"github.com/xuri/excelize/v2"
 )

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/bot/telegram/localapi"
 	"github.com/danvan/danvan/report"
 	"github.com/danvan/danvan/scheduler"
 	"github.com/danvan/danvan/store"

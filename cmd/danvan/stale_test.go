@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/bot/telegram/localapi"
 )
 
 // The probe's attack, end to end: a treasurer asked about one pledge

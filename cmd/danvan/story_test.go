@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/bot/telegram/localapi"
 )
 
 // The cadres' story, end to end: the admin invites a new cadre of the
@@ -45,7 +45,7 @@ func TestCadresStory(t *testing.T) {
 	khoa.expect("Từ nay bạn là cán bộ Ủy ban MTTQ phường Yên Giang")
 	hung.expect("Khoa đã nhận lời mời của bạn làm cán bộ Ủy ban MTTQ phường Yên Giang")
 	if n := w.query(`SELECT count(*) FROM roles r JOIN people p ON p.id = r.person_id JOIN units u ON u.id = r.unit_id
-		WHERE p.telegram_id = $1 AND r.role = 'cadre' AND u.code = 'MTTQ-YG' AND r.source = 'chat'`, newCadre); n != 1 {
+		WHERE p.id IN (SELECT person_id FROM identities WHERE channel = 'telegram' AND external_id = ($1)::bigint::text) AND r.role = 'cadre' AND u.code = 'MTTQ-YG' AND r.source = 'chat'`, newCadre); n != 1 {
 		t.Fatalf("%d cadre roles of MTTQ-YG for the invited person, want 1", n)
 	}
 
@@ -252,7 +252,7 @@ func TestCadresStory(t *testing.T) {
 		t.Errorf("%d acceptances of claim %d audited, want 1", n, claimID)
 	}
 	if n := w.query(`SELECT count(*) FROM audit_log WHERE campaign_id = $1 AND entity = 'progress' AND entity_id = $2
-		AND actor_id = (SELECT id FROM people WHERE telegram_id = $3)`, campaign, report, newCadre); n != 1 {
+		AND actor_id = (SELECT id FROM people WHERE id IN (SELECT person_id FROM identities WHERE channel = 'telegram' AND external_id = ($3)::bigint::text))`, campaign, report, newCadre); n != 1 {
 		t.Errorf("%d progress reports audited as the new cadre's, want 1", n)
 	}
 

@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/danvan/danvan/bot"
 	"github.com/danvan/danvan/flows"
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
@@ -40,12 +41,12 @@ func fileEndpoint(endpoint string) (string, error) {
 	}
 	i := strings.LastIndex(endpoint, "/bot%s/%s")
 	if i < 0 {
-		return "", fmt.Errorf("bot: cannot tell where files are served from the endpoint template")
+		return "", fmt.Errorf("telegram: cannot tell where files are served from the endpoint template")
 	}
 	return endpoint[:i] + "/file/bot%s/%s", nil
 }
 
-var errTooLarge = fmt.Errorf("bot: download file: larger than %d bytes", MaxDocument)
+var errTooLarge = fmt.Errorf("telegram: download file: larger than %d bytes", MaxDocument)
 
 // Fetch downloads a file by the platform's id.
 func (f *Files) Fetch(ctx context.Context, fileID string) ([]byte, error) {
@@ -58,7 +59,7 @@ func (f *Files) Fetch(ctx context.Context, fileID string) ([]byte, error) {
 	}
 	file, err := f.api.GetFile(tgbotapi.FileConfig{FileID: fileID})
 	if err != nil {
-		return nil, fmt.Errorf("bot: getFile: %w", err)
+		return nil, fmt.Errorf("telegram: getFile: %w", err)
 	}
 	tmpl, err := fileEndpoint(f.Endpoint)
 	if err != nil {
@@ -70,15 +71,15 @@ func (f *Files) Fetch(ctx context.Context, fileID string) ([]byte, error) {
 	}
 	resp, err := f.c.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("bot: download file: %w", err)
+		return nil, fmt.Errorf("telegram: download file: %w", err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("bot: download file: HTTP %d", resp.StatusCode)
+		return nil, fmt.Errorf("telegram: download file: HTTP %d", resp.StatusCode)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxDocument+1))
 	if err != nil {
-		return nil, fmt.Errorf("bot: download file: %w", err)
+		return nil, fmt.Errorf("telegram: download file: %w", err)
 	}
 	if len(data) > MaxDocument {
 		return nil, errTooLarge
@@ -98,7 +99,7 @@ func (f *Files) fetchDocument(ctx context.Context, log *slog.Logger, ev *flows.E
 		d.TooLarge = true
 		return
 	}
-	b := newBackoff(500*time.Millisecond, 5*time.Second)
+	b := bot.NewBackoff(500*time.Millisecond, 5*time.Second)
 	for range 3 {
 		data, err := f.Fetch(ctx, d.FileID)
 		if err == nil {
@@ -110,7 +111,7 @@ func (f *Files) fetchDocument(ctx context.Context, log *slog.Logger, ev *flows.E
 			return
 		}
 		log.Warn("could not fetch a document", "chat_id", ev.ChatID, "err", err)
-		if !sleep(ctx, b.next()) {
+		if !bot.Sleep(ctx, b.Next()) {
 			break
 		}
 	}

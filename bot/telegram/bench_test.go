@@ -1,6 +1,7 @@
-package bot
+package telegram
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -17,7 +18,11 @@ func BenchmarkBroadcast(b *testing.B) {
 	for range b.N {
 		b.StopTimer()
 		bb := newBench(b, chats)
-		bb.sender.Timeout = 10 * time.Second
+		ch, err := NewChannel(context.Background(), token, bb.api.Endpoint(), 10*time.Second)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bb.sender.Channel = ch
 		var msgs []danvan.Outgoing
 		for i := range perChat {
 			for _, u := range bb.users {

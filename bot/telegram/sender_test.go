@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"bytes"
@@ -16,7 +16,8 @@ import (
 	"time"
 
 	"github.com/danvan/danvan"
-	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/bot"
+	"github.com/danvan/danvan/bot/telegram/localapi"
 	"github.com/danvan/danvan/internal/logbuf"
 	"github.com/danvan/danvan/store"
 	"github.com/danvan/danvan/store/pgtest"
@@ -34,7 +35,7 @@ type bench struct {
 	t      testing.TB
 	db     *store.DB
 	api    *localapi.Server
-	sender *Sender
+	sender *bot.Sender
 	users  []localapi.User
 }
 
@@ -57,14 +58,29 @@ func newBench(t testing.TB, residents int) *bench {
 		api.SendText(u, "/start") // a bot may only write to people who wrote first
 		b.users = append(b.users, u)
 	}
-	b.sender = &Sender{Token: token, Endpoint: api.Endpoint(), Outbox: db, Log: quiet, Timeout: 500 * time.Millisecond, LeadInterval: 100 * time.Millisecond}
+	ch, err := NewChannel(context.Background(), token, api.Endpoint(), 500*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.sender = &bot.Sender{Channel: ch, Outbox: db, Log: quiet, Limits: DefaultLimits(), LeadInterval: 100 * time.Millisecond}
 	return b
 }
 
 func (b *bench) enqueue(msgs ...danvan.Outgoing) {
 	b.t.Helper()
 	ctx := context.Background()
-	if err := b.db.InTx(ctx, func(tx *store.Tx) error { return tx.Enqueue(ctx, msgs...) }); err != nil {
+	err := b.db.InTx(ctx, func(tx *store.Tx) error {
+		// The tests name chats by their Telegram ids.
+		for i := range msgs {
+			id, err := tx.EnsureChat(ctx, danvan.Telegram, strconv.FormatInt(msgs[i].ChatID, 10), msgs[i].ChatID < 0)
+			if err != nil {
+				return err
+			}
+			msgs[i].ChatID = id
+		}
+		return tx.Enqueue(ctx, msgs...)
+	})
+	if err != nil {
 		b.t.Fatal(err)
 	}
 }
@@ -182,7 +198,14 @@ func TestSenderStopsAtBlockedUser(t *testing.T) {
 	// The person unblocks the bot and writes: they are reachable again.
 	b.api.Unblock(blocked)
 	ctx := context.Background()
-	if err := b.db.InTx(ctx, func(tx *store.Tx) error { return tx.MarkReachable(ctx, blocked.ID) }); err != nil {
+	err = b.db.InTx(ctx, func(tx *store.Tx) error {
+		chat, err := tx.EnsureChat(ctx, danvan.Telegram, strconv.FormatInt(blocked.ID, 10), false)
+		if err != nil {
+			return err
+		}
+		return tx.MarkReachable(ctx, chat)
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	b.enqueue(danvan.Outgoing{Kind: danvan.OutSend, ChatID: blocked.ID, Text: "năm"})

@@ -1,8 +1,11 @@
-// Package bot is danvan's Telegram side: it polls for updates and turns them
-// into flows.Events handled in one transaction each, and it drains the
-// outbox into Bot API calls. The Telegram library's types stay inside this
-// package. docs/promises.md says what intake and delivery guarantee.
-package bot
+// Package telegram is danvan's Telegram channel: it receives updates by
+// long polling or a webhook and hands them to bot's exactly-once intake as
+// flows.Events, and it delivers the outbox's messages as Bot API calls for
+// bot.Sender. The Telegram library's types and Telegram's own ways (chat
+// ids as numbers, edits, button answers, command menus, groups becoming
+// supergroups) stay inside this package. docs/promises.md says what intake
+// and delivery guarantee.
+package telegram
 
 import (
 	"context"
@@ -69,7 +72,7 @@ func newAPI(ctx context.Context, token, endpoint string, timeout time.Duration) 
 	c := &client{http: &http.Client{Timeout: timeout}, ctx: ctx, token: token}
 	api, err := tgbotapi.NewBotAPIWithClient(token, endpoint, c)
 	if err != nil {
-		return nil, fmt.Errorf("bot: connect to the Bot API: %s", c.redact(err.Error()))
+		return nil, fmt.Errorf("telegram: connect to the Bot API: %s", c.redact(err.Error()))
 	}
 	return api, nil
 }
@@ -97,7 +100,7 @@ func SetCommands(ctx context.Context, token, endpoint string, commands func(lang
 		}
 		cfg := tgbotapi.NewSetMyCommandsWithScopeAndLanguage(tgbotapi.NewBotCommandScopeDefault(), menu.code, cs...)
 		if _, err := api.Request(cfg); err != nil {
-			return fmt.Errorf("bot: set commands for %q: %w", menu.lang, err)
+			return fmt.Errorf("telegram: set commands for %q: %w", menu.lang, err)
 		}
 	}
 	return nil
@@ -110,4 +113,10 @@ func Me(ctx context.Context, token, endpoint string) (string, error) {
 		return "", err
 	}
 	return api.Self.UserName, nil
+}
+
+// StartLink is the link that opens a chat with the bot called botName at
+// payload (a campaign's QR poster, an invitation).
+func StartLink(botName, payload string) string {
+	return "https://t.me/" + botName + "?start=" + payload
 }

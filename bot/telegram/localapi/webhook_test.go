@@ -15,7 +15,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/bot/telegram/localapi"
 )
 
 // hook is the bot's side of a webhook: it records every POST and answers

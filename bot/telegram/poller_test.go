@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/bot/telegram/localapi"
 	"github.com/danvan/danvan/flows"
 	"github.com/danvan/danvan/internal/logbuf"
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -32,7 +32,7 @@ func TestPollWaitsAreBounded(t *testing.T) {
 	if longest < 7*time.Second {
 		t.Errorf("the longest wait was %s: the waits did not grow", longest)
 	}
-	b.reset()
+	b.Reset()
 	if wait := pollWait(b, failed, 0); wait > time.Second {
 		t.Errorf("the first wait after a poll that worked is %s, want at most 1 s", wait)
 	}

@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/danvan/danvan"
-	"github.com/danvan/danvan/bot/localapi"
+	"github.com/danvan/danvan/bot/telegram/localapi"
 	"github.com/danvan/danvan/flows"
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
@@ -128,7 +128,7 @@ func TestPressedMessageRoundTrip(t *testing.T) {
 		case danvan.OutDocument:
 			out.Document, out.FileName = []byte("a,b\n1,2\n"), "so-thu.csv"
 		}
-		if err := deliver(bot, out); err != nil {
+		if err := deliver(bot, lan.ID, out); err != nil {
 			t.Fatalf("sending %s: %v", tc.html, err)
 		}
 		msgs := api.BotMessages(lan.ID)
