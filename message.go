@@ -27,11 +27,18 @@ type Outgoing struct {
 	// its caption: an export, a report.
 	Document []byte `json:"document,omitempty"`
 	FileName string `json:"file_name,omitempty"`
+	// Alt stands in for the picture, in the same HTML, where a channel
+	// cannot send it (a VietQR code's transfer details); "" when the
+	// picture adds nothing the chat was not told in words (a chart).
+	Alt string `json:"alt,omitempty"`
 	// Commands is the chat's own command menu (OutCommands).
 	Commands []MenuCommand `json:"commands,omitempty"`
 	// Broadcast marks a message nobody is waiting for (a reminder, a weekly
 	// summary): replies to people chatting now are sent before it.
 	Broadcast bool `json:"broadcast,omitempty"`
+	// Lang is the language of the reader ("vi", "en"), for what a channel
+	// adds on its own (how to answer a list typed instead of buttons).
+	Lang string `json:"lang,omitempty"`
 }
 
 // OutKind says what an Outgoing asks of the platform.
@@ -96,3 +103,15 @@ type FailedMessage struct {
 // at most this much, at line boundaries, so that a reader gets whole
 // screenfuls; a channel that takes less sends a message in parts.
 const MaxText = 4000
+
+// Keyboard is the list of choices a chat was last shown, for a channel
+// without buttons, where people type their choice: the message that
+// carried it (Kind and Text as the chat shows it now) and its buttons. Open
+// is false once an edit took the buttons off (the question was answered).
+type Keyboard struct {
+	MessageID int64
+	Kind      OutKind
+	Text      string
+	Buttons   [][]Button
+	Open      bool
+}

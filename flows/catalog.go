@@ -91,6 +91,10 @@ var (
 		"📷 Quét mã VietQR này bằng ứng dụng ngân hàng để chuyển %s cho %s; nội dung <code>%s</code> đã điền sẵn, xin giữ nguyên để thủ quỹ đối chiếu.",
 		"📷 Scan this VietQR code with your banking app to transfer %s to %s; the memo <code>%s</code> is filled in — please keep it so the treasurer can match your transfer.",
 	}
+	msgQRAlt = msg{
+		"💳 Chuyển khoản %s vào %s, tài khoản <code>%s</code> (%s), nội dung <code>%s</code>.",
+		"💳 Transfer %s to %s, account <code>%s</code> (%s), memo <code>%s</code>.",
+	}
 	msgPledgeUsage = msg{
 		"Cú pháp: <code>/ungho MÃ SỐ_LƯỢNG</code>, ví dụ <code>/ungho DIEUHOA 500k</code>. Hoặc gõ /ungho để được hướng dẫn từng bước.",
 		"Usage: <code>/pledge CODE AMOUNT</code>, e.g. <code>/pledge DIEUHOA 500k</code>. Or send /pledge to be guided step by step.",

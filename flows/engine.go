@@ -204,7 +204,22 @@ func (e *Engine) Handle(ctx context.Context, st Store, ev Event) ([]danvan.Outgo
 			return nil, err
 		}
 	}
+	for i := range tr.out {
+		// What is said in the person's chat is in their language; a
+		// channel adding words of its own says them in it too.
+		if tr.out[i].ChatID == ev.ChatID && tr.out[i].Lang == "" {
+			tr.out[i].Lang = tr.lang
+		}
+	}
 	return tr.out, nil
+}
+
+// IsCommand reports whether name (lower case, without "/") is one of the
+// bot's commands, in either language: a channel where commands are typed
+// without the slash tells them from text with it.
+func (e *Engine) IsCommand(name string) bool {
+	_, ok := e.commands[name]
+	return ok
 }
 
 func (tr *turn) dispatch() error {

@@ -378,7 +378,8 @@ func (tr *turn) sendTransferQR(c danvan.Campaign, p danvan.Pledge, amount danvan
 		return false
 	}
 	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutPhoto, ChatID: tr.ev.ChatID, Photo: png,
-		Text: t(tr.lang, msgPledgedQR, esc(danvan.FormatMoney(amount)), esc(c.Bank.Name), esc(memo))})
+		Text: t(tr.lang, msgPledgedQR, esc(danvan.FormatMoney(amount)), esc(c.Bank.Name), esc(memo)),
+		Alt:  t(tr.lang, msgQRAlt, esc(danvan.FormatMoney(amount)), esc(vietqr.BankName(c.Bank.BIN)), esc(c.Bank.Account), esc(c.Bank.Name), esc(memo))})
 	return true
 }
 

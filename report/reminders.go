@@ -52,6 +52,7 @@ const (
 	msgRemResidentLine
 	msgRemResidentFooter
 	msgRemQR
+	msgRemQRAlt
 )
 
 func init() {
@@ -81,6 +82,10 @@ func init() {
 		msgRemQR: {
 			"📷 #%s: quét mã để chuyển %s cho %s (nội dung <code>%s</code>).",
 			"📷 #%s: scan to transfer %s to %s (memo <code>%s</code>).",
+		},
+		msgRemQRAlt: {
+			"💳 #%s: chuyển %s vào %s, tài khoản <code>%s</code> (%s), nội dung <code>%s</code>.",
+			"💳 #%s: transfer %s to %s, account <code>%s</code> (%s), memo <code>%s</code>.",
 		},
 		msgRemResidentFooter: {
 			"\n\nKhi đã nộp, gõ <code>/danop MÃ</code> để trưởng khu, thủ quỹ xác nhận. Cảm ơn bạn!\nKhông muốn nhận nhắc nhở? Gõ /nhacnho tat.",
@@ -277,5 +282,8 @@ func pledgeQR(ctx context.Context, st Store, chatID int64, lang string, l danvan
 	}
 	return &danvan.Outgoing{Kind: danvan.OutPhoto, ChatID: chatID, Photo: png, Broadcast: true,
 		Text: t(lang, msgRemQR, danvan.EscapeHTML(l.Pledge.Code), danvan.EscapeHTML(danvan.FormatMoney(open)),
-			danvan.EscapeHTML(c.Bank.Name), danvan.EscapeHTML(memo))}, nil
+			danvan.EscapeHTML(c.Bank.Name), danvan.EscapeHTML(memo)),
+		Alt: t(lang, msgRemQRAlt, danvan.EscapeHTML(l.Pledge.Code), danvan.EscapeHTML(danvan.FormatMoney(open)),
+			danvan.EscapeHTML(vietqr.BankName(c.Bank.BIN)), danvan.EscapeHTML(c.Bank.Account), danvan.EscapeHTML(c.Bank.Name),
+			danvan.EscapeHTML(memo))}, nil
 }

@@ -16,7 +16,7 @@ const (
 	keepSent = 30 * 24 * time.Hour
 )
 
-// Prune forgets old update ids and old sent messages, and reports how many
+// Prune forgets old update ids, old sent messages and expired media, and reports how many
 // rows went.
 func (db *DB) Prune(ctx context.Context) (int64, error) {
 	now := db.Now()
@@ -34,7 +34,11 @@ func (db *DB) Prune(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("store: prune job runs: %w", err)
 	}
-	return a.RowsAffected() + b.RowsAffected() + c.RowsAffected(), nil
+	d, err := db.Pool.Exec(ctx, `DELETE FROM media WHERE expires_at < $1`, now)
+	if err != nil {
+		return 0, fmt.Errorf("store: prune expired media: %w", err)
+	}
+	return a.RowsAffected() + b.RowsAffected() + c.RowsAffected() + d.RowsAffected(), nil
 }
 
 // LastUpdateID is the highest Telegram update id applied and still remembered, 0

@@ -141,7 +141,7 @@ func (c *Client) GetUpdates(ctx context.Context, timeout time.Duration) ([]Updat
 	}
 	us, err := ParseUpdates(raw)
 	if err != nil {
-		err = fmt.Errorf("zalo: getUpdates: %w", err)
+		err = fmt.Errorf("zalo: getUpdates: %w: %w", ErrInvalid, err)
 	}
 	return us, err
 }

@@ -191,7 +191,9 @@ func Command(text string, known func(name string) bool) (name, args string, ok b
 		}
 	}
 	if danvan.Fold(first) == "khu" {
-		if code, more := firstWord(rest); more == "" {
+		// Only a zone code (YG-K1) after "khu": "khu 2" may well be an
+		// answer, a household's address, and must stay text.
+		if code, more := firstWord(rest); more == "" && strings.Contains(code, "-") {
 			code = strings.TrimPrefix(strings.TrimPrefix(code, "z_"), "Z_")
 			if p, isLink := linkPayload("z_" + code); isLink {
 				return "start", p, true

@@ -19,6 +19,11 @@ const (
 	EventUnsupported = "message.unsupported.received"
 )
 
+// ErrInvalid is in the chain of GetUpdates's error when the platform
+// answered but some update of its answer could not be read: the platform
+// is up, and what could be read is returned.
+var ErrInvalid = errors.New("zalo: invalid update")
+
 // Update is one thing that happened in a chat with the bot. Ids are opaque
 // strings: the platform's are hexadecimal, and nothing is to be computed
 // from them.

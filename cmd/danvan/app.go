@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -25,6 +26,7 @@ import (
 	"github.com/danvan/danvan"
 	"github.com/danvan/danvan/bot"
 	"github.com/danvan/danvan/bot/telegram"
+	"github.com/danvan/danvan/bot/zalo"
 	"github.com/danvan/danvan/flows"
 	"github.com/danvan/danvan/setup"
 	"github.com/danvan/danvan/store"
@@ -110,70 +112,63 @@ func (m *Main) Serve(ctx context.Context) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	metrics := bot.NewMetrics(reg, string(danvan.Telegram))
 	m.registerStoreMetrics(reg)
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 
-	tg, err := telegram.NewChannel(context.WithoutCancel(ctx), m.Config.TelegramToken, m.Config.TelegramAPIURL, 30*time.Second)
-	if err != nil {
-		return err
+	// The Telegram bot's name makes the links to it that conversations
+	// show, so it is asked first.
+	var tg *telegram.Channel
+	if m.Config.TelegramToken != "" {
+		var err error
+		tg, err = telegram.NewChannel(context.WithoutCancel(ctx), m.Config.TelegramToken, m.Config.TelegramAPIURL, 30*time.Second)
+		if err != nil {
+			return err
+		}
 	}
-	name := tg.Username()
+	name := ""
+	if tg != nil {
+		name = tg.Username()
+	}
 	engine, err := m.engine(name)
 	if err != nil {
 		return err
 	}
-	sender := &bot.Sender{
-		Channel: tg,
-		Outbox:  m.DB,
-		Log:     m.Log.With("part", "sender"),
-		Metrics: metrics,
-		Limits:  m.Config.Limits,
-		Workers: 8,
+	handler := &intake{db: m.DB, engine: engine}
+	var runs []*channelRun
+	if tg != nil {
+		run, err := m.serveTelegram(ctx, tg, reg, mux, handler)
+		if err != nil {
+			return err
+		}
+		runs = append(runs, run)
 	}
-	handler := &intake{db: m.DB, engine: engine, wake: sender.Wake}
-	if err := telegram.SetCommands(ctx, m.Config.TelegramToken, m.Config.TelegramAPIURL, flows.Commands); err != nil {
-		// The command menu is a convenience; the bot works without it.
-		m.Log.Warn("setting the command menu failed", "err", err)
+	if m.Config.ZaloToken != "" {
+		run, err := m.serveZalo(ctx, engine, reg, mux, handler)
+		if err != nil {
+			return err
+		}
+		runs = append(runs, run)
 	}
+	wake := func() {
+		for _, r := range runs {
+			r.sender.Wake()
+		}
+	}
+	handler.wake = wake
 
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	sched, err := m.newScheduler()
 	if err != nil {
 		return err
 	}
-	sched.Wake = sender.Wake
-	parts := []func(context.Context) error{sender.Run, sched.Run, m.housekeep}
-	var intakeAlive func() (string, bool)
-	files := &telegram.Files{Token: m.Config.TelegramToken, Endpoint: m.Config.TelegramAPIURL}
-	if m.Config.WebhookURL != "" {
-		name, err := telegram.SetWebhook(ctx, m.Config.TelegramToken, m.Config.TelegramAPIURL, m.Config.WebhookURL, m.Config.WebhookSecret)
-		if err != nil {
-			return err
-		}
-		hook := &telegram.Webhook{Secret: m.Config.WebhookSecret, BotName: name, Files: files,
-			Deliveries: &bot.Deliveries{Handler: handler, Log: m.Log.With("part", "webhook"), Metrics: metrics}}
-		mux.Handle(webhookPath(m.Config.WebhookURL), hook)
-		m.Log.Info("receiving updates by webhook", "path", webhookPath(m.Config.WebhookURL))
-		intakeAlive = func() (string, bool) { return "webhook", true }
-	} else {
-		poller := &telegram.Poller{
-			Token:    m.Config.TelegramToken,
-			Endpoint: m.Config.TelegramAPIURL,
-			Handler:  handler,
-			Log:      m.Log.With("part", "intake"),
-			Metrics:  metrics,
-			Files:    files,
-		}
-		parts = append(parts, poller.Run)
-		intakeAlive = func() (string, bool) {
-			// A long poll answers at least every 30 s when Telegram is up.
-			age := time.Since(poller.Alive())
-			return fmt.Sprintf("polling, last answer %s ago", age.Round(time.Second)), age < 2*time.Minute
-		}
+	sched.Wake = wake
+	parts := []func(context.Context) error{sched.Run, m.housekeep}
+	for _, r := range runs {
+		parts = append(parts, r.sender.Run)
+		parts = append(parts, r.parts...)
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		m.health(w, r, intakeAlive, sender)
+		m.health(w, r, runs)
 	})
 
 	srv := &http.Server{Addr: m.Config.HTTPAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
@@ -217,6 +212,134 @@ func (m *Main) Serve(ctx context.Context) error {
 	return <-errs
 }
 
+// channelRun is one channel being served: its sender, what else runs for
+// it (a poller), and how its intake is doing, for /healthz.
+type channelRun struct {
+	name   danvan.Channel
+	sender *bot.Sender
+	parts  []func(context.Context) error
+	intake func() (string, bool)
+}
+
+// serveTelegram wires the Telegram channel: its sender, its command menus,
+// and intake by webhook (when configured) or long polling.
+func (m *Main) serveTelegram(ctx context.Context, tg *telegram.Channel, reg prometheus.Registerer, mux *http.ServeMux, handler *intake) (*channelRun, error) {
+	metrics := bot.NewMetrics(reg, string(danvan.Telegram))
+	run := &channelRun{name: danvan.Telegram, sender: &bot.Sender{
+		Channel: tg,
+		Outbox:  m.DB,
+		Log:     m.Log.With("part", "sender", "channel", "telegram"),
+		Metrics: metrics,
+		Limits:  m.Config.Limits,
+		Workers: 8,
+	}}
+	if err := telegram.SetCommands(ctx, m.Config.TelegramToken, m.Config.TelegramAPIURL, flows.Commands); err != nil {
+		// The command menu is a convenience; the bot works without it.
+		m.Log.Warn("setting the command menu failed", "err", err)
+	}
+	files := &telegram.Files{Token: m.Config.TelegramToken, Endpoint: m.Config.TelegramAPIURL}
+	if m.Config.WebhookURL != "" {
+		name, err := telegram.SetWebhook(ctx, m.Config.TelegramToken, m.Config.TelegramAPIURL, m.Config.WebhookURL, m.Config.WebhookSecret)
+		if err != nil {
+			return nil, err
+		}
+		hook := &telegram.Webhook{Secret: m.Config.WebhookSecret, BotName: name, Files: files,
+			Deliveries: &bot.Deliveries{Handler: handler, Log: m.Log.With("part", "webhook", "channel", "telegram"), Metrics: metrics}}
+		mux.Handle(webhookPath(m.Config.WebhookURL), hook)
+		m.Log.Info("receiving Telegram updates by webhook", "path", webhookPath(m.Config.WebhookURL))
+		run.intake = func() (string, bool) { return "webhook", true }
+		return run, nil
+	}
+	poller := &telegram.Poller{
+		Token:    m.Config.TelegramToken,
+		Endpoint: m.Config.TelegramAPIURL,
+		Handler:  handler,
+		Log:      m.Log.With("part", "intake", "channel", "telegram"),
+		Metrics:  metrics,
+		Files:    files,
+	}
+	run.parts = append(run.parts, poller.Run)
+	run.intake = func() (string, bool) {
+		// A long poll answers at least every 30 s when Telegram is up.
+		age := time.Since(poller.Alive())
+		return fmt.Sprintf("polling, last answer %s ago", age.Round(time.Second)), age < 2*time.Minute
+	}
+	return run, nil
+}
+
+// serveZalo wires the Zalo channel: its sender, the pictures and files it
+// fetches by address (when DANVAN_PUBLIC_URL is set), and intake by
+// webhook (when configured) or long polling.
+func (m *Main) serveZalo(ctx context.Context, engine *flows.Engine, reg prometheus.Registerer, mux *http.ServeMux, handler *intake) (*channelRun, error) {
+	metrics := bot.NewMetrics(reg, string(danvan.Zalo))
+	client := &zalo.Client{Token: m.Config.ZaloToken, Endpoint: m.Config.ZaloAPIURL, HTTP: &http.Client{Timeout: 30 * time.Second}}
+	me, err := client.GetMe(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("zalo: connect to the Bot API: %w", err)
+	}
+	m.Log.Info("Zalo bot", "name", me.Name, "can_join_groups", me.CanJoinGroups)
+	if m.Config.PublicURL != "" {
+		mux.HandleFunc("GET "+zalo.MediaPath+"{token}", m.media)
+	} else {
+		m.Log.Warn("DANVAN_PUBLIC_URL is not set: on Zalo, VietQR codes go as transfer details in words, charts are left out, and files are not sent")
+	}
+	run := &channelRun{name: danvan.Zalo, sender: &bot.Sender{
+		Channel: &zalo.Channel{Client: client, Store: m.DB, PublicURL: m.Config.PublicURL},
+		Outbox:  m.DB,
+		Log:     m.Log.With("part", "sender", "channel", "zalo"),
+		Metrics: metrics,
+		Limits:  m.Config.ZaloLimits,
+		Workers: 4,
+	}}
+	if m.Config.ZaloWebhookURL != "" {
+		if err := client.SetWebhook(ctx, m.Config.ZaloWebhookURL, m.Config.ZaloWebhookSecret); err != nil {
+			return nil, fmt.Errorf("zalo: set webhook: %w", err)
+		}
+		hook := &zalo.Webhook{Secret: m.Config.ZaloWebhookSecret, IsCommand: engine.IsCommand,
+			Deliveries: &bot.Deliveries{Handler: handler, Log: m.Log.With("part", "webhook", "channel", "zalo"), Metrics: metrics}}
+		mux.Handle(webhookPath(m.Config.ZaloWebhookURL), hook)
+		m.Log.Info("receiving Zalo updates by webhook", "path", webhookPath(m.Config.ZaloWebhookURL))
+		run.intake = func() (string, bool) { return "webhook", true }
+		return run, nil
+	}
+	// A long poll needs a client that waits longer than the poll.
+	poller := &zalo.Poller{
+		Client:    &zalo.Client{Token: m.Config.ZaloToken, Endpoint: m.Config.ZaloAPIURL, HTTP: &http.Client{Timeout: 50 * time.Second}},
+		Handler:   handler,
+		IsCommand: engine.IsCommand,
+		Log:       m.Log.With("part", "intake", "channel", "zalo"),
+		Metrics:   metrics,
+	}
+	run.parts = append(run.parts, poller.Run)
+	run.intake = func() (string, bool) {
+		age := time.Since(poller.Alive())
+		return fmt.Sprintf("polling, last answer %s ago", age.Round(time.Second)), age < 2*time.Minute
+	}
+	return run, nil
+}
+
+// media serves a picture or file kept for a channel that fetches by
+// address. Tokens are unguessable and expire; a wrong or old one is 404.
+func (m *Main) media(w http.ResponseWriter, r *http.Request) {
+	contentType, name, data, err := m.DB.Media(r.Context(), r.PathValue("token"))
+	if errors.Is(err, danvan.ErrNotFound) {
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		m.Log.Warn("serving media failed", "err", err)
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if name != "" {
+		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	}
+	w.Write(data)
+}
+
 // webhookPath is where the webhook is served: the path of its public URL.
 func webhookPath(rawURL string) string {
 	u, err := url.Parse(rawURL)
@@ -231,7 +354,7 @@ func webhookPath(rawURL string) string {
 // reach the address may ask, so the database's line says only that it is
 // unreachable; the driver's error, which names the database user, the
 // database and the server's address or socket, goes to the log.
-func (m *Main) health(w http.ResponseWriter, r *http.Request, intakeAlive func() (string, bool), sender *bot.Sender) {
+func (m *Main) health(w http.ResponseWriter, r *http.Request, runs []*channelRun) {
 	type part struct {
 		OK     bool   `json:"ok"`
 		Detail string `json:"detail"`
@@ -245,14 +368,16 @@ func (m *Main) health(w http.ResponseWriter, r *http.Request, intakeAlive func()
 	} else {
 		report["database"] = part{true, "reachable"}
 	}
-	detail, ok := intakeAlive()
-	report["intake"] = part{ok, detail}
-	role := "waiting for the lead"
-	if sender.Leader() {
-		role = "sending"
+	for _, run := range runs {
+		detail, ok := run.intake()
+		report[string(run.name)+" intake"] = part{ok, detail}
+		role := "waiting for the lead"
+		if run.sender.Leader() {
+			role = "sending"
+		}
+		age := time.Since(run.sender.Alive())
+		report[string(run.name)+" sender"] = part{age < time.Minute, fmt.Sprintf("%s, last loop %s ago", role, age.Round(time.Second))}
 	}
-	age := time.Since(sender.Alive())
-	report["sender"] = part{age < time.Minute, fmt.Sprintf("%s, last loop %s ago", role, age.Round(time.Second))}
 	status := http.StatusOK
 	for _, p := range report {
 		if !p.OK {
@@ -324,6 +449,15 @@ func (h *intake) HandleUpdate(ctx context.Context, key string, ev flows.Event) (
 	applied, err := h.db.HandleUpdate(ctx, ev.Channel, key, func(tx *store.Tx) ([]danvan.Outgoing, error) {
 		if err := h.followMembership(ctx, tx, &ev); err != nil {
 			return nil, err
+		}
+		if ev.Channel == danvan.Zalo && ev.Kind == flows.EventText {
+			// Choices are typed on Zalo: a reply to the chat's latest
+			// list is the press it stands for.
+			kb, shown, err := tx.LatestKeyboard(ctx, ev.ChatID)
+			if err != nil {
+				return nil, err
+			}
+			zalo.Typed(&ev, kb, shown)
 		}
 		return h.engine.Handle(ctx, tx, ev)
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/danvan/danvan"
 	"github.com/danvan/danvan/bot"
 	"github.com/danvan/danvan/bot/telegram"
+	"github.com/danvan/danvan/bot/zalo"
 	"github.com/danvan/danvan/report"
 	"github.com/danvan/danvan/statement"
 )
@@ -30,6 +31,16 @@ type Config struct {
 	WebhookURL     string            // DANVAN_WEBHOOK_URL
 	WebhookSecret  string            // DANVAN_WEBHOOK_SECRET
 	Limits         bot.Limits        // DANVAN_RATE_GLOBAL, DANVAN_RATE_CHAT, DANVAN_RATE_GROUP
+	// Zalo: the bot's token, its API (a template of token and method), a
+	// webhook, and its own sending rates.
+	ZaloToken         string     // ZALO_TOKEN
+	ZaloAPIURL        string     // ZALO_API_URL
+	ZaloWebhookURL    string     // DANVAN_ZALO_WEBHOOK_URL
+	ZaloWebhookSecret string     // DANVAN_ZALO_WEBHOOK_SECRET
+	ZaloLimits        bot.Limits // DANVAN_ZALO_RATE_GLOBAL, DANVAN_ZALO_RATE_CHAT
+	// PublicURL is where the world reaches serve's HTTP server, for the
+	// pictures and files a channel fetches by address (Zalo).
+	PublicURL string // DANVAN_PUBLIC_URL
 	// StatementLayouts are the bank statement layouts of the YAML file
 	// DANVAN_STATEMENT_LAYOUTS names, tried before the built-in ones.
 	StatementLayouts []statement.Layout
@@ -48,6 +59,12 @@ func configFromEnv(getenv func(string) string) (Config, error) {
 		HTTPAddr:       getenv("DANVAN_HTTP_ADDR"),
 		WebhookURL:     getenv("DANVAN_WEBHOOK_URL"),
 		WebhookSecret:  getenv("DANVAN_WEBHOOK_SECRET"),
+
+		ZaloToken:         strings.TrimSpace(getenv("ZALO_TOKEN")),
+		ZaloAPIURL:        getenv("ZALO_API_URL"),
+		ZaloWebhookURL:    getenv("DANVAN_ZALO_WEBHOOK_URL"),
+		ZaloWebhookSecret: getenv("DANVAN_ZALO_WEBHOOK_SECRET"),
+		PublicURL:         strings.TrimSuffix(getenv("DANVAN_PUBLIC_URL"), "/"),
 	}
 	if c.DataDir == "" {
 		c.DataDir = "data"
@@ -74,23 +91,40 @@ func configFromEnv(getenv func(string) string) (Config, error) {
 		}
 		c.Admins = append(c.Admins, id)
 	}
+	if c.ZaloAPIURL != "" && strings.Count(c.ZaloAPIURL, "%s") != 2 {
+		return c, fmt.Errorf("ZALO_API_URL must contain %%s twice, for the token and the method (like https://bot-api.zaloplatforms.com/bot%%s/%%s)")
+	}
+	if (c.ZaloWebhookURL == "") != (c.ZaloWebhookSecret == "") {
+		return c, fmt.Errorf("DANVAN_ZALO_WEBHOOK_URL and DANVAN_ZALO_WEBHOOK_SECRET go together: set both for a Zalo webhook, or neither for long polling")
+	}
+	if c.ZaloWebhookURL != "" {
+		if !httpURL(c.ZaloWebhookURL) {
+			return c, fmt.Errorf("DANVAN_ZALO_WEBHOOK_URL %q is not an http(s) URL", c.ZaloWebhookURL)
+		}
+		if !zaloSecret.MatchString(c.ZaloWebhookSecret) {
+			return c, fmt.Errorf("DANVAN_ZALO_WEBHOOK_SECRET must be 8 to 256 of A-Z, a-z, 0-9, _ and - (Zalo's rule)")
+		}
+	}
+	if c.PublicURL != "" && !httpURL(c.PublicURL) {
+		return c, fmt.Errorf("DANVAN_PUBLIC_URL %q is not an http(s) URL", c.PublicURL)
+	}
 	if (c.WebhookURL == "") != (c.WebhookSecret == "") {
 		return c, fmt.Errorf("DANVAN_WEBHOOK_URL and DANVAN_WEBHOOK_SECRET go together: set both for webhook mode, or neither for long polling")
 	}
 	if c.WebhookURL != "" {
-		u, err := url.Parse(c.WebhookURL)
-		if err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+		if !httpURL(c.WebhookURL) {
 			return c, fmt.Errorf("DANVAN_WEBHOOK_URL %q is not an http(s) URL", c.WebhookURL)
 		}
 		if !webhookSecret.MatchString(c.WebhookSecret) {
 			return c, fmt.Errorf("DANVAN_WEBHOOK_SECRET must be 1 to 256 of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
 		}
 	}
-	c.Limits = telegram.DefaultLimits()
+	c.Limits, c.ZaloLimits = telegram.DefaultLimits(), zalo.DefaultLimits()
 	for _, r := range []struct {
 		name string
 		into *float64
-	}{{"DANVAN_RATE_GLOBAL", &c.Limits.Global}, {"DANVAN_RATE_CHAT", &c.Limits.Chat}, {"DANVAN_RATE_GROUP", &c.Limits.Group}} {
+	}{{"DANVAN_RATE_GLOBAL", &c.Limits.Global}, {"DANVAN_RATE_CHAT", &c.Limits.Chat}, {"DANVAN_RATE_GROUP", &c.Limits.Group},
+		{"DANVAN_ZALO_RATE_GLOBAL", &c.ZaloLimits.Global}, {"DANVAN_ZALO_RATE_CHAT", &c.ZaloLimits.Chat}} {
 		v := getenv(r.name)
 		if v == "" {
 			continue
@@ -139,8 +173,15 @@ func configFromEnv(getenv func(string) string) (Config, error) {
 	return c, nil
 }
 
+// httpURL reports whether s is an absolute http(s) URL.
+func httpURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+}
+
 var (
 	webhookSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+	zaloSecret    = regexp.MustCompile(`^[A-Za-z0-9_-]{8,256}$`)
 	zaloID        = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 )
 

@@ -291,7 +291,7 @@ func senderRole(addr string) string {
 	if err != nil {
 		return err.Error()
 	}
-	d := report["sender"].Detail
+	d := report["telegram sender"].Detail
 	switch {
 	case strings.HasPrefix(d, "sending"):
 		return "sending"

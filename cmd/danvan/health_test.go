@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/danvan/danvan"
 	"github.com/danvan/danvan/bot"
 	"github.com/danvan/danvan/internal/logbuf"
 	"github.com/danvan/danvan/store"
@@ -30,7 +31,7 @@ func TestHealthHidesDatabaseDetails(t *testing.T) {
 
 	rec := httptest.NewRecorder()
 	intake := func() (string, bool) { return "polling", true }
-	m.health(rec, httptest.NewRequest("GET", "/healthz", nil), intake, &bot.Sender{})
+	m.health(rec, httptest.NewRequest("GET", "/healthz", nil), []*channelRun{{name: danvan.Telegram, sender: &bot.Sender{}, intake: intake}})
 
 	body := rec.Body.String()
 	if rec.Code != http.StatusServiceUnavailable {

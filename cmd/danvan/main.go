@@ -85,8 +85,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if len(args) != 1 {
 			return fmt.Errorf("serve takes no arguments: %w", errUsage)
 		}
-		if cfg.TelegramToken == "" {
-			return errors.New("TELEGRAM_TOKEN is not set: create a bot with @BotFather and export its token")
+		if cfg.TelegramToken == "" && cfg.ZaloToken == "" {
+			return errors.New("neither TELEGRAM_TOKEN nor ZALO_TOKEN is set: create a bot with Telegram's @BotFather or Zalo's Bot Creator and export its token")
 		}
 		if cfg.DatabaseURL == "" {
 			// The private PostgreSQL's folder is this process's while it

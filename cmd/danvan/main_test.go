@@ -40,6 +40,8 @@ type world struct {
 	api   *localapi.Server
 	dbURL string
 	logs  *logbuf.Buffer
+	// env adds to or overrides the environment of serve (Zalo's tests).
+	env map[string]string
 
 	stop func()
 	done chan error
@@ -53,6 +55,9 @@ func newWorld(t *testing.T) *world {
 }
 
 func (w *world) getenv(k string) string {
+	if v, ok := w.env[k]; ok {
+		return v
+	}
 	switch k {
 	case "DATABASE_URL":
 		return w.dbURL
