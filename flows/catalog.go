@@ -50,6 +50,7 @@ var (
 	msgOnlyText          = msg{"Bot chỉ đọc được chữ. ", "I can only read text. "}
 	msgTypeAnswer        = msg{"Hãy gõ câu trả lời cho câu hỏi ở trên, hoặc gõ /huy để dừng.", "Please type your answer to the question above, or send /cancel to stop."}
 	msgUseButtons        = msg{"Hãy chọn bằng các nút ở tin nhắn trên, hoặc gõ /huy để dừng.", "Please choose with the buttons above, or send /cancel to stop."}
+	msgUseList           = msg{"Hãy trả lời bằng số (hoặc chữ cái) của danh sách ở trên, hoặc gõ huy để dừng.", "Please reply with a number (or letter) of the list above, or send cancel to stop."}
 	msgNotUnderstood     = msg{"Bot chưa hiểu ý bạn. Gõ /huongdan để xem bot làm được gì.", "I didn't understand. Send /help to see what I can do."}
 	msgBadLink           = msg{"Đường dẫn này không hợp lệ. Gõ /chiendich để xem các chiến dịch.", "This link is not valid. Send /campaigns to see the campaigns."}
 	msgBadInvitation     = msg{"Lời mời này không hợp lệ hoặc đã hết hạn. Hãy xin cán bộ một lời mời mới.", "This invitation is not valid or has expired. Ask a cadre for a new one."}

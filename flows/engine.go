@@ -242,6 +242,15 @@ func (tr *turn) dispatch() error {
 		if f, ok := tr.e.photos[tr.state.Step]; ok && tr.ev.PhotoID != "" {
 			return f(tr, tr.ev.PhotoID)
 		}
+		if tr.ev.NoFiles {
+			// A treasurer's statement, most likely: say where it goes.
+			text := t(tr.lang, msgNoFilesHere)
+			if tr.state.Step != "" {
+				text += tr.stepHint()
+			}
+			tr.say(text)
+			return nil
+		}
 		if tr.state.Step != "" {
 			tr.say(t(tr.lang, msgOnlyText) + tr.stepHint())
 			return nil
@@ -363,6 +372,10 @@ func (tr *turn) stepHint() string {
 	if _, typed := tr.e.texts[tr.state.Step]; typed {
 		// The question above takes typed text (and perhaps a button).
 		return t(tr.lang, msgTypeAnswer)
+	}
+	if tr.ev.Channel == danvan.Zalo {
+		// Lists there are typed back: there is nothing to press.
+		return t(tr.lang, msgUseList)
 	}
 	return t(tr.lang, msgUseButtons)
 }

@@ -36,6 +36,9 @@ type Event struct {
 	PhotoID  string // for a photo: the platform's id of its largest size
 	// Document is a file sent as such (a bank statement), or nil.
 	Document *Document
+	// NoFiles is something sent that the channel does not bring to bots
+	// (a file or a voice message on Zalo).
+	NoFiles bool
 	Command  string // for EventCommand: lowercase name without "/" or "@bot"
 	// For EventButton: the button's data, the press to answer, and the
 	// message that carried the button.

@@ -383,6 +383,10 @@ var (
 		"Tệp quá lớn (%s MB): sao kê chỉ được tối đa %s MB. Hãy xuất sao kê ngắn hơn (ví dụ từng tháng) rồi gửi lại.",
 		"The file is too large (%s MB): a statement may be at most %s MB. Export a shorter period (a month, say) and send it again.",
 	}
+	msgNoFilesHere = msg{
+		"Ứng dụng này không chuyển tệp đến bot. Thủ quỹ gửi tệp sao kê qua Telegram, hoặc nhờ quản trị viên chạy <code>danvan reconcile</code>.",
+		"This app does not bring files to the bot. Treasurers send a statement file on Telegram, or ask an administrator to run <code>danvan reconcile</code>.",
+	}
 	msgStUnavailable = msg{
 		"Tôi chưa tải được tệp này từ Telegram. Bạn gửi lại giúp tôi nhé.",
 		"I could not download this file from Telegram. Please send it again.",

@@ -38,8 +38,12 @@ func EventOf(u Update, isCommand func(string) bool) (flows.Event, bool) {
 		// The picture stays where Zalo keeps it; its address stands for
 		// it as a Telegram file id does.
 		ev.Kind, ev.PhotoID, ev.Text = flows.EventOther, u.PhotoURL, u.Caption
-	case EventSticker, EventUnsupported:
+	case EventSticker:
 		ev.Kind = flows.EventOther
+	case EventUnsupported:
+		// Files and voice do not reach a Zalo bot: said so, as a
+		// treasurer's statement would be the file it most often is.
+		ev.Kind, ev.NoFiles = flows.EventOther, true
 	default:
 		return ev, false
 	}

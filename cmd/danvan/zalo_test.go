@@ -291,7 +291,8 @@ func TestZaloBadInput(t *testing.T) {
 	list := an.expect("Bạn muốn ủng hộ chiến dịch nào?")
 	an.send("99") // no such option: text, which the question does not take
 	w.zl.SendSticker(an.user)
-	w.zl.SendUnsupported(an.user)
+	w.zl.SendUnsupported(an.user) // a file: Zalo does not bring it to bots
+	an.expect("không chuyển tệp đến bot")
 	w.zl.SendImage(an.user, "http://127.0.0.1:1/nothing.png", "ảnh")
 	w.zl.AddUpdate([]byte(`{"event_name":"message.text.received","message":{"message_id":"m-no-ids","text":"ungho DIEUHOA 1tr"}}`))
 	w.zl.AddUpdate([]byte(`{"event_name":"message.seen","message":{"message_id":"m-seen","chat":{"id":"c"},"from":{"id":"c"}}}`))
