@@ -36,6 +36,7 @@ func conversations() []struct {
 		{"invite", inviteConversation},
 		{"roles", rolesConversation},
 		{"groups", groupsConversation},
+		{"follow", followConversation},
 		{"statements", statementsConversation},
 		{"exports", exportsConversation},
 	}

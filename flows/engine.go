@@ -40,6 +40,7 @@ type Store interface {
 	// campaign, progress, role, claim, invitation).
 	Audit(ctx context.Context, actorID int64, entity string, entityID, campaignID int64, action string, before, after any) error
 	cadreStore
+	followStore
 	statementStore
 	exportStore
 }

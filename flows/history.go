@@ -54,6 +54,7 @@ var (
 	msgEntityInvitation  = msg{"Lời mời", "Invitation"}
 	msgEntityGroup       = msg{"Nhóm chat", "Group chat"}
 	msgEntityStatement   = msg{"Sao kê", "Statement"}
+	msgEntityFollow      = msg{"Tin nhắn riêng", "Private chat"} // following a campaign's summary, as a group does
 	msgActionLinked      = msg{"liên kết", "linked"}
 	msgActionUnlinked    = msg{"bỏ liên kết", "unlinked"}
 	msgActionCreated     = msg{"tạo mới", "created"}
@@ -73,7 +74,7 @@ var (
 var entityMessages = map[string]msg{
 	"pledge": msgEntityPledge, "receipt": msgEntityReceipt, "campaign": msgEntityCampaign, "progress": msgEntityProgress,
 	"role": msgEntityRole, "claim": msgEntityClaim, "invitation": msgEntityInvitation, "group": msgEntityGroup,
-	"statement": msgEntityStatement,
+	"statement": msgEntityStatement, "follow": msgEntityFollow,
 }
 
 var actionMessages = map[string]msg{

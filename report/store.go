@@ -11,6 +11,7 @@ import (
 // *store.Tx implements it.
 type Store interface {
 	summaryStore
+	followerStore
 	reminderStore
 }
 

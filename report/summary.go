@@ -1,6 +1,7 @@
 // Package report writes what groups receive on a schedule: the weekly
-// summary of the campaigns they follow, as text and as a chart picture, and
-// the notices of money milestones. It produces outgoing messages; the caller
+// summary of the campaigns they follow, as text and as a chart picture
+// (which people following a campaign in private get too), and the notices
+// of money milestones. It produces outgoing messages; the caller
 // writes them to the outbox in the transaction that claimed the job's slot,
 // so a summary and the snapshot it is compared with next week are committed
 // together or not at all.
@@ -29,10 +30,12 @@ const (
 )
 
 // WeeklySummaries builds the weekly summary of every active group whose
-// schedule (ISO weekday and hour in loc) is slot, or of every active group
-// when force is set (`danvan jobs run`): one or more text messages and one
-// chart picture per group, all broadcasts. It records, through st, what each
-// group was told (for next week's "since last time") and which closed
+// schedule (ISO weekday and hour in loc) is slot, and, when slot is Monday
+// 08:00 (the groups' default schedule), of every follower's campaigns in
+// their private chat; of every active group and every follower when force
+// is set (`danvan jobs run`). Each gets one or more text messages and one
+// chart picture, all broadcasts. It records, through st, what each group or
+// follower was told (for next week's "since last time") and which closed
 // campaigns had their final summary, so st must be the transaction that
 // also enqueues the messages.
 func WeeklySummaries(ctx context.Context, st Store, slot time.Time, loc *time.Location, force bool) ([]danvan.Outgoing, error) {
@@ -47,18 +50,64 @@ func WeeklySummaries(ctx context.Context, st Store, slot time.Time, loc *time.Lo
 	}
 	var out []danvan.Outgoing
 	for _, chat := range chats {
-		msgs, err := groupSummary(ctx, st, chat, local, groupLang)
+		msgs, err := summary(ctx, st, groupAudience(st, chat), local)
 		if err != nil {
 			return nil, fmt.Errorf("report: summary for group %d: %w", chat, err)
 		}
 		out = append(out, msgs...)
 	}
-	return out, nil
+	if !force && (weekday != followerWeekday || local.Hour() != followerHour) {
+		return out, nil
+	}
+	msgs, err := followerSummaries(ctx, st, local)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, msgs...), nil
 }
 
-// groupSummary is one group's summary: nothing when it follows no campaign.
-func groupSummary(ctx context.Context, st Store, chatID int64, day time.Time, lang string) ([]danvan.Outgoing, error) {
-	cs, err := st.SummaryCampaigns(ctx, chatID)
+// audience is whom a weekly summary is for, in which chat and language,
+// and where what they were told is kept: a group (by its chat) or a
+// follower (by the person). The summary itself is the same for both.
+type audience struct {
+	chatID int64
+	lang   string
+	// campaigns are those to summarise, by code, with their targets:
+	// the active ones and the closed ones not yet summarised for the last
+	// time.
+	campaigns func(ctx context.Context) ([]danvan.Campaign, error)
+	// snapshots are the figures last sent, by target id.
+	snapshots func(ctx context.Context) (map[int64]danvan.Progress, error)
+	// saveSnapshots records the figures just sent.
+	saveSnapshots func(ctx context.Context, ps []danvan.Progress) error
+	// finish records the final summary of a closed campaign.
+	finish func(ctx context.Context, campaignID int64) error
+}
+
+// groupAudience is a group chat, spoken to in groupLang.
+func groupAudience(st Store, chatID int64) audience {
+	return audience{
+		chatID: chatID,
+		lang:   groupLang,
+		campaigns: func(ctx context.Context) ([]danvan.Campaign, error) {
+			return st.SummaryCampaigns(ctx, chatID)
+		},
+		snapshots: func(ctx context.Context) (map[int64]danvan.Progress, error) {
+			return st.SummarySnapshots(ctx, chatID)
+		},
+		saveSnapshots: func(ctx context.Context, ps []danvan.Progress) error {
+			return st.SaveSummarySnapshots(ctx, chatID, ps)
+		},
+		finish: func(ctx context.Context, campaignID int64) error {
+			return st.FinishSummaries(ctx, chatID, campaignID)
+		},
+	}
+}
+
+// summary is one audience's summary: nothing when it has no campaign to
+// hear about.
+func summary(ctx context.Context, st Store, a audience, day time.Time) ([]danvan.Outgoing, error) {
+	cs, err := a.campaigns(ctx)
 	if err != nil || len(cs) == 0 {
 		return nil, err
 	}
@@ -74,11 +123,12 @@ func groupSummary(ctx context.Context, st Store, chatID int64, day time.Time, la
 	for _, p := range all {
 		progress[p.Target.CampaignID] = append(progress[p.Target.CampaignID], p)
 	}
-	before, err := st.SummarySnapshots(ctx, chatID)
+	before, err := a.snapshots(ctx)
 	if err != nil {
 		return nil, err
 	}
 
+	lang := a.lang
 	lines := []string{t(lang, msgHeader, day.Format("02/01/2006"))}
 	var sent []danvan.Progress
 	var bars []Bar
@@ -94,25 +144,25 @@ func groupSummary(ctx context.Context, st Store, chatID int64, day time.Time, la
 			bars = append(bars, bar)
 		}
 		if c.Status == danvan.CampaignClosed {
-			if err := st.FinishSummaries(ctx, chatID, c.ID); err != nil {
+			if err := a.finish(ctx, c.ID); err != nil {
 				return nil, err
 			}
 		}
 	}
-	if err := st.SaveSummarySnapshots(ctx, chatID, sent); err != nil {
+	if err := a.saveSnapshots(ctx, sent); err != nil {
 		return nil, err
 	}
 
 	var out []danvan.Outgoing
 	for _, text := range split(lines, maxText) {
-		out = append(out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: chatID, Text: text, Broadcast: true})
+		out = append(out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: a.chatID, Text: text, Broadcast: true})
 	}
 	if len(bars) > 0 {
 		png, err := Chart(bars, day, lang)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, danvan.Outgoing{Kind: danvan.OutPhoto, ChatID: chatID, Photo: png,
+		out = append(out, danvan.Outgoing{Kind: danvan.OutPhoto, ChatID: a.chatID, Photo: png,
 			Text: t(lang, msgChartCaption), Broadcast: true})
 	}
 	return out, nil

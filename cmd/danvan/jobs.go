@@ -24,9 +24,10 @@ func scheduledJobs(loc *time.Location, reminders report.ReminderSettings) []job 
 		{
 			Name:  "weekly_summary",
 			Spec:  "0 * * * *",
-			About: "weekly summary to each group whose summary day and hour (default Monday 08:00) is now; `jobs run` sends it to every group",
-			// Each hour is the summary of its own groups: a missed hour
-			// is run even when a later one was.
+			About: "weekly summary to each group whose summary day and hour (default Monday 08:00) is now, and at Monday 08:00 to each follower of a campaign (/theodoi) in private; `jobs run` sends it to every group and follower",
+			// Each hour is the summary of its own groups (Monday 08:00's
+			// also of the followers): a missed hour is run even when a
+			// later one was.
 			EverySlot: true,
 			Produce: func(ctx context.Context, tx *store.Tx, slot time.Time, force bool) ([]danvan.Outgoing, error) {
 				return report.WeeklySummaries(ctx, tx, slot, loc, force)
