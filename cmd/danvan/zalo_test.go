@@ -309,9 +309,13 @@ func TestZaloBadInput(t *testing.T) {
 }
 
 // A weekly summary longer than Zalo takes arrives in parts under 2,000
-// characters, in order, with nothing lost.
+// characters, in order, with nothing lost; a resident who follows a
+// campaign on Zalo gets its summary in private.
 func TestZaloSummaryInParts(t *testing.T) {
 	w := newZaloWorld(t, nil)
+	mai := w.zaloResident("Đỗ Thị Mai")
+	mai.send("theodoi LED")
+	mai.expect("LED")
 	// Pledges in two zones make the summary say more.
 	for i, zone := range []string{"YG-K1", "YG-K3"} {
 		r := w.resident(int64(330001+i), "Người "+zone, "vi")
@@ -346,6 +350,10 @@ func TestZaloSummaryInParts(t *testing.T) {
 	want := strings.Join(strings.Fields(zalo.PlainText(strings.Join(texts, "\n"))), " ")
 	if utf8.RuneCountInString(want) <= 2000 {
 		t.Fatalf("the summary is %d characters: too short to need parts:\n%s", utf8.RuneCountInString(want), strings.Join(texts, "\n---\n"))
+	}
+	summary := mai.expect("Tổng kết tuần")
+	if !strings.Contains(summary.Text, "LED") || strings.Contains(summary.Text, "DIEUHOA") {
+		t.Errorf("the follower's summary is not LED's alone:\n%s", summary.Text)
 	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
