@@ -38,6 +38,7 @@ func conversations() []struct {
 		{"groups", groupsConversation},
 		{"statements", statementsConversation},
 		{"exports", exportsConversation},
+		{"account", accountConversation},
 	}
 }
 

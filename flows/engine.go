@@ -42,6 +42,7 @@ type Store interface {
 	cadreStore
 	statementStore
 	exportStore
+	accountStore
 }
 
 // Config is what an engine is made for: a ward and its bot.
