@@ -18,7 +18,7 @@ CREATE UNIQUE INDEX account_links_one_open ON account_links (person_id) WHERE us
 -- Joining two accounts is written in the audit trail as the person's.
 ALTER TABLE audit_log DROP CONSTRAINT audit_log_entity_check;
 ALTER TABLE audit_log ADD CONSTRAINT audit_log_entity_check
-    CHECK (entity IN ('pledge', 'receipt', 'campaign', 'progress', 'role', 'claim', 'invitation', 'statement', 'group', 'person'));
+    CHECK (entity IN ('pledge', 'receipt', 'campaign', 'progress', 'role', 'claim', 'invitation', 'statement', 'group', 'follow', 'person'));
 
 -- Joining merges two rows of people into one, and the other row is deleted,
 -- so every row naming it must name the one that stays, the append-only
