@@ -132,9 +132,12 @@ func (w *ward) handle(ev flows.Event) (notice string) {
 // chat's internal id.
 func (w *ward) external(chatID int64) int64 {
 	w.t.Helper()
-	var ref string
-	if err := w.db.Pool.QueryRow(w.ctx, `SELECT external_id FROM chats WHERE id = $1 AND channel = 'telegram'`, chatID).Scan(&ref); err != nil {
+	var ch, ref string
+	if err := w.db.Pool.QueryRow(w.ctx, `SELECT channel, external_id FROM chats WHERE id = $1`, chatID).Scan(&ch, &ref); err != nil {
 		w.t.Fatalf("chat %d: %v", chatID, err)
+	}
+	if ch == string(danvan.Zalo) {
+		return chatID // see zaloPerson
 	}
 	n, err := strconv.ParseInt(ref, 10, 64)
 	if err != nil {
@@ -173,7 +176,8 @@ type person struct {
 	id   int64
 	name string
 	lang string
-	seen int // messages of the private chat already read
+	seen int    // messages of the private chat already read
+	zalo string // their Zalo id, for a zaloPerson
 }
 
 func (w *ward) person(id int64, name string) *person {
@@ -182,6 +186,9 @@ func (w *ward) person(id int64, name string) *person {
 
 // event is what the person's messenger would report, in chat.
 func (p *person) event(chat int64, kind flows.EventKind) flows.Event {
+	if p.zalo != "" { // a zaloPerson writes in their private chat only
+		return flows.Event{Kind: kind, Channel: danvan.Zalo, ChatRef: p.zalo, UserRef: p.zalo, UserName: p.name, Lang: p.lang}
+	}
 	return flows.Event{Kind: kind, Channel: danvan.Telegram, ChatRef: strconv.FormatInt(chat, 10), Group: chat < 0,
 		UserRef: strconv.FormatInt(p.id, 10), UserName: p.name, Lang: p.lang}
 }
@@ -336,3 +343,21 @@ func shorten(s string) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// zaloPerson is someone writing to the bot from Zalo, in their private
+// chat, whose id (a string) is ref. The harness knows a Zalo chat by its
+// internal id, which is past every Telegram id the tests use: it is the
+// person's id here, so that send, press and expect work as on Telegram.
+// Zalo reports no language: the bot speaks Vietnamese.
+func (w *ward) zaloPerson(ref, name string) *person {
+	w.t.Helper()
+	var chat int64
+	err := w.db.InTx(w.ctx, func(tx *store.Tx) (err error) {
+		chat, err = tx.EnsureChat(w.ctx, danvan.Zalo, ref, false)
+		return err
+	})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return &person{w: w, id: chat, name: name, zalo: ref}
+}

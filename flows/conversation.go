@@ -39,6 +39,7 @@ func conversations() []struct {
 		{"follow", followConversation},
 		{"statements", statementsConversation},
 		{"exports", exportsConversation},
+		{"account", accountConversation},
 	}
 }
 

@@ -43,6 +43,7 @@ type Store interface {
 	followStore
 	statementStore
 	exportStore
+	accountStore
 }
 
 // Config is what an engine is made for: a ward and its bot.
