@@ -99,8 +99,8 @@ var (
 		"Both the %s account and the %s account hold roles, so the bot will not join them by itself. Nothing changed. Ask an admin to remove the roles of one of them (/roles), then join them and be invited to that role again if need be.",
 	}
 	msgAccountBothPledges = msg{
-		"Cả tài khoản %s và tài khoản %s đều đã có khoản ủng hộ, nên bot không tự nối được, để sổ sách khỏi lẫn. Không có gì thay đổi: mỗi tài khoản vẫn giữ các khoản của mình. Xin nhờ quản trị viên giúp.",
-		"Both the %s account and the %s account have pledges, so the bot will not join them by itself, lest the books get mixed up. Nothing changed: each keeps its pledges. Please ask an admin for help.",
+		"Tài khoản %s và tài khoản %s đều có khoản ủng hộ cho cùng một mục tiêu (<b>#%s</b> và <b>#%s</b>): nối lại thì sổ sách có thể tính trùng. Không có gì thay đổi. Nếu đó là một khoản ghi hai lần, hãy hủy một khoản bằng /khoancuatoi rồi nối lại.",
+		"The %s account and the %s account both have a pledge to the same goal (<b>#%s</b> and <b>#%s</b>): joined, the books might count it twice. Nothing changed. If it is one pledge made twice, cancel one with /mypledge, then join again.",
 	}
 	msgAccountJoined = msg{
 		"✅ Đã nối: tài khoản %s và %s của bạn nay là một. Các khoản ủng hộ và vai trò của bạn như nhau trên cả hai; gõ /cuatoi để xem các khoản của bạn.",
@@ -293,15 +293,19 @@ func (tr *turn) joinAccounts(args string) error {
 	if err != nil {
 		return err
 	}
-	// Whose roles or pledges would be whose is not for the bot to guess:
-	// two people who both have some are joined by hand, if at all.
-	switch {
-	case ownerHolds.roles && myHolds.roles:
+	// Pledges join: each keeps its code, and the person sees them all. Two
+	// open pledges to one goal may be one pledge made twice, which joining
+	// would count twice; and whose roles would be whose is not for the bot
+	// to guess.
+	if ownerHolds.roles && myHolds.roles {
 		tr.say(t(tr.lang, msgAccountBothRoles, there, here))
 		return nil
-	case ownerHolds.pledges && myHolds.pledges:
-		tr.say(t(tr.lang, msgAccountBothPledges, there, here))
-		return nil
+	}
+	for target, theirs := range ownerHolds.open {
+		if mine, both := myHolds.open[target]; both {
+			tr.say(t(tr.lang, msgAccountBothPledges, there, here, esc(theirs), esc(mine)))
+			return nil
+		}
 	}
 	// The person with roles, else with pledges, stays, so that what names
 	// them keeps its id; else the code's owner, who was there first.
@@ -345,8 +349,17 @@ func (tr *turn) joinAccounts(args string) error {
 	return nil
 }
 
-// holding is what a person has that joining must not mix up.
-type holding struct{ roles, pledges bool }
+// maxJoinedPledges bounds the pledges read of each side of a join: far
+// more than one person makes.
+const maxJoinedPledges = 1000
+
+// holding is what a person has that joining must not mix up: whether
+// they hold roles, have pledges, and the code of an open (not cancelled)
+// pledge of theirs per target.
+type holding struct {
+	roles, pledges bool
+	open           map[int64]string
+}
 
 // rank orders who stays: roles, then pledges, then nothing.
 func (h holding) rank() int {
@@ -364,13 +377,19 @@ func (tr *turn) holdings(personID int64) (holding, error) {
 	if err != nil {
 		return holding{}, err
 	}
-	// Cancelled pledges count: /cuatoi lists them, and they are the
-	// person's record all the same.
-	ps, err := tr.st.PledgesOf(tr.ctx, personID, 1)
+	// Cancelled pledges count for who stays (/cuatoi lists them, and they
+	// are the person's record all the same), not as a clash.
+	ps, err := tr.st.PledgesOf(tr.ctx, personID, maxJoinedPledges)
 	if err != nil {
 		return holding{}, err
 	}
-	return holding{roles: len(gs) > 0, pledges: len(ps) > 0}, nil
+	h := holding{roles: len(gs) > 0, pledges: len(ps) > 0, open: map[int64]string{}}
+	for _, l := range ps {
+		if !l.Pledge.Cancelled {
+			h.open[l.Pledge.TargetID] = l.Pledge.Code
+		}
+	}
+	return h, nil
 }
 
 // accountNames are accounts as the audit trail writes them.

@@ -156,8 +156,8 @@ var (
 	msgCmdExport        = msg{"Xuất số liệu (Excel, CSV)", "Export figures (Excel, CSV)"}
 	msgCmdAnnual        = msg{"Báo cáo năm", "Annual report"}
 	msgHelpResidentMore = msg{
-		"\n/khoancuatoi MÃ — đổi số lượng, hạn nộp hoặc hủy khoản của bạn\n/danop MÃ — báo bạn đã nộp\n/nhacnho tat|bat — tắt hoặc bật tin nhắc hạn nộp\n/theodoi MÃ — nhận tổng kết tuần của chiến dịch trong tin nhắn riêng",
-		"\n/mypledge CODE — change the amount or due date of your pledge, or cancel it\n/paid CODE — say you have paid\n/reminders off|on — turn due-date reminders off or on\n/follow CODE — get a campaign's weekly summary in your private chat",
+		"\n/khoancuatoi MÃ — đổi số lượng, hạn nộp hoặc hủy khoản của bạn\n/danop MÃ — báo bạn đã nộp\n/nhacnho tat|bat — tắt hoặc bật tin nhắc hạn nộp\n/theodoi MÃ — nhận tổng kết tuần của chiến dịch trong tin nhắn riêng\n/taikhoan — nối tài khoản Telegram và Zalo của bạn làm một",
+		"\n/mypledge CODE — change the amount or due date of your pledge, or cancel it\n/paid CODE — say you have paid\n/reminders off|on — turn due-date reminders off or on\n/follow CODE — get a campaign's weekly summary in your private chat\n/account — join your Telegram and Zalo accounts into one",
 	}
 	msgHelpHead         = msg{"\n\n<b>Trưởng khu:</b>", "\n\n<b>Zone head:</b>"}
 	msgHelpTreasurer    = msg{"\n\n<b>Thủ quỹ:</b>", "\n\n<b>Treasurer:</b>"}

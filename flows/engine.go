@@ -37,7 +37,8 @@ type Store interface {
 	NextButtonSeq(ctx context.Context) (int64, error)
 	Grants(ctx context.Context, personID int64) (danvan.Grants, error)
 	// Audit writes one change to the audit trail (entity: pledge, receipt,
-	// campaign, progress, role, claim, invitation).
+	// campaign, progress, role, claim, invitation, statement, group,
+	// follow, person).
 	Audit(ctx context.Context, actorID int64, entity string, entityID, campaignID int64, action string, before, after any) error
 	cadreStore
 	followStore

@@ -92,6 +92,14 @@ var personReferences = []personReference{
 		`UPDATE roles SET person_id = @keep WHERE person_id = @drop`,
 	}},
 	{"pledges", "person_id", []string{`UPDATE pledges SET person_id = @keep WHERE person_id = @drop`}},
+	// What either followed, the person follows; what both followed, once.
+	// "Since last time" starts afresh for what moves.
+	{"follows", "person_id", []string{
+		`DELETE FROM follow_snapshots s USING follows f
+			WHERE f.person_id = @drop AND s.person_id = f.person_id AND s.campaign_id = f.campaign_id`,
+		`DELETE FROM follows f WHERE f.person_id = @drop AND EXISTS (SELECT 1 FROM follows k WHERE k.person_id = @keep AND k.campaign_id = f.campaign_id)`,
+		`UPDATE follows SET person_id = @keep WHERE person_id = @drop`,
+	}},
 	{"pledges", "recorded_by", []string{`UPDATE pledges SET recorded_by = @keep WHERE recorded_by = @drop`}},
 	// Households without a phone that the person recorded as a head.
 	{"people", "recorded_by", []string{`UPDATE people SET recorded_by = @keep WHERE recorded_by = @drop`}},

@@ -161,6 +161,11 @@ func TestMergeMovesEveryReference(t *testing.T) {
 		line := id(`INSERT INTO statement_lines (statement_id, row_no, txn_key, ref, booked_on, amount, currency, memo)
 			VALUES ($1, 1, 'T1', 'r', '2026-11-29', 200000, 'VND', 'K7Q2') RETURNING id`, statement)
 		exec(`INSERT INTO bank_transactions (txn_key, line_id, receipt_id, handled_by, handled_at) VALUES ('T1', $1, $2, $3, $4)`, line, receipt, drop.ID, tx.now)
+		// drop follows the campaign, with figures kept since its last
+		// summary.
+		exec(`INSERT INTO follows (person_id, campaign_id, created_at) VALUES ($1, $2, $3)`, drop.ID, c.ID, tx.now)
+		exec(`INSERT INTO follow_snapshots (person_id, campaign_id, target_id, pledged, received, sent_at)
+			SELECT $1, $2, id, 0, 0, $3 FROM targets WHERE campaign_id = $2`, drop.ID, c.ID, tx.now)
 		return nil
 	})
 

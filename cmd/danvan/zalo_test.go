@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"image/png"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -398,3 +399,48 @@ func (w *world) outboxTexts(ref string, after int64) []string {
 	}
 	return texts
 }
+
+// A person who pledged on Telegram and on Zalo joins the two accounts with
+// a code shown on one and typed on the other; afterwards /cuatoi shows the
+// pledges of both, on either app.
+func TestZaloLinkAccounts(t *testing.T) {
+	w := newZaloWorld(t, nil)
+	lan := w.resident(300061, "Lan", "vi")
+	lan.send("/start z_YG-K1")
+	lan.expect("Các chiến dịch đang vận động")
+	lan.send("/ungho DIEUHOA 500k")
+	onTelegram := pledgeCode(t, lan.expect("Cảm ơn bạn!"))
+	zlan := w.zaloResident("Lan trên Zalo")
+	zlan.send("khu YG-K1")
+	zlan.expect("Khu 1")
+	zlan.send("ungho LED 200k")
+	onZalo := zaloPledgeCode(t, zlan.expect("Cảm ơn bạn!"))
+
+	lan.send("/taikhoan")
+	sm := linkCodeRE.FindStringSubmatch(lan.expect("Tài khoản của bạn").PlainText)
+	if sm == nil {
+		t.Fatal("/taikhoan shows no code")
+	}
+	zlan.send("taikhoan " + sm[1] + "x") // a typo: refused, nothing joined
+	zlan.expect("8 chữ số")
+	zlan.send("taikhoan " + sm[1])
+	zlan.expect("Đã nối")
+	lan.expect("vừa được nối")
+	if n := w.query(`SELECT count(DISTINCT person_id) FROM identities WHERE (channel, external_id) IN (('telegram', '300061'), ('zalo', $1))`, zlan.user.ID); n != 1 {
+		t.Fatalf("the two accounts are %d people, want 1", n)
+	}
+	zlan.send("cuatoi")
+	mine := zlan.expect("#" + onTelegram)
+	if !strings.Contains(mine.Text, "#"+onZalo) {
+		t.Errorf("/cuatoi on Zalo lacks the Zalo pledge #%s:\n%s", onZalo, mine.Text)
+	}
+	lan.send("/cuatoi")
+	if m := lan.expect("#" + onZalo); !strings.Contains(m.PlainText, "#"+onTelegram) {
+		t.Errorf("/cuatoi on Telegram lacks #%s:\n%s", onTelegram, m.PlainText)
+	}
+	// The same code again: used.
+	zlan.send("taikhoan " + sm[1])
+	zlan.expect("đã được dùng")
+}
+
+var linkCodeRE = regexp.MustCompile(`taikhoan (\d{4} \d{4})`)
