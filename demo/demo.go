@@ -1,11 +1,13 @@
 // Package demo is the web page of `danvan demo`: one phone-sized chat
-// column per persona, talking to the bot through the local Bot API
-// (bot/localapi) as those people would through Telegram.
+// column per persona, talking to the bot through the local Telegram Bot API
+// (bot/telegram/localapi) as those people would through Telegram, or
+// through the local Zalo Bot API (bot/zalo/localapi) for a persona on Zalo.
 //
 // The page is plain HTML, CSS and JavaScript embedded in the binary; it
 // makes no request outside this server. The bot's messages are rendered
-// from Telegram's HTML on the Go side (RenderHTML) so that the page never
-// inserts markup it did not build itself.
+// from Telegram's HTML on the Go side (RenderHTML), and Zalo's plain text
+// is escaped (EscapeText), so that the page never inserts markup it did
+// not build itself.
 package demo
 
 import (
@@ -29,24 +31,45 @@ import (
 	"unicode/utf8"
 
 	"github.com/danvan/danvan/bot/telegram/localapi"
+	zalolocal "github.com/danvan/danvan/bot/zalo/localapi"
 )
 
 //go:embed static
 var static embed.FS
 
+// The channels a persona talks to the bot on.
+const (
+	Telegram = "telegram"
+	Zalo     = "zalo"
+)
+
 // Persona is one column of the page: a person in their private chat with
-// the bot, or a person writing in a group.
+// the bot, or a person writing in a group, on Telegram or on Zalo.
 type Persona struct {
 	Key     string        `json:"key"`
+	Channel string        `json:"channel"` // Telegram or Zalo
 	TitleVI string        `json:"titleVi"`
 	TitleEN string        `json:"titleEn"`
 	HintVI  string        `json:"hintVi"`
 	HintEN  string        `json:"hintEn"`
-	ChatID  int64         `json:"chatId"`
+	ChatID  int64         `json:"chatId"` // on Telegram
 	Group   bool          `json:"group"`
 	User    localapi.User `json:"-"`
 	Chat    localapi.Chat `json:"-"` // the group; zero for the private chat
+	// On Zalo: the person, and their private chat with the bot, whose id
+	// is theirs (the page has no Zalo group).
+	ZaloUser   zalolocal.User `json:"-"`
+	ZaloChatID string         `json:"zaloChatId,omitempty"`
 }
+
+// OnZalo tells a Zalo persona.
+func (p Persona) OnZalo() bool { return p.Channel == Zalo }
+
+// ZaloMai is the demo's resident on Zalo: not in examples/quang-yen.yaml,
+// like every resident, and known to the bot by this id from her first
+// message on. A fixed id, shaped like Zalo's (20 hex digits), so that a
+// demo started again on its kept data knows her.
+var ZaloMai = zalolocal.User{ID: "5a616c6f0000004d6169", Name: "Đỗ Thị Mai"}
 
 // GroupChat is the committee group of examples/quang-yen.yaml.
 var GroupChat = localapi.Chat{ID: -1001234567890, Type: "supergroup", Title: "Ban vận động phường Yên Giang"}
@@ -64,6 +87,9 @@ func DefaultPersonas() []Persona {
 		{Key: "resident3", TitleVI: "Cư dân Khu 3 (Lê Văn Đức)", TitleEN: "Resident of Khu 3 (Lê Văn Đức)",
 			HintVI: "Thử: /start z_YG-K3", HintEN: "Try: /start z_YG-K3",
 			User: localapi.User{ID: 300002, FirstName: "Lê Văn Đức", LanguageCode: "vi"}},
+		{Key: "zalo", Channel: Zalo, TitleVI: "Cư dân Khu 2 trên Zalo (Đỗ Thị Mai)", TitleEN: "Resident of Khu 2 on Zalo (Đỗ Thị Mai)",
+			HintVI: "Thử: khu YG-K2 rồi ungho", HintEN: "Try: khu YG-K2 then ungho",
+			ZaloUser: ZaloMai, ZaloChatID: ZaloMai.ID},
 		{Key: "head", TitleVI: "Trưởng Khu 1 và thủ quỹ MTTQ (Trần Thị Hoa)", TitleEN: "Head of Khu 1 and MTTQ treasurer (Trần Thị Hoa)",
 			HintVI: "Thử: /xacnhan MÃ khi nhận tiền", HintEN: "Try: /xacnhan CODE on receiving money",
 			User: hoa},
@@ -75,9 +101,12 @@ func DefaultPersonas() []Persona {
 			Group: true, User: hoa, Chat: GroupChat},
 	}
 	for i := range ps {
-		ps[i].ChatID = ps[i].User.ID
-		if ps[i].Group {
-			ps[i].ChatID = ps[i].Chat.ID
+		switch {
+		case ps[i].OnZalo():
+		case ps[i].Group:
+			ps[i].Channel, ps[i].ChatID = Telegram, ps[i].Chat.ID
+		default:
+			ps[i].Channel, ps[i].ChatID = Telegram, ps[i].User.ID
 		}
 	}
 	return ps
@@ -85,7 +114,9 @@ func DefaultPersonas() []Persona {
 
 // Config is what the page works with.
 type Config struct {
-	API      *localapi.Server
+	API *localapi.Server
+	// Zalo is the Zalo side, for the personas on Zalo; nil: none.
+	Zalo     *ZaloChats
 	Personas []Persona
 	// Jobs are the scheduled jobs the page offers to run now ("jump in
 	// time"); RunJob runs one and says what it did.
@@ -117,12 +148,17 @@ type handler struct {
 //	GET  /api/personas         the columns
 //	GET  /api/chats/{persona}  the persona's chat history
 //	GET  /api/photo/{chat}/{message}
+//	GET  /api/zalo/photo/{persona}/{message}   a picture Zalo fetched for the bot
 //	GET  /api/file/{chat}/{message}   a document the bot sent, as a download
 //	POST /api/send             {"persona", "text"}
 //	POST /api/send-file        multipart: persona, file (a bank statement)
 //	POST /api/press            {"persona", "messageId", "data"}
 //	POST /api/jobs/{name}      run a scheduled job now
-//	GET  /api/events           Server-Sent Events: a chat id whenever it changed
+//	GET  /api/events           Server-Sent Events: a chat id whenever it
+//	                           changed, "zalo:" and the id for a Zalo chat
+//
+// A persona on Zalo sends text only: Zalo has no buttons to press (a list
+// is answered by typing its number) and a Zalo bot receives no files.
 //
 // Any web page the person opens can make their browser send requests here,
 // so every request must name the page's own Host and, when it carries an
@@ -155,6 +191,7 @@ func Handler(c Config) http.Handler {
 	mux.HandleFunc("GET /api/personas", h.personas)
 	mux.HandleFunc("GET /api/chats/{persona}", h.chat)
 	mux.HandleFunc("GET /api/photo/{chat}/{message}", h.photo)
+	mux.HandleFunc("GET /api/zalo/photo/{persona}/{message}", h.zaloPhoto)
 	mux.HandleFunc("GET /api/file/{chat}/{message}", h.file)
 	mux.HandleFunc("POST /api/send", h.send)
 	mux.HandleFunc("POST /api/send-file", h.sendFile)
@@ -249,6 +286,8 @@ type ChatButton struct {
 
 // ChatMessage is one message as the page shows it. HTML is safe to insert.
 type ChatMessage struct {
+	// ID is the Telegram message id; on Zalo, whose ids are opaque
+	// strings, the message's place in the column, from 1.
 	ID       int64          `json:"id"`
 	FromBot  bool           `json:"fromBot"`
 	Mine     bool           `json:"mine"`
@@ -305,6 +344,10 @@ func (h *handler) chat(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusNotFound, "no such persona")
 		return
 	}
+	if p.OnZalo() {
+		writeJSON(w, http.StatusOK, map[string]any{"persona": p, "messages": ZaloMessages(h.Zalo, p)})
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"persona": p, "messages": Messages(h.API, p)})
 }
 
@@ -314,13 +357,33 @@ func (h *handler) photo(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	ct := http.DetectContentType(m.Photo)
+	writePicture(w, m.Photo)
+}
+
+// zaloPhoto is a picture the local Zalo API fetched from serve for the bot
+// (a VietQR code), from the bytes it fetched.
+func (h *handler) zaloPhoto(w http.ResponseWriter, r *http.Request) {
+	p, ok := h.persona(r.PathValue("persona"))
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	m, ok := h.Zalo.message(p, r.PathValue("message"))
+	if !ok || m.Kind != "image" || len(m.Photo) == 0 {
+		http.NotFound(w, r)
+		return
+	}
+	writePicture(w, m.Photo)
+}
+
+func writePicture(w http.ResponseWriter, data []byte) {
+	ct := http.DetectContentType(data)
 	if !strings.HasPrefix(ct, "image/") {
 		ct = "application/octet-stream"
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Cache-Control", "private, max-age=3600")
-	w.Write(m.Photo)
+	w.Write(data)
 }
 
 // message is the message a /api/photo or /api/file path names, if it is in
@@ -328,7 +391,7 @@ func (h *handler) photo(w http.ResponseWriter, r *http.Request) {
 func (h *handler) message(r *http.Request) (localapi.Message, bool) {
 	chat, err1 := strconv.ParseInt(r.PathValue("chat"), 10, 64)
 	id, err2 := strconv.ParseInt(r.PathValue("message"), 10, 64)
-	if err1 != nil || err2 != nil || !slices.ContainsFunc(h.Personas, func(p Persona) bool { return p.ChatID == chat }) {
+	if err1 != nil || err2 != nil || !slices.ContainsFunc(h.Personas, func(p Persona) bool { return !p.OnZalo() && p.ChatID == chat }) {
 		return localapi.Message{}, false
 	}
 	for _, m := range h.API.Messages(chat) {
@@ -374,6 +437,10 @@ func (h *handler) sendFile(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusNotFound, "no such private chat")
 		return
 	}
+	if p.OnZalo() {
+		fail(w, http.StatusBadRequest, "Bot Zalo không nhận được tệp — a Zalo bot cannot receive files")
+		return
+	}
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
 		fail(w, http.StatusBadRequest, "no file")
@@ -403,6 +470,18 @@ func (h *handler) send(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	text := strings.TrimSpace(req.Text)
+	if p.OnZalo() {
+		if text == "" || !utf8.ValidString(text) || utf8.RuneCountInString(text) > zalolocal.MaxTextRunes {
+			fail(w, http.StatusBadRequest, fmt.Sprintf("a Zalo message is 1 to %d characters", zalolocal.MaxTextRunes))
+			return
+		}
+		if h.Zalo == nil {
+			fail(w, http.StatusNotFound, "no Zalo here")
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "message": h.Zalo.api.SendText(p.ZaloUser, text)})
+		return
+	}
 	if text == "" || !utf8.ValidString(text) || utf8.RuneCountInString(text) > 4096 {
 		fail(w, http.StatusBadRequest, "a message is 1 to 4096 characters")
 		return
@@ -428,6 +507,10 @@ func (h *handler) press(w http.ResponseWriter, r *http.Request) {
 	p, ok := h.persona(req.Persona)
 	if !ok {
 		fail(w, http.StatusNotFound, "no such persona")
+		return
+	}
+	if p.OnZalo() {
+		fail(w, http.StatusNotFound, "Zalo không có nút: hãy gõ số của lựa chọn — Zalo has no buttons: type the number of the choice")
 		return
 	}
 	// Only a button that is on the message, as in Telegram.
@@ -477,6 +560,12 @@ func (h *handler) events(w http.ResponseWriter, r *http.Request) {
 	}
 	ch, stop := h.API.Subscribe()
 	defer stop()
+	var zch <-chan zalolocal.Event // nil without Zalo: never ready
+	if h.Zalo != nil {
+		var zstop func()
+		zch, zstop = h.Zalo.api.Subscribe()
+		defer zstop()
+	}
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
@@ -500,6 +589,15 @@ func (h *handler) events(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			w.Write([]byte("data: " + strconv.FormatInt(ev.ChatID, 10) + "\n\n"))
+		case ev, ok := <-zch:
+			if !ok {
+				return
+			}
+			if (ev.Kind != zalolocal.EventUpdate && ev.Kind != zalolocal.EventMessage) ||
+				!slices.ContainsFunc(h.Personas, func(p Persona) bool { return p.OnZalo() && p.ZaloChatID == ev.ChatID }) {
+				continue
+			}
+			w.Write([]byte("data: zalo:" + ev.ChatID + "\n\n"))
 		}
 		flusher.Flush()
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/danvan/danvan/bot/telegram/localapi"
+	zalolocal "github.com/danvan/danvan/bot/zalo/localapi"
 )
 
 // page serves the demo page over a real local Bot API, as `danvan demo`
@@ -23,6 +24,7 @@ type page struct {
 	base string
 	port string
 	api  *localapi.Server
+	zalo *zalolocal.Server
 	jobs atomic.Int32
 }
 
@@ -33,10 +35,16 @@ func newPage(t *testing.T, anyHost bool) *page {
 		t.Fatal(err)
 	}
 	t.Cleanup(api.Close)
-	p := &page{t: t, api: api}
+	zl, err := zalolocal.New(zaloToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(zl.Close)
+	p := &page{t: t, api: api, zalo: zl}
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Config.Handler = Handler(Config{
 		API:      api,
+		Zalo:     NewZaloChats(zl),
 		Personas: DefaultPersonas(),
 		Jobs:     []string{"weekly_summary"},
 		RunJob: func(context.Context, string) (string, error) {
@@ -122,7 +130,10 @@ func statement(t *testing.T) (string, []byte) {
 	return mw.FormDataContentType(), b.Bytes()
 }
 
-var say = []byte(`{"persona":"resident1","text":"/start"}`)
+var (
+	say     = []byte(`{"persona":"resident1","text":"/start"}`)
+	sayZalo = []byte(`{"persona":"zalo","text":"khu YG-K2"}`)
+)
 
 // Other sites the person visits cannot use the page: a rebound DNS name
 // is not a Host the page answers, a foreign Origin is refused, and every
@@ -139,9 +150,14 @@ func TestPageRefusesOtherSites(t *testing.T) {
 	for _, host := range []string{"rebind.example:" + p.port, "localhost:1", "127.0.0.1", "127.0.0.2:" + p.port, "evil.localhost:" + p.port} {
 		p.expect(req{method: "GET", path: "/api/personas", host: host}, http.StatusForbidden)
 		p.expect(req{method: "POST", path: "/api/send", host: host, contentType: "application/json", body: say}, http.StatusForbidden)
+		p.expect(req{method: "POST", path: "/api/send", host: host, contentType: "application/json", body: sayZalo}, http.StatusForbidden)
+		p.expect(req{method: "GET", path: "/api/chats/zalo", host: host}, http.StatusForbidden)
 	}
 	if msgs := p.api.Messages(300001); len(msgs) != 0 {
 		t.Errorf("a request under a foreign Host wrote %d messages", len(msgs))
+	}
+	if msgs := p.zalo.Messages(ZaloMai.ID); len(msgs) != 0 {
+		t.Errorf("a request under a foreign Host wrote %d Zalo messages", len(msgs))
 	}
 
 	// A foreign Origin, on every route.
@@ -149,9 +165,18 @@ func TestPageRefusesOtherSites(t *testing.T) {
 		p.expect(req{method: "POST", path: "/api/send", origin: origin, contentType: "application/json", body: say}, http.StatusForbidden)
 		p.expect(req{method: "POST", path: "/api/jobs/weekly_summary", origin: origin, contentType: "application/json", body: []byte("{}")}, http.StatusForbidden)
 		p.expect(req{method: "GET", path: "/api/chats/resident1", origin: origin}, http.StatusForbidden)
+		p.expect(req{method: "POST", path: "/api/send", origin: origin, contentType: "application/json", body: sayZalo}, http.StatusForbidden)
+		p.expect(req{method: "GET", path: "/api/chats/zalo", origin: origin}, http.StatusForbidden)
+		p.expect(req{method: "GET", path: "/api/zalo/photo/zalo/x", origin: origin}, http.StatusForbidden)
 	}
 	if msgs := p.api.Messages(300001); len(msgs) != 0 {
 		t.Errorf("a request from a foreign Origin wrote %d messages", len(msgs))
+	}
+	// A plain form, as another site may post it, says nothing on Zalo.
+	p.expect(req{method: "POST", path: "/api/send", contentType: "application/x-www-form-urlencoded", body: []byte("persona=zalo&text=ungho")}, http.StatusUnsupportedMediaType)
+	p.expect(req{method: "POST", path: "/api/send", contentType: "text/plain", body: sayZalo}, http.StatusUnsupportedMediaType)
+	if msgs := p.zalo.Messages(ZaloMai.ID); len(msgs) != 0 {
+		t.Errorf("a request from another site wrote %d Zalo messages", len(msgs))
 	}
 
 	// A form another site posts (no preflight) runs no job.
@@ -172,6 +197,10 @@ func TestPageRefusesOtherSites(t *testing.T) {
 
 	// The page itself works: same Origin or none, JSON, the token.
 	p.expect(req{method: "POST", path: "/api/send", origin: local, contentType: "application/json", body: say}, http.StatusOK)
+	p.expect(req{method: "POST", path: "/api/send", origin: local, contentType: "application/json", body: sayZalo}, http.StatusOK)
+	if msgs := p.zalo.Messages(ZaloMai.ID); len(msgs) != 1 || msgs[0].Text != "khu YG-K2" {
+		t.Errorf("the page's own Zalo message: %+v", msgs)
+	}
 	p.expect(req{method: "POST", path: "/api/jobs/weekly_summary", origin: local, contentType: "application/json", body: []byte("{}")}, http.StatusOK)
 	p.expect(req{method: "POST", path: "/api/send-file", origin: local, contentType: ct, token: p.token(), body: body}, http.StatusOK)
 	if msgs := p.api.Messages(300001); len(msgs) != 1 {

@@ -14,7 +14,7 @@ import (
 	"github.com/danvan/danvan/bot/telegram/localapi"
 )
 
-// The chats live in the local Bot API's memory, as Telegram keeps them on
+// The Telegram chats live in the local Bot API's memory, as Telegram keeps them on
 // its side; the bot's database has no copy. So that a demo started again
 // on its kept data shows what was said before (and its buttons still
 // work), the demo keeps every message of the page's chats in a table of
@@ -63,12 +63,13 @@ func OpenHistory(ctx context.Context, pool *pgxpool.Pool, api *localapi.Server, 
 	return &History{pool: pool, api: api, personas: personas, log: log, written: map[msgKey]int{}}, nil
 }
 
-// chats are the page's chats, each once: two personas may share one.
+// chats are the page's Telegram chats, each once: two personas may share
+// one. The Zalo chats are ZaloChats's.
 func (h *History) chats() []Persona {
 	var out []Persona
 	seen := map[int64]bool{}
 	for _, p := range h.personas {
-		if !seen[p.ChatID] {
+		if !p.OnZalo() && !seen[p.ChatID] {
 			seen[p.ChatID] = true
 			out = append(out, p)
 		}
@@ -153,7 +154,7 @@ func (h *History) load(ctx context.Context, chatID int64) ([]localapi.Message, e
 func (h *History) Record() (stop func()) {
 	events, unsubscribe := h.api.Subscribe()
 	kept := map[int64]bool{}
-	for _, p := range h.personas {
+	for _, p := range h.chats() {
 		kept[p.ChatID] = true
 	}
 	done := make(chan struct{})

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -31,7 +32,7 @@ func TestHistoryKeepsEditsAndDeletes(t *testing.T) {
 	// PostgreSQL keeps microseconds.
 	clock := localapi.WithClock(func() time.Time { return time.Now().Truncate(time.Microsecond) })
 	personas := DefaultPersonas()
-	resident, group := personas[0], personas[4]
+	resident, group := persona(t, personas, "resident1"), persona(t, personas, "group")
 
 	first, err := localapi.New(token, clock)
 	if err != nil {
@@ -117,4 +118,13 @@ func samplePNG(t *testing.T) []byte {
 	t.Helper()
 	// The smallest valid PNG: one transparent pixel.
 	return []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+}
+
+func persona(t *testing.T, ps []Persona, key string) Persona {
+	t.Helper()
+	i := slices.IndexFunc(ps, func(p Persona) bool { return p.Key == key })
+	if i < 0 {
+		t.Fatalf("no persona %q", key)
+	}
+	return ps[i]
 }

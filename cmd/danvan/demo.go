@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/danvan/danvan/bot/telegram/localapi"
+	zalolocal "github.com/danvan/danvan/bot/zalo/localapi"
 	"github.com/danvan/danvan/demo"
 	"github.com/danvan/danvan/examples"
 	"github.com/danvan/danvan/internal/dirlock"
@@ -22,6 +23,9 @@ import (
 
 // demoToken is the local Bot API's token; it never leaves this machine.
 const demoToken = "424242:danvan-demo-local-token"
+
+// demoZaloToken is the local Zalo Bot API's token, alike.
+const demoZaloToken = "4242:danvan-demo-local-zalo-token"
 
 type demoOptions struct {
 	fresh          bool // remove the demo's private PostgreSQL first
@@ -84,10 +88,21 @@ func emptyDemoDir(dir string) error {
 	return nil
 }
 
+// freeLoopbackAddr is a port of 127.0.0.1 free a moment ago.
+func freeLoopbackAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
 // Demo runs everything on this machine: the database (the private
 // PostgreSQL under DANVAN_DATA_DIR/demo unless DATABASE_URL is set) loaded
-// with the example, a local Bot API, the real bot with its scheduler, and
-// the web page on DANVAN_HTTP_ADDR, until ctx ends.
+// with the example, a local Telegram Bot API and a local Zalo Bot API, the
+// real bot on both with its scheduler, and the web page on
+// DANVAN_HTTP_ADDR, until ctx ends.
 func (m *Main) Demo(ctx context.Context, o demoOptions, stdout io.Writer) error {
 	pageAddr := m.Config.HTTPAddr
 	if !o.listenAnywhere {
@@ -142,7 +157,25 @@ func (m *Main) Demo(ctx context.Context, o demoOptions, stdout io.Writer) error 
 	m.Config.TelegramToken = demoToken
 	m.Config.TelegramAPIURL = api.Endpoint()
 	m.Config.WebhookURL, m.Config.WebhookSecret = "", ""
-	m.Config.HTTPAddr = "127.0.0.1:0" // health and metrics; the demo's address is the page's
+	// Zalo beside Telegram. Zalo fetches the bot's pictures (a VietQR
+	// code) from serve's HTTP server, under DANVAN_PUBLIC_URL: so serve
+	// listens on a port known now, of loopback, where the local Zalo API
+	// fetches from. Health and metrics are there too; the demo's address
+	// is the page's.
+	zapi, err := zalolocal.New(demoZaloToken, zalolocal.WithClock(now))
+	if err != nil {
+		return err
+	}
+	defer zapi.Close()
+	serveAddr, err := freeLoopbackAddr()
+	if err != nil {
+		return fmt.Errorf("demo: a port for serve: %w", err)
+	}
+	m.Config.ZaloToken = demoZaloToken
+	m.Config.ZaloAPIURL = zapi.Endpoint()
+	m.Config.ZaloWebhookURL, m.Config.ZaloWebhookSecret = "", ""
+	m.Config.HTTPAddr = serveAddr
+	m.Config.PublicURL = "http://" + serveAddr
 
 	personas := demo.DefaultPersonas()
 	// The chats as the last run left them, before the bot starts: it may
@@ -157,6 +190,15 @@ func (m *Main) Demo(ctx context.Context, o demoOptions, stdout io.Writer) error 
 	}
 	stopHistory := history.Record()
 	defer stopHistory()
+	zaloChats, err := demo.OpenZaloHistory(ctx, m.DB.Pool, zapi, personas, m.Log)
+	if err != nil {
+		return err
+	}
+	if _, err := zaloChats.Restore(ctx); err != nil {
+		return err
+	}
+	stopZaloHistory := zaloChats.Record()
+	defer stopZaloHistory()
 	for _, p := range personas {
 		// A group with its history back has the bot already: adding it
 		// again would bring the group the bot's welcome a second time.
@@ -175,6 +217,7 @@ func (m *Main) Demo(ctx context.Context, o demoOptions, stdout io.Writer) error 
 	var jobMu sync.Mutex // one jump in time at a time
 	page := demo.Handler(demo.Config{
 		API:      api,
+		Zalo:     zaloChats,
 		Personas: personas,
 		Jobs:     jobs,
 		RunJob: func(ctx context.Context, name string) (string, error) {
@@ -214,7 +257,9 @@ func (m *Main) Demo(ctx context.Context, o demoOptions, stdout io.Writer) error 
 	srv.Shutdown(shutdownCtx) // the event streams end with the context of their requests
 	srv.Close()
 	api.Close()
+	zapi.Close()
 	err = errors.Join(<-serveDone, <-pageDone)
 	stopHistory() // the bot has stopped: what it sent last is kept too
+	stopZaloHistory()
 	return err
 }

@@ -105,8 +105,44 @@ func press(t *testing.T, ctx context.Context, persona, label string) {
 	t.Fatalf("no button %q in %s's chat", label, persona)
 }
 
+// typeChoice types, in persona's Zalo chat, the key ("1", "b") of the
+// option whose label contains label in the last list the bot showed there,
+// as a person on Zalo answers a list.
+func typeChoice(t *testing.T, ctx context.Context, persona, label string) {
+	t.Helper()
+	expr := fmt.Sprintf(`(() => {
+		const bot = [...document.querySelectorAll('section.phone[data-persona=%q] .msg:not(.mine) .body')];
+		for (const line of (bot.length ? bot[bot.length - 1].innerText : "").split("\n")) {
+			const m = line.match(/^([0-9]{1,2}|[a-z])\. (.*)$/);
+			if (m && m[2].includes(%q)) return m[1];
+		}
+		return "";
+	})()`, persona, label)
+	key := js[string](t, ctx, expr)
+	if key == "" {
+		t.Fatalf("no option %q in the last list of %s's chat:\n%s", label, persona, waitText(t, ctx, persona, ""))
+	}
+	say(t, ctx, persona, key)
+}
+
+// waitPicture waits until persona's chat shows a picture the browser
+// decoded, and returns how many it shows.
+func waitPicture(t *testing.T, ctx context.Context, persona string) int {
+	t.Helper()
+	expr := fmt.Sprintf(`[...document.querySelectorAll('section.phone[data-persona=%q] .msg img')].filter(i => i.complete && i.naturalWidth > 0).length`, persona)
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if n := js[int](t, ctx, expr); n > 0 {
+			return n
+		}
+	}
+	t.Fatalf("%s's chat shows no picture", persona)
+	return 0
+}
+
 // In a real browser: a resident pledges with buttons, the head records
-// the receipt, and the group's summary shows the new total.
+// the receipt, and the group's summary shows the new total; a resident on
+// Zalo pledges by typing the numbers of the lists, and sees her VietQR
+// code.
 func TestDemoInBrowser(t *testing.T) {
 	ctx := browser(t)
 	base := startDemo(t)
@@ -137,6 +173,34 @@ func TestDemoInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitText(t, ctx, "group", "đã nhận 500.000 ₫")
+
+	// On Zalo: plain text, lists answered by typing, no buttons; the
+	// VietQR code is the picture the local Zalo API fetched from serve.
+	if n := js[int](t, ctx, `document.querySelectorAll('section.phone[data-channel="zalo"] h2 .badge').length`); n != 1 {
+		t.Errorf("the Zalo column does not say Zalo")
+	}
+	say(t, ctx, "zalo", "khu YG-K2")
+	waitText(t, ctx, "zalo", "Khu 2")
+	say(t, ctx, "zalo", "ungho")
+	chat = waitText(t, ctx, "zalo", "Bạn muốn ủng hộ chiến dịch nào?")
+	if !strings.Contains(chat, "1. ") || !strings.Contains(chat, "Lắp điều hòa") {
+		t.Fatalf("the campaigns are not a numbered list in the Zalo column:\n%s", chat)
+	}
+	typeChoice(t, ctx, "zalo", "Lắp điều hòa")
+	waitText(t, ctx, "zalo", "Bạn muốn ủng hộ gì?")
+	typeChoice(t, ctx, "zalo", "Tiền")
+	waitText(t, ctx, "zalo", "Bạn ủng hộ bao nhiêu?")
+	typeChoice(t, ctx, "zalo", "500.000 ₫")
+	waitText(t, ctx, "zalo", "Bạn định nộp vào khi nào?")
+	typeChoice(t, ctx, "zalo", "Khi chiến dịch kết thúc")
+	waitText(t, ctx, "zalo", "Xác nhận đăng ký ủng hộ 500.000 ₫")
+	typeChoice(t, ctx, "zalo", "ghi tên tôi")
+	waitText(t, ctx, "zalo", "Cảm ơn bạn!")
+	waitText(t, ctx, "zalo", "VietQR")
+	waitPicture(t, ctx, "zalo")
+	if n := js[int](t, ctx, `document.querySelectorAll('section.phone[data-persona="zalo"] .msg button, section.phone[data-persona="zalo"] input[type=file]').length`); n != 0 {
+		t.Errorf("the Zalo column has %d buttons or file pickers", n)
+	}
 
 	// The treasurer sends a bank statement from the computer: the page's
 	// upload carries its token.
@@ -185,4 +249,6 @@ func TestDemoInBrowser(t *testing.T) {
 	}
 	waitText(t, ctx, "resident1", "Đã ghi nhận khoản ủng hộ #"+code[1])
 	waitText(t, ctx, "resident3", "Lắp điều hòa nhà văn hóa")
+	waitText(t, ctx, "zalo", "Cảm ơn bạn!")
+	waitPicture(t, ctx, "zalo")
 }

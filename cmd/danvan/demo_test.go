@@ -63,7 +63,7 @@ func demoEnv(env map[string]string) func(string) string {
 		switch k {
 		case "DANVAN_HTTP_ADDR":
 			return "127.0.0.1:0"
-		case "DANVAN_RATE_CHAT":
+		case "DANVAN_RATE_CHAT", "DANVAN_ZALO_RATE_CHAT":
 			return "50"
 		}
 		return ""
@@ -464,7 +464,8 @@ func TestDemoFreshBesideItsPostgres(t *testing.T) {
 // The demo started again on its kept data shows every column as it was,
 // with the same message ids; a button of an old message still works and
 // new messages continue after the old ids; the committee group does not
-// get the bot's welcome a second time.
+// get the bot's welcome a second time. The Zalo column comes back too,
+// its VietQR picture included, and the bot can write to her there first.
 func TestDemoRestart(t *testing.T) {
 	env := demoEnv(map[string]string{"DATABASE_URL": pgtest.NewDB(t)})
 	base, stop := runDemo(t, env)
@@ -484,6 +485,17 @@ func TestDemoRestart(t *testing.T) {
 	}
 	postJSON(t, base+"/api/send", map[string]any{"persona": "head", "text": "/start"})
 	waitBot(t, base, "head", 0, "")
+	postJSON(t, base+"/api/send", map[string]any{"persona": "zalo", "text": "khu YG-K2"})
+	_, zseen := waitBot(t, base, "zalo", 0, "Khu 2")
+	postJSON(t, base+"/api/send", map[string]any{"persona": "zalo", "text": "ungho DIEUHOA 500k"})
+	zthanks, zseen := waitBot(t, base, "zalo", zseen, "Cảm ơn bạn!")
+	zcode := demoPledgeRE.FindStringSubmatch(zthanks.Text)
+	if zcode == nil {
+		t.Fatalf("no pledge code in %q", zthanks.Text)
+	}
+	if qr, _ := waitBot(t, base, "zalo", zseen, "VietQR"); qr.Photo == "" {
+		t.Fatalf("the VietQR message on Zalo has no picture: %+v", qr)
+	}
 	before := map[string][]demo.ChatMessage{}
 	for _, p := range demo.DefaultPersonas() {
 		before[p.Key] = getChat(t, base, p.Key)
@@ -508,6 +520,21 @@ func TestDemoRestart(t *testing.T) {
 			}
 		}
 	}
+
+	// Mai's VietQR code is still there, and the bot writes to her first:
+	// the treasurer confirms her money.
+	qr, _ := waitBot(t, base, "zalo", 0, "VietQR")
+	resp, err := http.Get(base + qr.Photo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	picture, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !bytes.HasPrefix(picture, []byte("\x89PNG")) {
+		t.Errorf("the VietQR picture after the restart: %s", resp.Status)
+	}
+	postJSON(t, base+"/api/send", map[string]any{"persona": "head", "text": "/xacnhan " + zcode[1]})
+	waitBot(t, base, "zalo", len(after["zalo"]), "Đã nhận 500.000 ₫ cho khoản #"+zcode[1])
 
 	// The group's next message is what is said in it now: no welcome first.
 	kept := len(after["group"])

@@ -1,14 +1,15 @@
-// The demo page: one column per persona. Bot messages arrive as HTML the
-// server already made safe (demo.RenderHTML); everything else goes in as
-// text. No request leaves this server.
+// The demo page: one column per persona, on Telegram or on Zalo. Bot
+// messages arrive as HTML the server already made safe (demo.RenderHTML for
+// Telegram's HTML, Zalo's plain text escaped whole); everything else goes
+// in as text. No request leaves this server.
 "use strict";
 
 const T = {
   vi: { title: "Dân vận khéo — bản chạy thử", jump: "Nhảy thời gian:", lang: "English", send: "Gửi",
-        placeholder: "Nhắn tin…", attach: "Gửi tệp (sao kê ngân hàng Excel hoặc CSV)", edited: "đã sửa", ran: "Đã chạy", failed: "Lỗi",
+        placeholder: "Nhắn tin…", zaloPlaceholder: "Nhập tin nhắn hoặc số…", attach: "Gửi tệp (sao kê ngân hàng Excel hoặc CSV)", edited: "đã sửa", ran: "Đã chạy", failed: "Lỗi",
         jobs: { weekly_summary: "Tổng kết tuần", milestones: "Mốc chiến dịch", head_reminders: "Nhắc trưởng khu", resident_reminders: "Nhắc cư dân" } },
   en: { title: "Skilful mass mobilisation — demo", jump: "Jump in time:", lang: "Tiếng Việt", send: "Send",
-        placeholder: "Message…", attach: "Send a file (a bank statement, Excel or CSV)", edited: "edited", ran: "Ran", failed: "Error",
+        placeholder: "Message…", zaloPlaceholder: "Type a message or a number…", attach: "Send a file (a bank statement, Excel or CSV)", edited: "edited", ran: "Ran", failed: "Error",
         jobs: { weekly_summary: "Weekly summary", milestones: "Milestones", head_reminders: "Remind heads", resident_reminders: "Remind residents" } },
 };
 let lang = localStorage.getItem("danvan-demo-lang") || "vi";
@@ -60,7 +61,7 @@ function applyLang() {
     if (!c) continue;
     c.title.textContent = lang === "vi" ? p.titleVi : p.titleEn;
     c.hint.textContent = lang === "vi" ? p.hintVi : p.hintEn;
-    c.input.placeholder = t.placeholder;
+    c.input.placeholder = p.channel === "zalo" ? t.zaloPlaceholder : t.placeholder;
     c.send.textContent = t.send;
     c.lastJSON = ""; // re-render for the "edited" label
     refresh(p.key);
@@ -75,9 +76,16 @@ async function runJob(name) {
 }
 
 function buildColumn(p) {
-  const phone = el("section", "phone");
+  const zalo = p.channel === "zalo";
+  const phone = el("section", zalo ? "phone zalo" : "phone");
   phone.dataset.persona = p.key;
-  const title = el("h2");
+  phone.dataset.channel = p.channel;
+  const heading = el("h2");
+  const title = el("span");
+  // A Zalo chat says so: its bot writes plain text, lists to answer with
+  // a number, no buttons.
+  if (zalo) heading.append(el("span", "badge", "Zalo"));
+  heading.append(title);
   const hint = el("div", "hint");
   const log = el("div", "log");
   const form = el("form");
@@ -87,8 +95,9 @@ function buildColumn(p) {
   const send = el("button");
   send.type = "submit";
   form.append(input, send);
-  if (!p.group) {
-    // A file from the computer, as a treasurer sends a bank statement.
+  if (!p.group && !zalo) {
+    // A file from the computer, as a treasurer sends a bank statement (a
+    // Zalo bot receives no files).
     const pick = el("input");
     pick.type = "file";
     pick.accept = ".csv,.xlsx,text/csv,text/plain";
@@ -117,7 +126,7 @@ function buildColumn(p) {
       input.value = "";
     } catch (e) { status(T[lang].failed + ": " + e.message); }
   });
-  phone.append(title, hint, log, form);
+  phone.append(heading, hint, log, form);
   document.getElementById("columns").append(phone);
   columns.set(p.key, { log, title, hint, input, send, lastJSON: "" });
 }
@@ -195,11 +204,13 @@ function refresh(key) {
   }, 80));
 }
 
+// chatKey is how the event stream names the persona's chat.
+function chatKey(p) { return p.channel === "zalo" ? "zalo:" + p.zaloChatId : String(p.chatId); }
+
 function listen() {
   const es = new EventSource("/api/events");
   es.onmessage = ev => {
-    const chat = Number(ev.data);
-    for (const p of personas) if (p.chatId === chat) refresh(p.key);
+    for (const p of personas) if (chatKey(p) === ev.data) refresh(p.key);
   };
   es.onopen = () => personas.forEach(p => refresh(p.key)); // catch up after a reconnect
 }
