@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -84,8 +83,7 @@ func (z *ZaloChats) API() *zalolocal.Server { return z.api }
 // bot starts, and returns the ids of the chats that had messages. Each of
 // those is made known to the new local API, as a chat the person wrote in,
 // so that the bot may write to her before she writes again (a receipt's
-// thanks, a reminder): by an update the bot ignores, since its event is
-// none of Zalo's (localapi.AddUpdate opens the chat an update names).
+// thanks, a reminder).
 func (z *ZaloChats) Restore(ctx context.Context) (map[string]bool, error) {
 	restored := map[string]bool{}
 	for _, chat := range z.chats {
@@ -100,19 +98,7 @@ func (z *ZaloChats) Restore(ctx context.Context) (map[string]bool, error) {
 		for _, m := range msgs {
 			z.written[m.ID] = true
 		}
-		raw, err := json.Marshal(map[string]any{
-			"event_name": "demo.chat.restored",
-			"message": map[string]any{
-				"message_id": "demo-restored-" + chat,
-				"date":       time.Now().UnixMilli(),
-				"chat":       map[string]string{"id": chat, "chat_type": "PRIVATE"},
-				"from":       map[string]any{"id": chat, "display_name": z.names[chat], "is_bot": false},
-			},
-		})
-		if err != nil {
-			return nil, err
-		}
-		z.api.AddUpdate(raw)
+		z.api.OpenChat(zalolocal.Chat{ID: chat})
 		restored[chat] = true
 	}
 	return restored, nil

@@ -99,6 +99,15 @@ func (s *Server) residentSays(chat Chat, from User, m Message) string {
 	return m.ID
 }
 
+// OpenChat makes chat known as if its resident had written there, without
+// an update: the bot may write to it. A demo restarted with a chat kept from
+// an earlier run uses it, since the platform remembers who wrote.
+func (s *Server) OpenChat(chat Chat) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.chatLocked(chat)
+}
+
 // chatLocked finds or opens a chat; a title given later replaces the old.
 func (s *Server) chatLocked(chat Chat) *chatState {
 	cs, ok := s.chats[chat.ID]
