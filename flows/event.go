@@ -39,7 +39,7 @@ type Event struct {
 	// NoFiles is something sent that the channel does not bring to bots
 	// (a file or a voice message on Zalo).
 	NoFiles bool
-	Command  string // for EventCommand: lowercase name without "/" or "@bot"
+	Command string // for EventCommand: lowercase name without "/" or "@bot"
 	// For EventButton: the button's data, the press to answer, and the
 	// message that carried the button.
 	Data       string
