@@ -148,9 +148,10 @@ func TestLinkAccountsZaloToTelegram(t *testing.T) {
 	if n := w.query(`SELECT count(*) FROM roles WHERE person_id = $1`, hoaID); n != 2 {
 		t.Errorf("Hoa holds %d roles, want her 2", n)
 	}
-	// Her roles now answer on Zalo too.
+	// Her roles now answer on Zalo too, in English: Zalo does not say
+	// what language she uses, and she chose English on Telegram.
 	zalo.send("/xacnhan " + pledge + " 1tr")
-	zalo.expect("Đã ghi nhận")
+	zalo.expect("Recorded")
 	hoa.send("/mypledges")
 	if mine := hoa.expect("Your pledges").Text; !strings.Contains(mine, pledge) {
 		t.Errorf("/mypledges on Telegram: %q, want %s", mine, pledge)

@@ -174,9 +174,18 @@ func (e *Engine) Handle(ctx context.Context, st Store, ev Event) ([]danvan.Outgo
 	if ev.Group {
 		private = 0
 	}
-	tr.person, err = st.EnsurePerson(ctx, danvan.Identity{Channel: ev.Channel, Ref: ev.UserRef}, ev.UserName, tr.lang, private)
+	// A channel that does not say the person's language (Zalo) leaves the
+	// one they have, from another channel or from before.
+	told := tr.lang
+	if ev.Lang == "" {
+		told = ""
+	}
+	tr.person, err = st.EnsurePerson(ctx, danvan.Identity{Channel: ev.Channel, Ref: ev.UserRef}, ev.UserName, told, private)
 	if err != nil {
 		return nil, err
+	}
+	if told == "" {
+		tr.lang = lang(tr.person.Lang)
 	}
 	raw, err := st.LoadConversation(ctx, ev.ChatID, tr.person.ID)
 	if err != nil {

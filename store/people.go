@@ -60,7 +60,8 @@ func (t *Tx) RenameChat(ctx context.Context, ch danvan.Channel, from, to string)
 
 // EnsurePerson returns the person behind an identity, creating them on
 // first contact. The name is taken only then: a name from the setup file
-// is kept. The language follows the person's setting on the channel, and
+// is kept. The language follows the person's setting on the channel ("":
+// the channel does not say, and the person keeps theirs), and
 // privateChat (their private chat, 0 when they wrote in a group) becomes
 // where the bot writes to them on its own.
 func (t *Tx) EnsurePerson(ctx context.Context, id danvan.Identity, name, lang string, privateChat int64) (danvan.Person, error) {
@@ -73,7 +74,7 @@ func (t *Tx) EnsurePerson(ctx context.Context, id danvan.Identity, name, lang st
 		}
 		var pid int64
 		pid, _, err = t.ensureIdentity(ctx, id, name)
-		if err == nil {
+		if err == nil && lang != "" {
 			_, err = t.tx.Exec(ctx, `UPDATE people SET lang = $2 WHERE id = $1`, pid, lang)
 		}
 		if err == nil {
@@ -90,6 +91,9 @@ func (t *Tx) EnsurePerson(ctx context.Context, id danvan.Identity, name, lang st
 			return p, fmt.Errorf("store: name of person %d: %w", p.ID, err)
 		}
 		p.Name = name
+	}
+	if lang == "" {
+		lang = p.Lang
 	}
 	if p.Lang != lang || privateChat != 0 && p.ChatID != privateChat {
 		if privateChat != 0 {

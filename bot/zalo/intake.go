@@ -26,8 +26,10 @@ const pollTimeout = 30 * time.Second
 // codes ("khu YG-K1", "c_DIEUHOA"); isCommand tells the bot's commands.
 // The message id is what a re-delivery repeats: it is the update's key.
 func EventOf(u Update, isCommand func(string) bool) (flows.Event, bool) {
+	// Zalo does not say what language a person uses: they keep the one
+	// they have (Vietnamese, unless they chose English on Telegram).
 	ev := flows.Event{Channel: danvan.Zalo, ChatRef: u.ChatID, Group: u.Group, UserRef: u.FromID,
-		UserName: u.FromName, Lang: "vi"}
+		UserName: u.FromName}
 	switch u.Event {
 	case EventText:
 		ev.Kind, ev.Text = flows.EventText, u.Text
