@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/danvan/danvan"
+	"github.com/danvan/danvan/flows"
 )
 
 func buttons(rows ...[]string) [][]danvan.Button {
@@ -230,5 +231,45 @@ func TestCommand(t *testing.T) {
 	Command("ỦNGHỘ x", func(n string) bool { asked = n; return true })
 	if asked != "ungho" {
 		t.Errorf("known was asked %q, want %q", asked, "ungho")
+	}
+}
+
+// A typed reply is the press it stands for against the chat's latest list:
+// key or label while the list is open, only a bare key once it was answered
+// (to be refused as an old button), only a bare key in a group.
+func TestTyped(t *testing.T) {
+	buttons := [][]danvan.Button{{{Text: "✅ Đồng ý", Data: "7:ok:1"}, {Text: "✖ Hủy", Data: "7:x:0"}}}
+	open := danvan.Keyboard{MessageID: 41, Kind: danvan.OutSend, Text: "Xác nhận?", Buttons: buttons, Open: true}
+	closed := open
+	closed.Open = false
+	for _, tc := range []struct {
+		name  string
+		text  string
+		group bool
+		kb    danvan.Keyboard
+		shown bool
+		data  string // "" when the text stays text
+	}{
+		{"key", "1", false, open, true, "7:ok:1"},
+		{"key with a dot", " 2. ", false, open, true, "7:x:0"},
+		{"label without accents", "dong y", false, open, true, "7:ok:1"},
+		{"no such option", "3", false, open, true, ""},
+		{"no list", "1", false, danvan.Keyboard{}, false, ""},
+		{"answered list, key", "1", false, closed, true, "7:ok:1"},
+		{"answered list, label", "đồng ý", false, closed, true, ""},
+		{"group, key", "2", true, open, true, "7:x:0"},
+		{"group, label", "hủy", true, open, true, ""},
+	} {
+		ev := flows.Event{Kind: flows.EventText, Text: tc.text, Group: tc.group}
+		Typed(&ev, tc.kb, tc.shown)
+		if tc.data == "" {
+			if ev.Kind != flows.EventText || ev.Text != tc.text {
+				t.Errorf("%s: %q became %+v", tc.name, tc.text, ev)
+			}
+			continue
+		}
+		if ev.Kind != flows.EventButton || ev.Data != tc.data || ev.MessageID != 41 || ev.MessageText != "Xác nhận?" || ev.Text != "" {
+			t.Errorf("%s: %q became %+v, want a press of %s on message 41", tc.name, tc.text, ev, tc.data)
+		}
 	}
 }

@@ -26,14 +26,18 @@ func Lettered(buttons [][]danvan.Button) bool {
 // the chat's latest list kb (shown tells whether there is one): a key or
 // a label of an open list is that option pressed on the list's message. A
 // bare key of a list already answered is pressed as well, so that it is
-// refused as a stale button is; anything else stays text.
+// refused as a stale button is; anything else stays text. In a group only a
+// bare key counts.
 func Typed(ev *flows.Event, kb danvan.Keyboard, shown bool) {
 	if ev.Kind != flows.EventText || !shown {
 		return
 	}
 	lettered := Lettered(kb.Buttons)
 	b, ok := Pick(ev.Text, kb.Buttons, lettered)
-	if !ok || !kb.Open && !bareKey(ev.Text, lettered) {
+	// In a group people talk among themselves: only a bare key answers
+	// the list there, so that a sentence that happens to name an option
+	// stays talk.
+	if !ok || (!kb.Open || ev.Group) && !bareKey(ev.Text, lettered) {
 		return
 	}
 	ev.Kind, ev.Data, ev.Text = flows.EventButton, b.Data, ""
