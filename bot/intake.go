@@ -9,9 +9,12 @@ package bot
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
+	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"sync"
 	"time"
 
@@ -167,6 +170,27 @@ func (d *Deliveries) forget(key string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	delete(d.failures, key)
+}
+
+// MaxUpdateSize bounds a webhook body; the channels' updates are far
+// smaller.
+const MaxUpdateSize = 1 << 20
+
+// ReadDelivery reads what a channel posts to a webhook: its body when the
+// request is a POST carrying secret in header (compared in constant time),
+// else the status to answer.
+func ReadDelivery(r *http.Request, header, secret string) ([]byte, int) {
+	if r.Method != http.MethodPost {
+		return nil, http.StatusMethodNotAllowed
+	}
+	if subtle.ConstantTimeCompare([]byte(r.Header.Get(header)), []byte(secret)) != 1 {
+		return nil, http.StatusUnauthorized
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxUpdateSize+1))
+	if err != nil || len(body) > MaxUpdateSize {
+		return nil, http.StatusBadRequest
+	}
+	return body, http.StatusOK
 }
 
 // EventKind names an event for metrics.

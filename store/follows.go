@@ -106,20 +106,7 @@ func (t *Tx) FollowerCampaigns(ctx context.Context, personID int64) ([]danvan.Ca
 // FollowerSnapshots returns the figures the person was last sent of the
 // campaigns they follow, by target id.
 func (t *Tx) FollowerSnapshots(ctx context.Context, personID int64) (map[int64]danvan.Progress, error) {
-	rows, err := t.tx.Query(ctx, `SELECT target_id, pledged, received FROM follow_snapshots WHERE person_id = $1`, personID)
-	if err != nil {
-		return nil, fmt.Errorf("store: summary snapshots of person %d: %w", personID, err)
-	}
-	snaps := map[int64]danvan.Progress{}
-	var p danvan.Progress
-	_, err = pgx.ForEachRow(rows, []any{&p.Target.ID, &p.Pledged, &p.Received}, func() error {
-		snaps[p.Target.ID] = p
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: summary snapshots of person %d: %w", personID, err)
-	}
-	return snaps, nil
+	return t.snapshots(ctx, `SELECT target_id, pledged, received FROM follow_snapshots WHERE person_id = $1`, personID, "person")
 }
 
 // SaveFollowerSnapshots records the figures just sent to the person, each

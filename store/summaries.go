@@ -197,9 +197,15 @@ func (t *Tx) HonourBoard(ctx context.Context, campaignID int64, limit int, each 
 // SummarySnapshots returns the figures group chatID was last sent, by
 // target id.
 func (t *Tx) SummarySnapshots(ctx context.Context, chatID int64) (map[int64]danvan.Progress, error) {
-	rows, err := t.tx.Query(ctx, `SELECT target_id, pledged, received FROM summary_snapshots WHERE chat_id = $1`, chatID)
+	return t.snapshots(ctx, `SELECT target_id, pledged, received FROM summary_snapshots WHERE chat_id = $1`, chatID, "group")
+}
+
+// snapshots reads figures last sent (target id, pledged, received) by
+// query of id, an audience of kind who, by target id.
+func (t *Tx) snapshots(ctx context.Context, query string, id int64, who string) (map[int64]danvan.Progress, error) {
+	rows, err := t.tx.Query(ctx, query, id)
 	if err != nil {
-		return nil, fmt.Errorf("store: summary snapshots of group %d: %w", chatID, err)
+		return nil, fmt.Errorf("store: summary snapshots of %s %d: %w", who, id, err)
 	}
 	snaps := map[int64]danvan.Progress{}
 	var p danvan.Progress
@@ -208,7 +214,7 @@ func (t *Tx) SummarySnapshots(ctx context.Context, chatID int64) (map[int64]danv
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("store: summary snapshots of group %d: %w", chatID, err)
+		return nil, fmt.Errorf("store: summary snapshots of %s %d: %w", who, id, err)
 	}
 	return snaps, nil
 }

@@ -2,10 +2,8 @@ package zalo
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -142,9 +140,6 @@ type Webhook struct {
 	Deliveries *bot.Deliveries
 }
 
-// maxUpdateSize bounds a webhook body; Zalo's updates are far smaller.
-const maxUpdateSize = 1 << 20
-
 func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	status := w.serve(r)
 	w.Deliveries.Metrics.WebhookRequests.WithLabelValues(strconv.Itoa(status)).Inc()
@@ -152,16 +147,9 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Webhook) serve(r *http.Request) int {
-	if r.Method != http.MethodPost {
-		return http.StatusMethodNotAllowed
-	}
-	got := r.Header.Get("X-Bot-Api-Secret-Token")
-	if subtle.ConstantTimeCompare([]byte(got), []byte(w.Secret)) != 1 {
-		return http.StatusUnauthorized
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxUpdateSize+1))
-	if err != nil || len(body) > maxUpdateSize {
-		return http.StatusBadRequest
+	body, status := bot.ReadDelivery(r, "X-Bot-Api-Secret-Token", w.Secret)
+	if status != http.StatusOK {
+		return status
 	}
 	updates, err := ParseUpdates(body)
 	if err != nil {
@@ -170,7 +158,6 @@ func (w *Webhook) serve(r *http.Request) int {
 			return http.StatusBadRequest
 		}
 	}
-	status := http.StatusOK
 	for _, u := range updates {
 		ev, ok := EventOf(u, w.IsCommand)
 		if !ok {
