@@ -105,6 +105,9 @@ func configFromEnv(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("DANVAN_ZALO_WEBHOOK_SECRET must be 8 to 256 of A-Z, a-z, 0-9, _ and - (Zalo's rule)")
 		}
 	}
+	if c.WebhookURL != "" && c.ZaloWebhookURL != "" && webhookPath(c.WebhookURL) == webhookPath(c.ZaloWebhookURL) {
+		return c, fmt.Errorf("DANVAN_WEBHOOK_URL and DANVAN_ZALO_WEBHOOK_URL need paths of their own: both are %s", webhookPath(c.WebhookURL))
+	}
 	if c.PublicURL != "" && !httpURL(c.PublicURL) {
 		return c, fmt.Errorf("DANVAN_PUBLIC_URL %q is not an http(s) URL", c.PublicURL)
 	}
