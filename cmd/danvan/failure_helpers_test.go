@@ -50,7 +50,7 @@ func runChild(mode string) int {
 
 // child is `danvan serve` running as a process of its own.
 type child struct {
-	t    *testing.T
+	t    testing.TB
 	name string
 	cmd  *exec.Cmd
 	logs *logbuf.Buffer
@@ -61,7 +61,7 @@ type child struct {
 // startChild runs `danvan serve` in a child process with env on top of a
 // clean copy of this process's environment. The child is killed when the
 // test ends, whatever happened.
-func startChild(t *testing.T, name string, env map[string]string) *child {
+func startChild(t testing.TB, name string, env map[string]string) *child {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
@@ -98,7 +98,7 @@ func childEnviron(env map[string]string) []string {
 	var out []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "DANVAN_") || strings.HasPrefix(k, "TELEGRAM_") || k == "DATABASE_URL" || k == pgtest.EnvURL {
+		if strings.HasPrefix(k, "DANVAN_") || strings.HasPrefix(k, "TELEGRAM_") || strings.HasPrefix(k, "ZALO_") || k == "DATABASE_URL" || k == pgtest.EnvURL {
 			continue
 		}
 		out = append(out, kv)
@@ -152,7 +152,7 @@ func lastLines(s string, n int) string {
 }
 
 // freeAddr returns a loopback address with a port nobody listens on now.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
