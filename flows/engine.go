@@ -121,6 +121,11 @@ type turn struct {
 	grantsLoaded bool
 	grantsCache  danvan.Grants
 
+	// pledging is the campaign a pledge of this turn is made to, read
+	// once: finding it by code and checking the chosen target would
+	// otherwise read it twice.
+	pledging *danvan.Campaign
+
 	// err is the first failure of a step that has no error to return (a
 	// question that could not be numbered); the event then fails whole.
 	err error

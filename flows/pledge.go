@@ -27,7 +27,21 @@ func (tr *turn) openCampaign(code string) (danvan.Campaign, bool, error) {
 		tr.say(t(tr.lang, msgNothingPledgeable, esc(c.Title)))
 		return c, false, nil
 	}
+	tr.pledging = &c
 	return c, true, nil
+}
+
+// pledgeCampaign is campaign id as a pledge reads it: the one openCampaign
+// found in this turn, or read now. Nothing a pledge does changes it.
+func (tr *turn) pledgeCampaign(id int64) (danvan.Campaign, error) {
+	if c := tr.pledging; c != nil && c.ID == id {
+		return *c, nil
+	}
+	c, err := tr.st.Campaign(tr.ctx, id)
+	if err == nil {
+		tr.pledging = &c
+	}
+	return c, err
 }
 
 func pledgeable(c danvan.Campaign) []danvan.Target {
@@ -152,7 +166,7 @@ func (tr *turn) advance() error {
 	if d.Campaign == 0 {
 		return tr.askCampaign()
 	}
-	c, err := tr.st.Campaign(tr.ctx, d.Campaign)
+	c, err := tr.pledgeCampaign(d.Campaign)
 	if err != nil {
 		return err
 	}
@@ -191,7 +205,7 @@ func (tr *turn) advance() error {
 // false, the conversation ended and the person told, when the target takes
 // no pledges (any more).
 func (tr *turn) chosenTarget(ch *choice) (danvan.Campaign, danvan.Target, bool, error) {
-	c, err := tr.st.Campaign(tr.ctx, ch.Campaign)
+	c, err := tr.pledgeCampaign(ch.Campaign)
 	if err != nil {
 		return c, danvan.Target{}, false, err
 	}
@@ -249,7 +263,7 @@ func (tr *turn) chooseCampaign(id int64) error {
 	if tr.state.Step != stepCampaign {
 		return tr.staleButton()
 	}
-	c, err := tr.st.Campaign(tr.ctx, id)
+	c, err := tr.pledgeCampaign(id)
 	if errors.Is(err, danvan.ErrNotFound) {
 		return tr.staleButton()
 	}
@@ -282,7 +296,7 @@ func (tr *turn) takeTarget(ch *choice, id int64, step string, next func() error)
 	if tr.state.Step != step {
 		return tr.staleButton()
 	}
-	c, err := tr.st.Campaign(tr.ctx, ch.Campaign)
+	c, err := tr.pledgeCampaign(ch.Campaign)
 	if err != nil {
 		return err
 	}

@@ -53,7 +53,7 @@ func (tr *turn) takeQuickQuantity(ch *choice, q int64, step string, question fun
 	if tr.state.Step != step || q <= 0 {
 		return tr.staleButton()
 	}
-	c, err := tr.st.Campaign(tr.ctx, ch.Campaign)
+	c, err := tr.pledgeCampaign(ch.Campaign)
 	if err != nil {
 		return err
 	}

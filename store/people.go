@@ -27,6 +27,24 @@ func (t *Tx) EnsureChat(ctx context.Context, ch danvan.Channel, ref string, grou
 	return id, nil
 }
 
+// ReachChat is EnsureChat for a chat someone just wrote in, which the bot
+// may write to again (MarkReachable), in one round trip when the chat is
+// known, as it is for nearly every update.
+func (t *Tx) ReachChat(ctx context.Context, ch danvan.Channel, ref string, group bool) (int64, error) {
+	var id int64
+	err := t.tx.QueryRow(ctx, `
+		WITH c AS (SELECT id FROM chats WHERE channel = $1 AND external_id = $2),
+		     d AS (DELETE FROM unreachable_chats u USING c WHERE u.chat_id = c.id)
+		SELECT id FROM c`, ch, ref).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return t.EnsureChat(ctx, ch, ref, group) // a new chat was never unreachable
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: chat %s %q: %w", ch, ref, err)
+	}
+	return id, nil
+}
+
 // RenameChat follows a chat whose channel gave it a new id (a Telegram group
 // become a supergroup): the chat keeps its internal id, and with it its
 // conversations, links, schedule and waiting messages. If the new id is

@@ -483,17 +483,18 @@ func (h *intake) followMembership(ctx context.Context, tx *store.Tx, ev *flows.E
 		}
 	}
 	var err error
+	if ev.Kind != flows.EventLeft {
+		ev.ChatID, err = tx.ReachChat(ctx, ev.Channel, ev.ChatRef, ev.Group)
+		return err
+	}
 	if ev.ChatID, err = tx.EnsureChat(ctx, ev.Channel, ev.ChatRef, ev.Group); err != nil {
 		return err
 	}
-	if ev.Kind == flows.EventLeft {
-		reason := "the person blocked the bot"
-		if ev.Group {
-			reason = "the bot was removed from the group"
-		}
-		return tx.MarkUnreachable(ctx, ev.ChatID, reason)
+	reason := "the person blocked the bot"
+	if ev.Group {
+		reason = "the bot was removed from the group"
 	}
-	return tx.MarkReachable(ctx, ev.ChatID)
+	return tx.MarkUnreachable(ctx, ev.ChatID, reason)
 }
 
 func (h *intake) HandleFailure(ctx context.Context, key string, ev flows.Event) error {
