@@ -131,29 +131,38 @@ func (s *Sender) drain(ctx context.Context) {
 		wg       sync.WaitGroup
 	)
 	defer wg.Wait()
-	slots := make(chan struct{}, s.Workers)
-	backoff := NewBackoff(200*time.Millisecond, 30*time.Second)
-	for ctx.Err() == nil {
-		now := time.Now()
-		s.alive.Store(now.UnixNano())
+	// heldUntil forgets the chats whose wait is over and returns the others,
+	// with when the first of them is ready (at most idleWait from now).
+	heldUntil := func(now time.Time) ([]int64, time.Time) {
 		mu.Lock()
-		skip := make([]int64, 0, len(inFlight)+len(notReady))
-		for id := range inFlight {
-			skip = append(skip, id)
-		}
+		defer mu.Unlock()
+		held := make([]int64, 0, len(notReady))
 		next := now.Add(idleWait)
 		for id, at := range notReady {
 			if !at.After(now) {
 				delete(notReady, id)
 				continue
 			}
-			skip = append(skip, id)
+			held = append(held, id)
 			if at.Before(next) {
 				next = at
 			}
 		}
+		return held, next
+	}
+	slots := make(chan struct{}, s.Workers)
+	backoff := NewBackoff(200*time.Millisecond, 30*time.Second)
+	batch := 2 * s.Workers
+	for ctx.Err() == nil {
+		now := time.Now()
+		s.alive.Store(now.UnixNano())
+		skip, next := heldUntil(now)
+		mu.Lock()
+		for id := range inFlight {
+			skip = append(skip, id)
+		}
 		mu.Unlock()
-		msgs, err := s.Outbox.NextOutgoing(ctx, s.Channel.Name(), 2*s.Workers, skip)
+		msgs, err := s.Outbox.NextOutgoing(ctx, s.Channel.Name(), batch, skip)
 		if err != nil {
 			if ctx.Err() == nil {
 				s.Log.Error("reading the outbox failed", "err", err)
@@ -178,7 +187,8 @@ func (s *Sender) drain(ctx context.Context) {
 				}
 				continue
 			}
-			if counts(m.Outgoing) {
+			counted := counts(m.Outgoing)
+			if counted {
 				mu.Lock()
 				until := paused
 				mu.Unlock()
@@ -191,7 +201,7 @@ func (s *Sender) drain(ctx context.Context) {
 					mu.Unlock()
 					continue
 				}
-				if err := lim.global.Wait(ctx); err != nil {
+				if err := lim.acquire(ctx); err != nil {
 					break // shutting down
 				}
 			}
@@ -200,6 +210,9 @@ func (s *Sender) drain(ctx context.Context) {
 			case <-ctx.Done():
 			}
 			if ctx.Err() != nil {
+				if counted {
+					lim.done(time.Now())
+				}
 				break
 			}
 			mu.Lock()
@@ -215,7 +228,18 @@ func (s *Sender) drain(ctx context.Context) {
 					wg.Done()
 					s.Wake()
 				}()
-				wait, throttled := s.send(context.WithoutCancel(ctx), m)
+				wait, throttled := s.send(context.WithoutCancel(ctx), m, func(err error) {
+					if !counted {
+						return
+					}
+					end := time.Now()
+					if !answered(err) {
+						// The call may still reach the channel and be
+						// counted there after it failed here.
+						end = end.Add(lim.window.span)
+					}
+					lim.done(end)
+				})
 				if wait > 0 {
 					mu.Lock()
 					until := time.Now().Add(wait)
@@ -231,14 +255,34 @@ func (s *Sender) drain(ctx context.Context) {
 				}
 			}()
 		}
-		// Wait for a free worker or news before asking again, so that the
-		// chats in flight are not fetched over and over.
+		if len(msgs) == batch {
+			// More chats may be ready than one batch holds: read on at
+			// once, while the limiter's pace is still unspent. Waiting
+			// here would leave the global rate unused.
+			continue
+		}
+		// Every chat that was ready is in flight or held back: wait for a
+		// call to end (its chat's next message is then ready) or for a
+		// held chat to be ready, so that the same chats are not read over
+		// and over.
+		_, next = heldUntil(time.Now())
 		select {
 		case <-ctx.Done():
 		case <-s.wake:
-		case <-time.After(idleWait):
+		case <-time.After(time.Until(next)):
 		}
 	}
+}
+
+// answered reports whether a call ended with the channel's answer, rather
+// than with no answer seen (a timeout, a broken connection, a 5xx).
+func answered(err error) bool {
+	var (
+		throttled *Throttled
+		moved     *Moved
+	)
+	return err == nil || errors.Is(err, ErrUnchanged) || errors.Is(err, ErrChatGone) || errors.Is(err, ErrRefused) ||
+		errors.As(err, &throttled) || errors.As(err, &moved)
 }
 
 // counts reports whether a message counts against the sending limits:
@@ -247,14 +291,18 @@ func counts(o danvan.Outgoing) bool { return o.Kind != danvan.OutAnswer }
 
 // send delivers one message and records the outcome; it returns how long
 // the chat must now wait, and whether the channel said so by throttling.
+// ended is called as soon as the channel's call returns, before the
+// outcome is recorded, so that the overall limit counts the call only as
+// long as it was under way.
 // The channel's answer is sorted as a courier would: throttling waits as
 // long as asked; a person who blocked the bot or a group that removed it is
 // not written to again until they come back; a message the channel will
 // never accept is kept as failed so that it does not block the chat; any
 // other failure is retried with growing waits, never dropped.
-func (s *Sender) send(ctx context.Context, m danvan.OutboxMessage) (time.Duration, bool) {
+func (s *Sender) send(ctx context.Context, m danvan.OutboxMessage, ended func(error)) (time.Duration, bool) {
 	start := time.Now()
 	err := s.Channel.Deliver(ctx, m, func(parts int) error { return s.Outbox.MarkPartSent(ctx, m.ID, parts) })
+	ended(err)
 	s.Metrics.SendLatency.Observe(time.Since(start).Seconds())
 	var (
 		record    error

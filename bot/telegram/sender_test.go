@@ -215,6 +215,37 @@ func TestSenderStopsAtBlockedUser(t *testing.T) {
 	}
 }
 
+// A burst of replies to many chats, a few each, as after a meeting: every
+// message arrives once, in order within its chat, and Telegram's limits
+// hold without a single 429, while the sender reads on from the outbox as
+// fast as it sends.
+func TestSenderReplyBurstKeepsLimits(t *testing.T) {
+	b := newBench(t, 60)
+	const perChat = 2
+	for _, u := range b.users {
+		var msgs []danvan.Outgoing
+		for i := range perChat {
+			msgs = append(msgs, danvan.Outgoing{Kind: danvan.OutSend, ChatID: u.ID, Text: text(u.ID, i)})
+		}
+		b.enqueue(msgs...)
+	}
+	defer b.run()()
+	b.waitDrained(60 * time.Second)
+	for _, u := range b.users {
+		var got []string
+		for _, m := range b.api.BotMessages(u.ID) {
+			got = append(got, m.PlainText)
+		}
+		if want := []string{text(u.ID, 0), text(u.ID, 1)}; !slices.Equal(got, want) {
+			t.Errorf("chat %d received %q, want %q", u.ID, got, want)
+		}
+	}
+	st := b.api.Stats()
+	if st.TooMany != 0 || st.Violations != 0 || st.MaxGlobal > st.Limits.Global {
+		t.Errorf("the sender broke Telegram's limits: %d 429s, %d sends during a retry_after, %d messages in one second", st.TooMany, st.Violations, st.MaxGlobal)
+	}
+}
+
 // A reply to someone chatting now overtakes a broadcast already queued.
 func TestSenderRepliesBeforeBroadcast(t *testing.T) {
 	b := newBench(t, 61)
