@@ -12,20 +12,31 @@ import (
 
 // Enqueue writes messages to the outbox as part of the transaction, so they
 // are sent if and only if it commits.
+// The messages go in one statement, in their order (ids follow the
+// array's order), however many an update says.
 func (t *Tx) Enqueue(ctx context.Context, msgs ...danvan.Outgoing) error {
-	for _, m := range msgs {
+	if len(msgs) == 0 {
+		return nil
+	}
+	chats := make([]int64, len(msgs))
+	priorities := make([]int16, len(msgs))
+	payloads := make([]string, len(msgs))
+	for i, m := range msgs {
 		payload, err := json.Marshal(m)
 		if err != nil {
 			return fmt.Errorf("store: encode outgoing message: %w", err)
 		}
-		priority := 0
+		chats[i], payloads[i] = m.ChatID, string(payload)
 		if m.Broadcast {
-			priority = 1
+			priorities[i] = 1
 		}
-		if _, err := t.tx.Exec(ctx, `INSERT INTO outbox (chat_id, priority, payload, created_at, next_try_at) VALUES ($1, $2, $3, $4, $4)`,
-			m.ChatID, priority, payload, t.now); err != nil {
-			return fmt.Errorf("store: enqueue message to chat %d: %w", m.ChatID, err)
-		}
+	}
+	if _, err := t.tx.Exec(ctx, `
+		INSERT INTO outbox (chat_id, priority, payload, created_at, next_try_at)
+		SELECT m.chat_id, m.priority, m.payload::jsonb, $4, $4
+		FROM unnest($1::bigint[], $2::smallint[], $3::text[]) WITH ORDINALITY AS m (chat_id, priority, payload, n)
+		ORDER BY m.n`, chats, priorities, payloads, t.now); err != nil {
+		return fmt.Errorf("store: enqueue %d messages (to chat %d first): %w", len(msgs), msgs[0].ChatID, err)
 	}
 	return nil
 }
