@@ -88,19 +88,14 @@ func (t *Tx) CampaignChats(ctx context.Context, campaignID int64) ([]int64, erro
 }
 
 // SummaryProgress returns the totals of every target of the campaigns, by
-// campaign id and position. It reaches the pledges and receipts through
-// their target indexes, which keeps a summary of one campaign among a
-// million pledges to a few index lookups.
+// campaign id and position, as kept in target_totals (migration 015) in
+// the transactions that change pledges and receipts.
 func (t *Tx) SummaryProgress(ctx context.Context, campaignIDs []int64) ([]danvan.Progress, error) {
 	rows, err := t.tx.Query(ctx, `
 		SELECT t.id, t.campaign_id, t.position, t.kind, t.label, t.unit_label, t.goal,
-			COALESCE(p.pledged, 0), p.n, COALESCE(r.received, 0)
+			COALESCE(s.pledged, 0), COALESCE(s.pledges, 0), COALESCE(s.received, 0)
 		FROM targets t
-		CROSS JOIN LATERAL (
-			SELECT sum(quantity) AS pledged, count(*) AS n
-			FROM pledges WHERE target_id = t.id AND cancelled_at IS NULL) p
-		CROSS JOIN LATERAL (
-			SELECT sum(quantity) AS received FROM receipts WHERE target_id = t.id) r
+		LEFT JOIN target_totals s ON s.target_id = t.id
 		WHERE t.campaign_id = ANY($1)
 		ORDER BY t.campaign_id, t.position`, campaignIDs)
 	if err != nil {
@@ -121,19 +116,17 @@ func (t *Tx) SummaryProgress(ctx context.Context, campaignIDs []int64) ([]danvan
 
 // ZoneTotals calls each with the pledged and received totals of a
 // campaign's targets by the pledger's home zone (zone.ID 0 when none was
-// chosen). Received here is what came in against pledges: a gift without a
-// pledge has no zone.
+// chosen), as kept in zone_totals. Received here is what came in against
+// pledges: a gift without a pledge has no zone.
 func (t *Tx) ZoneTotals(ctx context.Context, campaignID int64, each func(targetID int64, zone danvan.Area, pledged, received danvan.Quantity)) error {
 	rows, err := t.tx.Query(ctx, `
-		SELECT p.target_id, COALESCE(a.id, 0), COALESCE(a.code, ''), COALESCE(a.name, ''), COALESCE(a.parent_id, 0),
-			sum(p.quantity), sum(p.received)
+		SELECT z.target_id, COALESCE(a.id, 0), COALESCE(a.code, ''), COALESCE(a.name, ''), COALESCE(a.parent_id, 0),
+			z.pledged, z.received
 		FROM targets t
-		JOIN pledges p ON p.target_id = t.id AND p.cancelled_at IS NULL
-		JOIN people pe ON pe.id = p.person_id
-		LEFT JOIN areas a ON a.id = pe.home_area_id
+		JOIN zone_totals z ON z.target_id = t.id AND z.pledges > 0
+		LEFT JOIN areas a ON a.id = z.zone_id
 		WHERE t.campaign_id = $1
-		GROUP BY p.target_id, a.id
-		ORDER BY p.target_id, a.code NULLS LAST`, campaignID)
+		ORDER BY z.target_id, a.code NULLS LAST`, campaignID)
 	if err != nil {
 		return fmt.Errorf("store: zone totals of campaign %d: %w", campaignID, err)
 	}
@@ -156,24 +149,21 @@ func (t *Tx) ZoneTotals(ctx context.Context, campaignID int64, each func(targetI
 // board and what they pledged publicly per target, in the order they first
 // pledged, for the first limit people, and returns how many are named in
 // all. A pledge's public_name is the pledger's choice, or for a household
-// recorded by a head the head's.
+// recorded by a head the head's. It reads honour_totals.
 func (t *Tx) HonourBoard(ctx context.Context, campaignID int64, limit int, each func(personID int64, name string, targetID int64, pledged danvan.Quantity)) (int, error) {
 	rows, err := t.tx.Query(ctx, `
 		WITH named AS (
-			SELECT p.person_id, min(p.id) AS first
-			FROM targets t JOIN pledges p ON p.target_id = t.id
-			WHERE t.campaign_id = $1 AND p.public_name AND p.cancelled_at IS NULL
-			GROUP BY p.person_id
+			SELECT person_id, min(first_id) AS first
+			FROM honour_totals WHERE campaign_id = $1
+			GROUP BY person_id
 		), shown AS (
 			SELECT person_id, first FROM named ORDER BY first LIMIT $2
 		)
-		SELECT s.person_id, pe.name, p.target_id, sum(p.quantity), (SELECT count(*) FROM named)
+		SELECT s.person_id, pe.name, h.target_id, h.pledged, (SELECT count(*) FROM named)
 		FROM shown s
 		JOIN people pe ON pe.id = s.person_id
-		JOIN pledges p ON p.person_id = s.person_id AND p.campaign_id = $1
-			AND p.public_name AND p.cancelled_at IS NULL
-		JOIN targets t ON t.id = p.target_id
-		GROUP BY s.person_id, s.first, pe.name, p.target_id, t.position
+		JOIN honour_totals h ON h.person_id = s.person_id AND h.campaign_id = $1
+		JOIN targets t ON t.id = h.target_id
 		ORDER BY s.first, t.position`, campaignID, limit)
 	if err != nil {
 		return 0, fmt.Errorf("store: honour board of campaign %d: %w", campaignID, err)
