@@ -114,21 +114,21 @@ func (t *Tx) SummaryProgress(ctx context.Context, campaignIDs []int64) ([]danvan
 	return ps, nil
 }
 
-// ZoneTotals calls each with the pledged and received totals of a
-// campaign's targets by the pledger's home zone (zone.ID 0 when none was
-// chosen), as kept in zone_totals. Received here is what came in against
-// pledges: a gift without a pledge has no zone.
-func (t *Tx) ZoneTotals(ctx context.Context, campaignID int64, each func(targetID int64, zone danvan.Area, pledged, received danvan.Quantity)) error {
+// ZoneTotals calls each with the pledged and received totals of the
+// campaigns' targets by the pledger's home zone (zone.ID 0 when none was
+// chosen), by target and zone code, as kept in zone_totals. Received here
+// is what came in against pledges: a gift without a pledge has no zone.
+func (t *Tx) ZoneTotals(ctx context.Context, campaignIDs []int64, each func(targetID int64, zone danvan.Area, pledged, received danvan.Quantity)) error {
 	rows, err := t.tx.Query(ctx, `
 		SELECT z.target_id, COALESCE(a.id, 0), COALESCE(a.code, ''), COALESCE(a.name, ''), COALESCE(a.parent_id, 0),
 			z.pledged, z.received
 		FROM targets t
 		JOIN zone_totals z ON z.target_id = t.id AND z.pledges > 0
 		LEFT JOIN areas a ON a.id = z.zone_id
-		WHERE t.campaign_id = $1
-		ORDER BY z.target_id, a.code NULLS LAST`, campaignID)
+		WHERE t.campaign_id = ANY($1)
+		ORDER BY z.target_id, a.code NULLS LAST`, campaignIDs)
 	if err != nil {
-		return fmt.Errorf("store: zone totals of campaign %d: %w", campaignID, err)
+		return fmt.Errorf("store: zone totals of %d campaigns: %w", len(campaignIDs), err)
 	}
 	var (
 		target            int64
@@ -140,48 +140,53 @@ func (t *Tx) ZoneTotals(ctx context.Context, campaignID int64, each func(targetI
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("store: zone totals of campaign %d: %w", campaignID, err)
+		return fmt.Errorf("store: zone totals of %d campaigns: %w", len(campaignIDs), err)
 	}
 	return nil
 }
 
-// HonourBoard calls each with the people named on a campaign's honour
-// board and what they pledged publicly per target, in the order they first
-// pledged, for the first limit people, and returns how many are named in
-// all. A pledge's public_name is the pledger's choice, or for a household
-// recorded by a head the head's. It reads honour_totals.
-func (t *Tx) HonourBoard(ctx context.Context, campaignID int64, limit int, each func(personID int64, name string, targetID int64, pledged danvan.Quantity)) (int, error) {
+// HonourBoards calls each with the people named on each campaign's honour
+// board and what they pledged publicly per target, by campaign id, in the
+// order they first pledged, for the first limit people of each, and
+// returns how many are named in all per campaign (none: absent). A
+// pledge's public_name is the pledger's choice, or for a household recorded
+// by a head the head's. It reads honour_people and honour_totals.
+func (t *Tx) HonourBoards(ctx context.Context, campaignIDs []int64, limit int, each func(campaignID, personID int64, name string, targetID int64, pledged danvan.Quantity)) (map[int64]int, error) {
 	rows, err := t.tx.Query(ctx, `
-		WITH named AS (
-			SELECT person_id, min(first_id) AS first
-			FROM honour_totals WHERE campaign_id = $1
-			GROUP BY person_id
-		), shown AS (
-			SELECT person_id, first FROM named ORDER BY first LIMIT $2
+		WITH c AS MATERIALIZED (
+			SELECT u.id, (SELECT count(*) FROM honour_people n WHERE n.campaign_id = u.id) AS named
+			FROM unnest($1::bigint[]) AS u (id)
+		), shown AS MATERIALIZED (
+			SELECT c.id, c.named, s.person_id, s.first_id
+			FROM c CROSS JOIN LATERAL (
+				SELECT hp.person_id, hp.first_id FROM honour_people hp
+				WHERE hp.campaign_id = c.id ORDER BY hp.first_id LIMIT $2) s
 		)
-		SELECT s.person_id, pe.name, h.target_id, h.pledged, (SELECT count(*) FROM named)
+		SELECT s.id, s.person_id, pe.name, h.target_id, h.pledged, s.named
 		FROM shown s
 		JOIN people pe ON pe.id = s.person_id
-		JOIN honour_totals h ON h.person_id = s.person_id AND h.campaign_id = $1
+		JOIN honour_totals h ON h.campaign_id = s.id AND h.person_id = s.person_id
 		JOIN targets t ON t.id = h.target_id
-		ORDER BY s.first, t.position`, campaignID, limit)
+		ORDER BY s.id, s.first_id, t.position`, campaignIDs, limit)
 	if err != nil {
-		return 0, fmt.Errorf("store: honour board of campaign %d: %w", campaignID, err)
+		return nil, fmt.Errorf("store: honour boards of %d campaigns: %w", len(campaignIDs), err)
 	}
 	var (
-		person, target int64
-		name           string
-		pledged        danvan.Quantity
-		total          int
+		campaign, person, target int64
+		name                     string
+		pledged                  danvan.Quantity
+		named                    int
 	)
-	_, err = pgx.ForEachRow(rows, []any{&person, &name, &target, &pledged, &total}, func() error {
-		each(person, name, target, pledged)
+	totals := map[int64]int{}
+	_, err = pgx.ForEachRow(rows, []any{&campaign, &person, &name, &target, &pledged, &named}, func() error {
+		totals[campaign] = named
+		each(campaign, person, name, target, pledged)
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("store: honour board of campaign %d: %w", campaignID, err)
+		return nil, fmt.Errorf("store: honour boards of %d campaigns: %w", len(campaignIDs), err)
 	}
-	return total, nil
+	return totals, nil
 }
 
 // SummarySnapshots returns the figures group chatID was last sent, by

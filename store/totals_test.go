@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/danvan/danvan"
 )
@@ -362,6 +364,13 @@ func (m *mix) check(when string) {
 				WHERE p.public_name AND p.cancelled_at IS NULL GROUP BY 1, 2, 3)
 			SELECT count(*) FROM fresh f FULL JOIN honour_totals k USING (person_id, target_id)
 			WHERE (f.campaign_id, f.first_id, f.pledged) IS DISTINCT FROM (k.campaign_id, k.first_id, k.pledged)`,
+		"honour_people": `
+			WITH fresh AS (
+				SELECT t.campaign_id, p.person_id, min(p.id) AS first_id
+				FROM pledges p JOIN targets t ON t.id = p.target_id
+				WHERE p.public_name AND p.cancelled_at IS NULL GROUP BY 1, 2)
+			SELECT count(*) FROM fresh f FULL JOIN honour_people k USING (campaign_id, person_id)
+			WHERE f.first_id IS DISTINCT FROM k.first_id`,
 		"pledges.received": `
 			SELECT count(*) FROM pledges p
 			WHERE p.received <> COALESCE((SELECT sum(quantity) FROM receipts r WHERE r.pledge_id = p.id), 0)`,
@@ -386,10 +395,34 @@ func (m *mix) check(when string) {
 			return err
 		}
 		cs := m.ids(tx, `SELECT id FROM campaigns ORDER BY id`)
+		var zones, boards []string
 		for _, c := range cs {
-			if err := m.compareReaders(tx, c); err != nil {
+			z, b, err := m.compareReaders(tx, c)
+			if err != nil {
 				return err
 			}
+			zones, boards = append(zones, z...), append(boards, b...)
+		}
+		// Read together, the campaigns give what each gives alone.
+		var allZones, allBoards []string
+		if err := tx.ZoneTotals(m.ctx, cs, func(target int64, zone danvan.Area, pledged, received danvan.Quantity) {
+			allZones = append(allZones, fmt.Sprint(target, zone, pledged, received))
+		}); err != nil {
+			return err
+		}
+		totals, err := tx.HonourBoards(m.ctx, cs, 2, func(campaign, person int64, name string, target int64, pledged danvan.Quantity) {
+			allBoards = append(allBoards, fmt.Sprint(campaign, person, name, target, pledged))
+		})
+		if err != nil {
+			return err
+		}
+		for c, n := range totals {
+			allBoards = append(allBoards, fmt.Sprint(c, "named", n))
+		}
+		slices.Sort(boards)
+		slices.Sort(allBoards)
+		if !slices.Equal(zones, allZones) || !slices.Equal(boards, allBoards) {
+			m.t.Errorf("%s: zone totals or boards of all campaigns differ from each campaign's:\n%q\n%q\n%q\n%q", when, zones, allZones, boards, allBoards)
 		}
 		got, err := tx.SummaryProgress(m.ctx, cs)
 		if err != nil {
@@ -410,19 +443,20 @@ func (m *mix) check(when string) {
 	m.t.Logf("%s: %+v", when, counts)
 }
 
-// compareReaders checks ZoneTotals and HonourBoard (with a short board and
-// a long one) against the queries that summed the pledges before 015.
-func (m *mix) compareReaders(tx *Tx, c int64) error {
+// compareReaders checks ZoneTotals and HonourBoards (with a short board and
+// a long one) against the queries that summed the pledges before 015, and
+// returns what the campaign's zone totals and short board say, in words.
+func (m *mix) compareReaders(tx *Tx, c int64) (zones, board []string, err error) {
 	type zoneRow struct {
 		target            int64
 		zone              danvan.Area
 		pledged, received danvan.Quantity
 	}
 	var got []zoneRow
-	if err := tx.ZoneTotals(m.ctx, c, func(target int64, zone danvan.Area, pledged, received danvan.Quantity) {
+	if err := tx.ZoneTotals(m.ctx, []int64{c}, func(target int64, zone danvan.Area, pledged, received danvan.Quantity) {
 		got = append(got, zoneRow{target, zone, pledged, received})
 	}); err != nil {
-		return err
+		return nil, nil, err
 	}
 	var want []zoneRow
 	rows, err := tx.tx.Query(m.ctx, `
@@ -436,17 +470,20 @@ func (m *mix) compareReaders(tx *Tx, c int64) error {
 		GROUP BY p.target_id, a.id
 		ORDER BY p.target_id, a.code NULLS LAST`, c)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	for rows.Next() {
 		var z zoneRow
 		if err := rows.Scan(&z.target, &z.zone.ID, &z.zone.Code, &z.zone.Name, &z.zone.ParentID, &z.pledged, &z.received); err != nil {
-			return err
+			return nil, nil, err
 		}
 		want = append(want, z)
 	}
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, nil, err
+	}
+	for _, z := range got {
+		zones = append(zones, fmt.Sprint(z.target, z.zone, z.pledged, z.received))
 	}
 	if !reflect.DeepEqual(got, want) {
 		m.t.Errorf("campaign %d: ZoneTotals\n got %+v\nwant %+v", c, got, want)
@@ -459,12 +496,16 @@ func (m *mix) compareReaders(tx *Tx, c int64) error {
 	}
 	for _, limit := range []int{2, 30} {
 		var got, want []honourRow
-		gotN, err := tx.HonourBoard(m.ctx, c, limit, func(person int64, name string, target int64, pledged danvan.Quantity) {
+		totals, err := tx.HonourBoards(m.ctx, []int64{c}, limit, func(campaign, person int64, name string, target int64, pledged danvan.Quantity) {
+			if campaign != c {
+				m.t.Errorf("HonourBoards of campaign %d names campaign %d", c, campaign)
+			}
 			got = append(got, honourRow{person, target, name, pledged})
 		})
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
+		gotN := totals[c]
 		rows, err := tx.tx.Query(m.ctx, `
 			WITH named AS (
 				SELECT p.person_id, min(p.id) AS first
@@ -483,24 +524,32 @@ func (m *mix) compareReaders(tx *Tx, c int64) error {
 			GROUP BY s.person_id, s.first, pe.name, p.target_id, t.position
 			ORDER BY s.first, t.position`, c, limit)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		wantN := 0
 		for rows.Next() {
 			var h honourRow
 			if err := rows.Scan(&h.person, &h.name, &h.target, &h.pledged, &wantN); err != nil {
-				return err
+				return nil, nil, err
 			}
 			want = append(want, h)
 		}
 		if err := rows.Err(); err != nil {
-			return err
+			return nil, nil, err
+		}
+		if limit == 2 {
+			for _, h := range got {
+				board = append(board, fmt.Sprint(c, h.person, h.name, h.target, h.pledged))
+			}
+			if gotN > 0 {
+				board = append(board, fmt.Sprint(c, "named", gotN))
+			}
 		}
 		if !reflect.DeepEqual(got, want) || gotN != wantN {
 			m.t.Errorf("campaign %d: HonourBoard(%d)\n got %d %+v\nwant %d %+v", c, limit, gotN, got, wantN, want)
 		}
 	}
-	return nil
+	return zones, board, nil
 }
 
 // oldSummaryProgress is SummaryProgress as it summed the ledger before 015.
@@ -531,4 +580,61 @@ func oldSummaryProgress(ctx context.Context, tx *Tx, campaignIDs []int64) ([]dan
 		ps = append(ps, p)
 	}
 	return ps, rows.Err()
+}
+
+// Two transactions changing one person's board entry at the same moment:
+// one makes a pledge public, which changes no total of its target and so
+// waits on no row, the other makes a new public pledge (to the same target
+// or, every other round, by someone else). The second's sums include the
+// first's, whichever commits first.
+func TestKeptTotalsUnderConcurrentPledges(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	m := &mix{t: t, ctx: ctx, db: db, rng: rand.New(rand.NewPCG(7, 15)), nextTg: 1000, done: map[string]int{}}
+	m.seed()
+	tg := m.targets[0]
+	person := m.people[1]
+	for round := range 6 {
+		var hidden danvan.Pledge
+		err := db.InTx(ctx, func(tx *Tx) error {
+			hidden = danvan.Pledge{PersonID: person, CampaignID: tg.CampaignID, TargetID: tg.ID, Quantity: 10_000}
+			return tx.CreatePledge(ctx, &hidden)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		second := person
+		if round%2 == 1 {
+			second = m.people[2]
+		}
+		shown := make(chan struct{})
+		errs := make(chan error, 2)
+		go func() {
+			errs <- db.InTx(ctx, func(tx *Tx) error {
+				if _, err := tx.tx.Exec(ctx, `UPDATE pledges SET public_name = true WHERE id = $1`, hidden.ID); err != nil {
+					return err
+				}
+				close(shown)
+				time.Sleep(100 * time.Millisecond) // the other transaction is writing now
+				return nil
+			})
+		}()
+		go func() {
+			<-shown
+			errs <- db.InTx(ctx, func(tx *Tx) error {
+				p := danvan.Pledge{PersonID: second, CampaignID: tg.CampaignID, TargetID: tg.ID, Quantity: 20_000, PublicName: true}
+				if err := tx.CreatePledge(ctx, &p); err != nil {
+					return err
+				}
+				gift := danvan.Receipt{CampaignID: tg.CampaignID, TargetID: tg.ID, Quantity: 5_000, Method: danvan.MethodCash}
+				return tx.AddReceipt(ctx, &gift)
+			})
+		}()
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		m.check(fmt.Sprintf("round %d", round))
+	}
 }

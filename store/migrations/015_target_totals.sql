@@ -34,7 +34,7 @@ CREATE TABLE zone_totals (
 
 -- The honour board: per person and target, the quantity of their public
 -- pledges not cancelled and the id of the first of them; campaign_id is the
--- target's. Recomputed from the pledges for every (person, target) a
+-- target's. Summed again from the pledges for every (person, target) a
 -- statement touches.
 CREATE TABLE honour_totals (
     person_id   BIGINT NOT NULL,
@@ -45,6 +45,17 @@ CREATE TABLE honour_totals (
     PRIMARY KEY (person_id, target_id)
 );
 CREATE INDEX honour_totals_campaign ON honour_totals (campaign_id, person_id);
+
+-- The people named on a campaign's board, with the id of their first public
+-- pledge to it (the least first_id of their honour_totals): the board's
+-- order.
+CREATE TABLE honour_people (
+    campaign_id BIGINT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+    person_id   BIGINT NOT NULL,
+    first_id    BIGINT NOT NULL,
+    PRIMARY KEY (campaign_id, person_id)
+);
+CREATE INDEX honour_people_order ON honour_people (campaign_id, first_id);
 
 -- A transition table's rows, each with its sign: +1 for the new rows of an
 -- INSERT or UPDATE, -1 for the old rows of an UPDATE or DELETE. An UPDATE
@@ -62,6 +73,22 @@ DECLARE
     c     TEXT := totals_changes(TG_OP, 'id, person_id, target_id, quantity, received, public_name, cancelled_at IS NULL AS open');
     pairs TEXT;
 BEGIN
+    -- The (person, target) pairs whose public pledges changed (a row that
+    -- an UPDATE left the same as far as the board goes cancels out) are
+    -- summed again from the pledges below, and their people's first pledge
+    -- in the campaign found again. Two transactions changing one person's
+    -- public pledges take turns (the lock is the person's, held to commit,
+    -- and taken before any total's row), so that the second, reading
+    -- committed data afresh at each statement (the store's writers run at
+    -- READ COMMITTED), sums what the first committed.
+    pairs := 'WITH c AS (' || c || '), pairs AS (
+            SELECT DISTINCT x.person_id, x.target_id, t.campaign_id FROM (
+                SELECT person_id, target_id FROM c WHERE open AND public_name
+                GROUP BY id, person_id, target_id, quantity HAVING sum(sign) <> 0) x
+            JOIN targets t ON t.id = x.target_id) ';
+    EXECUTE pairs || 'SELECT count(pg_advisory_xact_lock(hashtextextended(''danvan honour '' || person_id, 0)))
+        FROM (SELECT DISTINCT person_id FROM pairs ORDER BY person_id) x';
+
     EXECUTE 'WITH c AS (' || c || '), d AS (
             SELECT target_id, sum(sign * quantity)::bigint AS pledged, sum(sign)::bigint AS pledges
             FROM c WHERE open GROUP BY target_id)
@@ -83,25 +110,21 @@ BEGIN
         SET pledged = z.pledged + EXCLUDED.pledged, received = z.received + EXCLUDED.received,
             pledges = z.pledges + EXCLUDED.pledges';
 
-    -- The (person, target) pairs whose public pledges changed (a row that
-    -- an UPDATE left the same as far as the board goes cancels out) are
-    -- summed again from the pledges.
-    pairs := 'WITH c AS (' || c || '), pairs AS (
-            SELECT DISTINCT person_id, target_id FROM (
-                SELECT person_id, target_id FROM c WHERE open AND public_name
-                GROUP BY id, person_id, target_id, quantity HAVING sum(sign) <> 0) x) ';
     EXECUTE pairs || 'DELETE FROM honour_totals h USING pairs a
         WHERE h.person_id = a.person_id AND h.target_id = a.target_id';
-    EXECUTE pairs || 'INSERT INTO honour_totals AS h (person_id, target_id, campaign_id, first_id, pledged)
-        SELECT p.person_id, p.target_id, t.campaign_id, min(p.id), sum(p.quantity)::bigint
+    EXECUTE pairs || 'INSERT INTO honour_totals (person_id, target_id, campaign_id, first_id, pledged)
+        SELECT p.person_id, p.target_id, a.campaign_id, min(p.id), sum(p.quantity)::bigint
         FROM pairs a
         JOIN pledges p ON p.person_id = a.person_id AND p.target_id = a.target_id
             AND p.public_name AND p.cancelled_at IS NULL
-        JOIN targets t ON t.id = p.target_id
-        GROUP BY p.person_id, p.target_id, t.campaign_id
-        ORDER BY p.person_id, p.target_id
-        ON CONFLICT (person_id, target_id) DO UPDATE
-        SET campaign_id = EXCLUDED.campaign_id, first_id = EXCLUDED.first_id, pledged = EXCLUDED.pledged';
+        GROUP BY p.person_id, p.target_id, a.campaign_id';
+    EXECUTE pairs || 'DELETE FROM honour_people h USING pairs a
+        WHERE h.campaign_id = a.campaign_id AND h.person_id = a.person_id';
+    EXECUTE pairs || 'INSERT INTO honour_people (campaign_id, person_id, first_id)
+        SELECT h.campaign_id, h.person_id, min(h.first_id)
+        FROM (SELECT DISTINCT person_id, campaign_id FROM pairs) a
+        JOIN honour_totals h ON h.campaign_id = a.campaign_id AND h.person_id = a.person_id
+        GROUP BY h.campaign_id, h.person_id';
     RETURN NULL;
 END $$;
 
@@ -178,3 +201,6 @@ SELECT p.person_id, p.target_id, t.campaign_id, min(p.id), sum(p.quantity)::bigi
 FROM pledges p JOIN targets t ON t.id = p.target_id
 WHERE p.public_name AND p.cancelled_at IS NULL
 GROUP BY 1, 2, 3;
+
+INSERT INTO honour_people (campaign_id, person_id, first_id)
+SELECT campaign_id, person_id, min(first_id) FROM honour_totals GROUP BY 1, 2;
