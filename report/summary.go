@@ -127,27 +127,36 @@ type honourEntry struct {
 	pledged danvan.Quantity
 }
 
-// readProgress reads the targets' totals of the campaigns cs, and
-// readFigures the rest of the figures.
-func readProgress(ctx context.Context, st Store, cs []danvan.Campaign) (*figures, error) {
-	f := &figures{
+func newFigures() *figures {
+	return &figures{
 		progress: map[int64][]danvan.Progress{},
 		zones:    map[int64][]zoneTotal{},
 		honour:   map[int64][]honourEntry{},
 		measured: map[int64]*danvan.ProgressReport{},
 	}
-	ids := make([]int64, len(cs))
-	for i, c := range cs {
-		ids[i] = c.ID
+}
+
+// readProgress reads the targets' totals of those campaigns of cs not read
+// yet; read reads the rest of the figures of cs.
+func (f *figures) readProgress(ctx context.Context, st Store, cs []danvan.Campaign) error {
+	var ids []int64
+	for _, c := range cs {
+		if _, ok := f.progress[c.ID]; !ok {
+			ids = append(ids, c.ID)
+			f.progress[c.ID] = nil
+		}
+	}
+	if len(ids) == 0 {
+		return nil
 	}
 	all, err := st.SummaryProgress(ctx, ids)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, p := range all {
 		f.progress[p.Target.CampaignID] = append(f.progress[p.Target.CampaignID], p)
 	}
-	return f, nil
+	return nil
 }
 
 func (f *figures) read(ctx context.Context, st Store, cs []danvan.Campaign) error {
@@ -190,49 +199,45 @@ func (f *figures) read(ctx context.Context, st Store, cs []danvan.Campaign) erro
 }
 
 // summaries builds the summaries of the audiences, in order: nothing for
-// one with no campaign to hear about. The totals of all their campaigns
-// are read first, in one query, and the charts drawn from them on every
-// core while the rest of the figures are read, in a few queries, and each
-// audience's text written and what it was told recorded.
+// one with no campaign to hear about. Each audience's campaigns and their
+// totals are read, and its chart queued to be drawn on every core, before
+// the next audience's; while the charts are drawn the rest of the figures
+// of all the campaigns are read, in a few queries, and each audience's
+// text written and what it was told recorded.
 func summaries(ctx context.Context, st Store, audiences []audience, day time.Time) ([]danvan.Outgoing, error) {
-	campaigns := make([][]danvan.Campaign, len(audiences))
-	var union []danvan.Campaign
-	seen := map[int64]bool{}
-	for i, a := range audiences {
-		cs, err := a.campaigns(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("report: summary for %s: %w", a.who, err)
-		}
-		campaigns[i] = cs
-		for _, c := range cs {
-			if !seen[c.ID] {
-				seen[c.ID] = true
-				union = append(union, c)
-			}
-		}
-	}
-	if len(union) == 0 {
-		return nil, nil
-	}
-	figs, err := readProgress(ctx, st, union)
-	if err != nil {
-		return nil, fmt.Errorf("report: summaries: %w", err)
-	}
-
 	charts := newChartPool(len(audiences))
+	campaigns := make([][]danvan.Campaign, len(audiences))
 	pictures := make([]*chartJob, len(audiences))
-	for i, a := range audiences {
-		var bars []Bar
-		for _, c := range campaigns[i] {
-			if bar, ok := moneyBar(c, figs.progress[c.ID]); ok {
-				bars = append(bars, bar)
+	figs := newFigures()
+	var union []danvan.Campaign
+	texts, err := func() ([][]danvan.Outgoing, error) {
+		for i, a := range audiences {
+			cs, err := a.campaigns(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("report: summary for %s: %w", a.who, err)
+			}
+			campaigns[i] = cs
+			for _, c := range cs {
+				if _, ok := figs.progress[c.ID]; !ok {
+					union = append(union, c)
+				}
+			}
+			if err := figs.readProgress(ctx, st, cs); err != nil {
+				return nil, fmt.Errorf("report: summary for %s: %w", a.who, err)
+			}
+			var bars []Bar
+			for _, c := range cs {
+				if bar, ok := moneyBar(c, figs.progress[c.ID]); ok {
+					bars = append(bars, bar)
+				}
+			}
+			if len(bars) > 0 {
+				pictures[i] = charts.draw(bars, day, a.lang)
 			}
 		}
-		if len(bars) > 0 {
-			pictures[i] = charts.draw(bars, day, a.lang)
+		if len(union) == 0 {
+			return nil, nil
 		}
-	}
-	texts, err := func() ([][]danvan.Outgoing, error) {
 		if err := figs.read(ctx, st, union); err != nil {
 			return nil, fmt.Errorf("report: summaries: %w", err)
 		}
@@ -241,6 +246,7 @@ func summaries(ctx context.Context, st Store, audiences []audience, day time.Tim
 			if len(campaigns[i]) == 0 {
 				continue
 			}
+			var err error
 			if texts[i], err = summary(ctx, a, campaigns[i], figs, day); err != nil {
 				return nil, fmt.Errorf("report: summary for %s: %w", a.who, err)
 			}
@@ -250,7 +256,7 @@ func summaries(ctx context.Context, st Store, audiences []audience, day time.Tim
 	if werr := charts.wait(); err == nil {
 		err = werr
 	}
-	if err != nil {
+	if err != nil || texts == nil {
 		return nil, err
 	}
 	var out []danvan.Outgoing

@@ -20,14 +20,17 @@ import (
 const follows = `(CASE
 	WHEN EXISTS (SELECT 1 FROM group_campaigns gc WHERE gc.chat_id = g.chat_id)
 	THEN EXISTS (SELECT 1 FROM group_campaigns gc WHERE gc.chat_id = g.chat_id AND gc.campaign_id = c.id)
-	ELSE (g.unit_id IS NOT NULL OR g.area_id IS NOT NULL)
+	ELSE ` + followsUnlinked + `
+	END)`
+
+// followsUnlinked is follows for a group g linked to no campaign.
+const followsUnlinked = `(g.unit_id IS NOT NULL OR g.area_id IS NOT NULL)
 		AND (g.unit_id IS NULL OR c.unit_id = g.unit_id)
 		AND (g.area_id IS NULL OR EXISTS (
 			SELECT 1 FROM campaign_areas ca JOIN areas a ON a.id = ca.area_id
 			WHERE ca.campaign_id = c.id AND (a.id = g.area_id OR a.parent_id = g.area_id
 				OR a.id = (SELECT ga.parent_id FROM areas ga WHERE ga.id = g.area_id))))
-		AND (c.status = 'active' OR c.updated_at >= g.created_at)
-	END)`
+		AND (c.status = 'active' OR c.updated_at >= g.created_at)`
 
 // reachable is true for a group the bot may write to.
 const reachable = `g.active AND NOT EXISTS (SELECT 1 FROM unreachable_chats u WHERE u.chat_id = g.chat_id)`
@@ -52,12 +55,19 @@ func (t *Tx) SummaryChats(ctx context.Context, weekday, hour int, all bool) ([]i
 // SummaryCampaigns lists the campaigns group chatID follows, by code: the
 // active ones and the closed ones it has not had a final summary of.
 func (t *Tx) SummaryCampaigns(ctx context.Context, chatID int64) ([]danvan.Campaign, error) {
+	// follows, as a union: the campaigns linked to the group, else those
+	// of its unit and area; a weekly run asks this of every group.
+	const due = `(c.status = 'active' OR (c.status = 'closed' AND NOT EXISTS (
+			SELECT 1 FROM summary_finals f WHERE f.chat_id = g.chat_id AND f.campaign_id = c.id)))`
 	rows, err := t.tx.Query(ctx, `
-		SELECT `+campaignColumns+` FROM campaigns c JOIN groups g ON g.chat_id = $1
-		WHERE `+follows+`
-		  AND (c.status = 'active' OR (c.status = 'closed' AND NOT EXISTS (
-			SELECT 1 FROM summary_finals f WHERE f.chat_id = g.chat_id AND f.campaign_id = c.id)))
-		ORDER BY c.code`, chatID)
+		SELECT `+campaignColumns+`
+		FROM groups g JOIN group_campaigns gc ON gc.chat_id = g.chat_id JOIN campaigns c ON c.id = gc.campaign_id
+		WHERE g.chat_id = $1 AND `+due+`
+		UNION ALL
+		SELECT `+campaignColumns+` FROM groups g JOIN campaigns c ON `+followsUnlinked+`
+		WHERE g.chat_id = $1 AND `+due+`
+		  AND NOT EXISTS (SELECT 1 FROM group_campaigns gc WHERE gc.chat_id = g.chat_id)
+		ORDER BY code`, chatID)
 	if err != nil {
 		return nil, fmt.Errorf("store: campaigns followed by group %d: %w", chatID, err)
 	}

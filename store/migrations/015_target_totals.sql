@@ -77,8 +77,10 @@ BEGIN
     -- an UPDATE left the same as far as the board goes cancels out) are
     -- summed again from the pledges below, and their people's first pledge
     -- in the campaign found again. Two transactions changing one person's
-    -- public pledges take turns (the lock is the person's, held to commit,
-    -- and taken before any total's row), so that the second, reading
+    -- public pledges take turns (the lock is the person's, or rather one of
+    -- 256 that people share, so that a statement changing thousands of
+    -- people's pledges takes at most 256 locks; held to commit, and taken
+    -- before any total's row), so that the second, reading
     -- committed data afresh at each statement (the store's writers run at
     -- READ COMMITTED), sums what the first committed.
     pairs := 'WITH c AS (' || c || '), pairs AS (
@@ -86,8 +88,8 @@ BEGIN
                 SELECT person_id, target_id FROM c WHERE open AND public_name
                 GROUP BY id, person_id, target_id, quantity HAVING sum(sign) <> 0) x
             JOIN targets t ON t.id = x.target_id) ';
-    EXECUTE pairs || 'SELECT count(pg_advisory_xact_lock(hashtextextended(''danvan honour '' || person_id, 0)))
-        FROM (SELECT DISTINCT person_id FROM pairs ORDER BY person_id) x';
+    EXECUTE pairs || 'SELECT count(pg_advisory_xact_lock(15, b))
+        FROM (SELECT DISTINCT (person_id % 256)::int AS b FROM pairs ORDER BY b) x';
 
     EXECUTE 'WITH c AS (' || c || '), d AS (
             SELECT target_id, sum(sign * quantity)::bigint AS pledged, sum(sign)::bigint AS pledges
