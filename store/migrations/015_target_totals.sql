@@ -70,8 +70,9 @@ $$;
 
 CREATE FUNCTION pledges_keep_totals() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    c     TEXT := totals_changes(TG_OP, 'id, person_id, target_id, quantity, received, public_name, cancelled_at IS NULL AS open');
-    pairs TEXT;
+    c      TEXT := totals_changes(TG_OP, 'id, person_id, target_id, quantity, received, public_name, cancelled_at IS NULL AS open');
+    pairs  TEXT;
+    locked BIGINT; -- how many of the 256 locks: 0 when no public pledge changed
 BEGIN
     -- The (person, target) pairs whose public pledges changed (a row that
     -- an UPDATE left the same as far as the board goes cancels out) are
@@ -80,16 +81,16 @@ BEGIN
     -- public pledges take turns (the lock is the person's, or rather one of
     -- 256 that people share, so that a statement changing thousands of
     -- people's pledges takes at most 256 locks; held to commit, and taken
-    -- before any total's row), so that the second, reading
-    -- committed data afresh at each statement (the store's writers run at
-    -- READ COMMITTED), sums what the first committed.
+    -- before any total's row), so that the second, reading committed data
+    -- afresh at each statement (the store's writers run at READ
+    -- COMMITTED), sums what the first committed.
     pairs := 'WITH c AS (' || c || '), pairs AS (
             SELECT DISTINCT x.person_id, x.target_id, t.campaign_id FROM (
                 SELECT person_id, target_id FROM c WHERE open AND public_name
                 GROUP BY id, person_id, target_id, quantity HAVING sum(sign) <> 0) x
             JOIN targets t ON t.id = x.target_id) ';
     EXECUTE pairs || 'SELECT count(pg_advisory_xact_lock(15, b))
-        FROM (SELECT DISTINCT (person_id % 256)::int AS b FROM pairs ORDER BY b) x';
+        FROM (SELECT DISTINCT (person_id % 256)::int AS b FROM pairs ORDER BY b) x' INTO locked;
 
     EXECUTE 'WITH c AS (' || c || '), d AS (
             SELECT target_id, sum(sign * quantity)::bigint AS pledged, sum(sign)::bigint AS pledges
@@ -112,6 +113,9 @@ BEGIN
         SET pledged = z.pledged + EXCLUDED.pledged, received = z.received + EXCLUDED.received,
             pledges = z.pledges + EXCLUDED.pledges';
 
+    IF locked = 0 THEN
+        RETURN NULL;
+    END IF;
     EXECUTE pairs || 'DELETE FROM honour_totals h USING pairs a
         WHERE h.person_id = a.person_id AND h.target_id = a.target_id';
     EXECUTE pairs || 'INSERT INTO honour_totals (person_id, target_id, campaign_id, first_id, pledged)
