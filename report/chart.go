@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"image/png"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/danvan/danvan"
@@ -134,11 +137,77 @@ func Chart(bars []Bar, day time.Time, lang string) ([]byte, error) {
 
 	c := vgimg.NewWith(vgimg.UseWH(chartWidth, height), vgimg.UseDPI(chartDPI))
 	p.Draw(draw.New(c))
+	// What vgimg.PngCanvas writes, byte for byte, but with the encoder's
+	// buffers (a megabyte of deflate state) reused from one chart to the
+	// next.
 	var buf bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {
+	if err := pngEncoder.Encode(&buf, c.Image()); err != nil {
 		return nil, fmt.Errorf("report: chart: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+var pngEncoder = png.Encoder{BufferPool: &pngBuffers{}}
+
+// pngBuffers lets concurrent charts share encoder buffers.
+type pngBuffers struct{ pool sync.Pool }
+
+func (b *pngBuffers) Get() *png.EncoderBuffer {
+	e, _ := b.pool.Get().(*png.EncoderBuffer)
+	return e
+}
+
+func (b *pngBuffers) Put(e *png.EncoderBuffer) { b.pool.Put(e) }
+
+// chartPool draws charts on every core while the caller goes on with the
+// database: draw queues a chart, wait waits for all of them.
+type chartPool struct {
+	jobs chan *chartJob
+	done sync.WaitGroup
+	all  []*chartJob
+}
+
+type chartJob struct {
+	bars []Bar
+	day  time.Time
+	lang string
+	png  []byte
+	err  error
+}
+
+// newChartPool starts a pool for at most n charts.
+func newChartPool(n int) *chartPool {
+	p := &chartPool{jobs: make(chan *chartJob, n)}
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		p.done.Add(1)
+		go func() {
+			defer p.done.Done()
+			for j := range p.jobs {
+				j.png, j.err = Chart(j.bars, j.day, j.lang)
+			}
+		}()
+	}
+	return p
+}
+
+// draw queues a chart; its picture is in the job once wait returns.
+func (p *chartPool) draw(bars []Bar, day time.Time, lang string) *chartJob {
+	j := &chartJob{bars: bars, day: day, lang: lang}
+	p.all = append(p.all, j)
+	p.jobs <- j
+	return j
+}
+
+// wait waits for every chart queued and returns the first error.
+func (p *chartPool) wait() error {
+	close(p.jobs)
+	p.done.Wait()
+	for _, j := range p.all {
+		if j.err != nil {
+			return j.err
+		}
+	}
+	return nil
 }
 
 // millionTicks labels the axis in whole millions written the Vietnamese

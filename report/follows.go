@@ -3,7 +3,6 @@ package report
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/danvan/danvan"
 )
@@ -42,27 +41,11 @@ type followerStore interface {
 	FinishFollowerSummaries(ctx context.Context, personID, campaignID int64) error
 }
 
-// followerSummaries is every reachable follower's summary.
-func followerSummaries(ctx context.Context, st Store, day time.Time) ([]danvan.Outgoing, error) {
-	people, err := st.SummaryFollowers(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []danvan.Outgoing
-	for _, p := range people {
-		msgs, err := summary(ctx, st, followerAudience(st, p), day)
-		if err != nil {
-			return nil, fmt.Errorf("report: summary for follower %d: %w", p.ID, err)
-		}
-		out = append(out, msgs...)
-	}
-	return out, nil
-}
-
 // followerAudience is a person following campaigns, in the private chat
 // where the bot writes to them.
 func followerAudience(st Store, p danvan.Person) audience {
 	return audience{
+		who:    fmt.Sprintf("follower %d", p.ID),
 		chatID: p.ChatID,
 		lang:   reminderLang(p.Lang),
 		campaigns: func(ctx context.Context) ([]danvan.Campaign, error) {

@@ -33,15 +33,16 @@ type summaryStore interface {
 	// by campaign id and then position.
 	SummaryProgress(ctx context.Context, campaignIDs []int64) ([]danvan.Progress, error)
 	// ZoneTotals calls each with what was pledged and received per target
-	// and per pledger's home zone (zone.ID 0: the pledger chose no zone),
-	// by target and zone code.
-	ZoneTotals(ctx context.Context, campaignID int64, each func(targetID int64, zone danvan.Area, pledged, received danvan.Quantity)) error
-	// HonourBoard calls each with the public names of a campaign's pledgers
-	// (pledges.public_name, the pledger's own choice or, for a household
-	// recorded by a head, the head's) and what each pledged per target, in
-	// the order they first pledged, for the first limit people; it returns
-	// how many people are named in all.
-	HonourBoard(ctx context.Context, campaignID int64, limit int, each func(personID int64, name string, targetID int64, pledged danvan.Quantity)) (int, error)
+	// of the campaigns and per pledger's home zone (zone.ID 0: the pledger
+	// chose no zone), by target and zone code.
+	ZoneTotals(ctx context.Context, campaignIDs []int64, each func(targetID int64, zone danvan.Area, pledged, received danvan.Quantity)) error
+	// HonourBoards calls each with the public names of each campaign's
+	// pledgers (pledges.public_name, the pledger's own choice or, for a
+	// household recorded by a head, the head's) and what each pledged per
+	// target, by campaign id and in the order they first pledged, for the
+	// first limit people of each campaign; it returns how many people are
+	// named in all per campaign (absent: none).
+	HonourBoards(ctx context.Context, campaignIDs []int64, limit int, each func(campaignID, personID int64, name string, targetID int64, pledged danvan.Quantity)) (map[int64]int, error)
 	// ProgressReports returns the reports on a measured target, newest first.
 	ProgressReports(ctx context.Context, targetID int64, limit int) ([]danvan.ProgressReport, error)
 	// SummarySnapshots returns the figures a group was last sent, by target

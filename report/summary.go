@@ -48,28 +48,27 @@ func WeeklySummaries(ctx context.Context, st Store, slot time.Time, loc *time.Lo
 	if err != nil {
 		return nil, err
 	}
-	var out []danvan.Outgoing
+	var audiences []audience
 	for _, chat := range chats {
-		msgs, err := summary(ctx, st, groupAudience(st, chat), local)
+		audiences = append(audiences, groupAudience(st, chat))
+	}
+	if force || (weekday == followerWeekday && local.Hour() == followerHour) {
+		people, err := st.SummaryFollowers(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("report: summary for group %d: %w", chat, err)
+			return nil, err
 		}
-		out = append(out, msgs...)
+		for _, p := range people {
+			audiences = append(audiences, followerAudience(st, p))
+		}
 	}
-	if !force && (weekday != followerWeekday || local.Hour() != followerHour) {
-		return out, nil
-	}
-	msgs, err := followerSummaries(ctx, st, local)
-	if err != nil {
-		return nil, err
-	}
-	return append(out, msgs...), nil
+	return summaries(ctx, st, audiences, local)
 }
 
 // audience is whom a weekly summary is for, in which chat and language,
 // and where what they were told is kept: a group (by its chat) or a
 // follower (by the person). The summary itself is the same for both.
 type audience struct {
+	who    string // for errors: "group 12", "follower 3"
 	chatID int64
 	lang   string
 	// campaigns are those to summarise, by code, with their targets:
@@ -87,6 +86,7 @@ type audience struct {
 // groupAudience is a group chat, spoken to in groupLang.
 func groupAudience(st Store, chatID int64) audience {
 	return audience{
+		who:    fmt.Sprintf("group %d", chatID),
 		chatID: chatID,
 		lang:   groupLang,
 		campaigns: func(ctx context.Context) ([]danvan.Campaign, error) {
@@ -104,25 +104,174 @@ func groupAudience(st Store, chatID int64) audience {
 	}
 }
 
-// summary is one audience's summary: nothing when it has no campaign to
-// hear about.
-func summary(ctx context.Context, st Store, a audience, day time.Time) ([]danvan.Outgoing, error) {
-	cs, err := a.campaigns(ctx)
-	if err != nil || len(cs) == 0 {
-		return nil, err
+// figures are the totals of every campaign in a run's summaries, read
+// once for all audiences: a campaign followed by several groups and people
+// is read once.
+type figures struct {
+	progress map[int64][]danvan.Progress // by campaign id, in target order
+	zones    map[int64][]zoneTotal       // by target id, in zone code order
+	honour   map[int64][]honourEntry     // by campaign id, in board order
+	named    map[int64]int               // by campaign id: people named in all
+	measured map[int64]*danvan.ProgressReport
+}
+
+type zoneTotal struct {
+	zone              danvan.Area
+	pledged, received danvan.Quantity
+}
+
+type honourEntry struct {
+	person  int64
+	name    string
+	target  int64
+	pledged danvan.Quantity
+}
+
+func newFigures() *figures {
+	return &figures{
+		progress: map[int64][]danvan.Progress{},
+		zones:    map[int64][]zoneTotal{},
+		honour:   map[int64][]honourEntry{},
+		measured: map[int64]*danvan.ProgressReport{},
 	}
-	ids := make([]int64, len(cs))
-	for i, c := range cs {
-		ids[i] = c.ID
+}
+
+// readProgress reads the targets' totals of those campaigns of cs not read
+// yet; read reads the rest of the figures of cs.
+func (f *figures) readProgress(ctx context.Context, st Store, cs []danvan.Campaign) error {
+	var ids []int64
+	for _, c := range cs {
+		if _, ok := f.progress[c.ID]; !ok {
+			ids = append(ids, c.ID)
+			f.progress[c.ID] = nil
+		}
+	}
+	if len(ids) == 0 {
+		return nil
 	}
 	all, err := st.SummaryProgress(ctx, ids)
 	if err != nil {
+		return err
+	}
+	for _, p := range all {
+		f.progress[p.Target.CampaignID] = append(f.progress[p.Target.CampaignID], p)
+	}
+	return nil
+}
+
+func (f *figures) read(ctx context.Context, st Store, cs []danvan.Campaign) error {
+	var ids, boards []int64
+	for _, c := range cs {
+		ids = append(ids, c.ID)
+		if c.HonourBoard {
+			boards = append(boards, c.ID)
+		}
+	}
+	err := st.ZoneTotals(ctx, ids, func(targetID int64, zone danvan.Area, pledged, received danvan.Quantity) {
+		f.zones[targetID] = append(f.zones[targetID], zoneTotal{zone, pledged, received})
+	})
+	if err != nil {
+		return err
+	}
+	if len(boards) > 0 {
+		f.named, err = st.HonourBoards(ctx, boards, honourShown, func(campaignID, personID int64, name string, targetID int64, pledged danvan.Quantity) {
+			f.honour[campaignID] = append(f.honour[campaignID], honourEntry{personID, name, targetID, pledged})
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for _, c := range cs {
+		for _, p := range f.progress[c.ID] {
+			if p.Target.Kind.Pledgeable() {
+				continue
+			}
+			rs, err := st.ProgressReports(ctx, p.Target.ID, 1)
+			if err != nil {
+				return err
+			}
+			if len(rs) > 0 {
+				f.measured[p.Target.ID] = &rs[0]
+			}
+		}
+	}
+	return nil
+}
+
+// summaries builds the summaries of the audiences, in order: nothing for
+// one with no campaign to hear about. Each audience's campaigns and their
+// totals are read, and its chart queued to be drawn on every core, before
+// the next audience's; while the charts are drawn the rest of the figures
+// of all the campaigns are read, in a few queries, and each audience's
+// text written and what it was told recorded.
+func summaries(ctx context.Context, st Store, audiences []audience, day time.Time) ([]danvan.Outgoing, error) {
+	charts := newChartPool(len(audiences))
+	campaigns := make([][]danvan.Campaign, len(audiences))
+	pictures := make([]*chartJob, len(audiences))
+	figs := newFigures()
+	var union []danvan.Campaign
+	texts, err := func() ([][]danvan.Outgoing, error) {
+		for i, a := range audiences {
+			cs, err := a.campaigns(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("report: summary for %s: %w", a.who, err)
+			}
+			campaigns[i] = cs
+			for _, c := range cs {
+				if _, ok := figs.progress[c.ID]; !ok {
+					union = append(union, c)
+				}
+			}
+			if err := figs.readProgress(ctx, st, cs); err != nil {
+				return nil, fmt.Errorf("report: summary for %s: %w", a.who, err)
+			}
+			var bars []Bar
+			for _, c := range cs {
+				if bar, ok := moneyBar(c, figs.progress[c.ID]); ok {
+					bars = append(bars, bar)
+				}
+			}
+			if len(bars) > 0 {
+				pictures[i] = charts.draw(bars, day, a.lang)
+			}
+		}
+		if len(union) == 0 {
+			return nil, nil
+		}
+		if err := figs.read(ctx, st, union); err != nil {
+			return nil, fmt.Errorf("report: summaries: %w", err)
+		}
+		texts := make([][]danvan.Outgoing, len(audiences))
+		for i, a := range audiences {
+			if len(campaigns[i]) == 0 {
+				continue
+			}
+			var err error
+			if texts[i], err = summary(ctx, a, campaigns[i], figs, day); err != nil {
+				return nil, fmt.Errorf("report: summary for %s: %w", a.who, err)
+			}
+		}
+		return texts, nil
+	}()
+	if werr := charts.wait(); err == nil {
+		err = werr
+	}
+	if err != nil || texts == nil {
 		return nil, err
 	}
-	progress := map[int64][]danvan.Progress{}
-	for _, p := range all {
-		progress[p.Target.CampaignID] = append(progress[p.Target.CampaignID], p)
+	var out []danvan.Outgoing
+	for i, a := range audiences {
+		out = append(out, texts[i]...)
+		if pictures[i] != nil {
+			out = append(out, danvan.Outgoing{Kind: danvan.OutPhoto, ChatID: a.chatID, Photo: pictures[i].png,
+				Text: t(a.lang, msgChartCaption), Broadcast: true})
+		}
 	}
+	return out, nil
+}
+
+// summary is one audience's summary texts, and records what it was told.
+func summary(ctx context.Context, a audience, cs []danvan.Campaign, figs *figures, day time.Time) ([]danvan.Outgoing, error) {
 	before, err := a.snapshots(ctx)
 	if err != nil {
 		return nil, err
@@ -131,18 +280,11 @@ func summary(ctx context.Context, st Store, a audience, day time.Time) ([]danvan
 	lang := a.lang
 	lines := []string{t(lang, msgHeader, day.Format("02/01/2006"))}
 	var sent []danvan.Progress
-	var bars []Bar
 	for _, c := range cs {
-		ls, snaps, err := campaignLines(ctx, st, c, progress[c.ID], before, day, lang)
-		if err != nil {
-			return nil, err
-		}
+		ls, snaps := campaignLines(c, figs.progress[c.ID], figs, before, day, lang)
 		lines = append(lines, "")
 		lines = append(lines, ls...)
 		sent = append(sent, snaps...)
-		if bar, ok := moneyBar(c, progress[c.ID]); ok {
-			bars = append(bars, bar)
-		}
 		if c.Status == danvan.CampaignClosed {
 			if err := a.finish(ctx, c.ID); err != nil {
 				return nil, err
@@ -157,14 +299,6 @@ func summary(ctx context.Context, st Store, a audience, day time.Time) ([]danvan
 	for _, text := range split(lines, maxText) {
 		out = append(out, danvan.Outgoing{Kind: danvan.OutSend, ChatID: a.chatID, Text: text, Broadcast: true})
 	}
-	if len(bars) > 0 {
-		png, err := Chart(bars, day, lang)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, danvan.Outgoing{Kind: danvan.OutPhoto, ChatID: a.chatID, Photo: png,
-			Text: t(lang, msgChartCaption), Broadcast: true})
-	}
 	return out, nil
 }
 
@@ -172,23 +306,10 @@ func summary(ctx context.Context, st Store, a audience, day time.Time) ([]danvan
 // figures to remember for next time. Every line stands alone in HTML (a
 // tag opened on a line is closed on it), so the text can be split between
 // any two lines.
-func campaignLines(ctx context.Context, st Store, c danvan.Campaign, ps []danvan.Progress, before map[int64]danvan.Progress, day time.Time, lang string) ([]string, []danvan.Progress, error) {
+func campaignLines(c danvan.Campaign, ps []danvan.Progress, figs *figures, before map[int64]danvan.Progress, day time.Time, lang string) ([]string, []danvan.Progress) {
 	lines := []string{t(lang, msgCampaign, esc(c.Title), esc(c.Code))}
 	if c.Status == danvan.CampaignClosed {
 		lines = append(lines, t(lang, msgFinal))
-	}
-	zones := map[int64][]string{}
-	err := st.ZoneTotals(ctx, c.ID, func(targetID int64, zone danvan.Area, pledged, received danvan.Quantity) {
-		tg := targetOf(ps, targetID)
-		name := zone.Name
-		if zone.ID == 0 {
-			name = t(lang, msgNoZone)
-		}
-		zones[targetID] = append(zones[targetID], t(lang, msgZoneLine, esc(name),
-			esc(quantity(lang, tg, pledged)), esc(quantity(lang, tg, received))))
-	})
-	if err != nil {
-		return nil, nil, err
 	}
 
 	var snaps []danvan.Progress
@@ -196,10 +317,7 @@ func campaignLines(ctx context.Context, st Store, c danvan.Campaign, ps []danvan
 		tg := p.Target
 		last, seen := before[tg.ID]
 		if !tg.Kind.Pledgeable() {
-			ls, now, err := measuredLines(ctx, st, p, last, seen, day, lang)
-			if err != nil {
-				return nil, nil, err
-			}
+			ls, now := measuredLines(p, figs.measured[tg.ID], last, seen, day, lang)
 			lines = append(lines, ls...)
 			snaps = append(snaps, now)
 			continue
@@ -216,36 +334,35 @@ func campaignLines(ctx context.Context, st Store, c danvan.Campaign, ps []danvan
 			lines = append(lines, t(lang, msgChange,
 				esc(signed(lang, tg, p.Pledged-last.Pledged)), esc(signed(lang, tg, p.Received-last.Received))))
 		}
-		if zs := zones[tg.ID]; len(zs) > 0 {
+		if zs := figs.zones[tg.ID]; len(zs) > 0 {
 			lines = append(lines, t(lang, msgZones))
-			lines = append(lines, zs...)
+			for _, z := range zs {
+				name := z.zone.Name
+				if z.zone.ID == 0 {
+					name = t(lang, msgNoZone)
+				}
+				lines = append(lines, t(lang, msgZoneLine, esc(name),
+					esc(quantity(lang, tg, z.pledged)), esc(quantity(lang, tg, z.received))))
+			}
 		}
 		snaps = append(snaps, p)
 	}
 
 	if c.HonourBoard {
-		ls, err := honourLines(ctx, st, c, ps, lang)
-		if err != nil {
-			return nil, nil, err
-		}
-		lines = append(lines, ls...)
+		lines = append(lines, honourLines(figs.honour[c.ID], figs.named[c.ID], ps, lang)...)
 	}
-	return lines, snaps, nil
+	return lines, snaps
 }
 
 // measuredLines shows a measure or percent target's latest progress
-// report; the snapshot keeps the reported value as "received".
-func measuredLines(ctx context.Context, st Store, p danvan.Progress, last danvan.Progress, seen bool, day time.Time, lang string) ([]string, danvan.Progress, error) {
+// report r (nil: none yet); the snapshot keeps the reported value as
+// "received".
+func measuredLines(p danvan.Progress, r *danvan.ProgressReport, last danvan.Progress, seen bool, day time.Time, lang string) ([]string, danvan.Progress) {
 	tg := p.Target
-	rs, err := st.ProgressReports(ctx, tg.ID, 1)
-	if err != nil {
-		return nil, p, err
-	}
-	if len(rs) == 0 {
+	if r == nil {
 		return []string{t(lang, msgMeasureNone, esc(targetName(lang, tg)), esc(quantity(lang, tg, tg.Goal)))},
-			danvan.Progress{Target: tg}, nil
+			danvan.Progress{Target: tg}
 	}
-	r := rs[0]
 	var pct int64
 	if tg.Goal > 0 {
 		pct = int64(r.Value) * 100 / int64(tg.Goal)
@@ -258,29 +375,30 @@ func measuredLines(ctx context.Context, st Store, p danvan.Progress, last danvan
 	if seen {
 		lines = append(lines, t(lang, msgChangeMeasure, esc(signed(lang, tg, r.Value-last.Received))))
 	}
-	return lines, danvan.Progress{Target: tg, Received: r.Value}, nil
+	return lines, danvan.Progress{Target: tg, Received: r.Value}
 }
 
 // honourLines is a campaign's honour board: one line per named person with
-// what they pledged publicly, in the order they first pledged.
-func honourLines(ctx context.Context, st Store, c danvan.Campaign, ps []danvan.Progress, lang string) ([]string, error) {
+// what they pledged publicly, in the order they first pledged, and how
+// many more there are of the total named.
+func honourLines(board []honourEntry, total int, ps []danvan.Progress, lang string) []string {
 	type entry struct {
 		name  string
 		gifts []string
 	}
 	var order []int64
 	people := map[int64]*entry{}
-	total, err := st.HonourBoard(ctx, c.ID, honourShown, func(personID int64, name string, targetID int64, pledged danvan.Quantity) {
-		e, ok := people[personID]
+	for _, h := range board {
+		e, ok := people[h.person]
 		if !ok {
-			e = &entry{name: name}
-			people[personID] = e
-			order = append(order, personID)
+			e = &entry{name: h.name}
+			people[h.person] = e
+			order = append(order, h.person)
 		}
-		e.gifts = append(e.gifts, quantity(lang, targetOf(ps, targetID), pledged))
-	})
-	if err != nil || len(order) == 0 {
-		return nil, err
+		e.gifts = append(e.gifts, quantity(lang, targetOf(ps, h.target), h.pledged))
+	}
+	if len(order) == 0 {
+		return nil
 	}
 	lines := []string{t(lang, msgHonour)}
 	for _, id := range order {
@@ -290,7 +408,7 @@ func honourLines(ctx context.Context, st Store, c danvan.Campaign, ps []danvan.P
 	if more := total - len(order); more > 0 {
 		lines = append(lines, t(lang, msgHonourMore, more))
 	}
-	return lines, nil
+	return lines
 }
 
 func targetOf(ps []danvan.Progress, id int64) danvan.Target {

@@ -20,14 +20,17 @@ import (
 const follows = `(CASE
 	WHEN EXISTS (SELECT 1 FROM group_campaigns gc WHERE gc.chat_id = g.chat_id)
 	THEN EXISTS (SELECT 1 FROM group_campaigns gc WHERE gc.chat_id = g.chat_id AND gc.campaign_id = c.id)
-	ELSE (g.unit_id IS NOT NULL OR g.area_id IS NOT NULL)
+	ELSE ` + followsUnlinked + `
+	END)`
+
+// followsUnlinked is follows for a group g linked to no campaign.
+const followsUnlinked = `(g.unit_id IS NOT NULL OR g.area_id IS NOT NULL)
 		AND (g.unit_id IS NULL OR c.unit_id = g.unit_id)
 		AND (g.area_id IS NULL OR EXISTS (
 			SELECT 1 FROM campaign_areas ca JOIN areas a ON a.id = ca.area_id
 			WHERE ca.campaign_id = c.id AND (a.id = g.area_id OR a.parent_id = g.area_id
 				OR a.id = (SELECT ga.parent_id FROM areas ga WHERE ga.id = g.area_id))))
-		AND (c.status = 'active' OR c.updated_at >= g.created_at)
-	END)`
+		AND (c.status = 'active' OR c.updated_at >= g.created_at)`
 
 // reachable is true for a group the bot may write to.
 const reachable = `g.active AND NOT EXISTS (SELECT 1 FROM unreachable_chats u WHERE u.chat_id = g.chat_id)`
@@ -52,12 +55,19 @@ func (t *Tx) SummaryChats(ctx context.Context, weekday, hour int, all bool) ([]i
 // SummaryCampaigns lists the campaigns group chatID follows, by code: the
 // active ones and the closed ones it has not had a final summary of.
 func (t *Tx) SummaryCampaigns(ctx context.Context, chatID int64) ([]danvan.Campaign, error) {
+	// follows, as a union: the campaigns linked to the group, else those
+	// of its unit and area; a weekly run asks this of every group.
+	const due = `(c.status = 'active' OR (c.status = 'closed' AND NOT EXISTS (
+			SELECT 1 FROM summary_finals f WHERE f.chat_id = g.chat_id AND f.campaign_id = c.id)))`
 	rows, err := t.tx.Query(ctx, `
-		SELECT `+campaignColumns+` FROM campaigns c JOIN groups g ON g.chat_id = $1
-		WHERE `+follows+`
-		  AND (c.status = 'active' OR (c.status = 'closed' AND NOT EXISTS (
-			SELECT 1 FROM summary_finals f WHERE f.chat_id = g.chat_id AND f.campaign_id = c.id)))
-		ORDER BY c.code`, chatID)
+		SELECT `+campaignColumns+`
+		FROM groups g JOIN group_campaigns gc ON gc.chat_id = g.chat_id JOIN campaigns c ON c.id = gc.campaign_id
+		WHERE g.chat_id = $1 AND `+due+`
+		UNION ALL
+		SELECT `+campaignColumns+` FROM groups g JOIN campaigns c ON `+followsUnlinked+`
+		WHERE g.chat_id = $1 AND `+due+`
+		  AND NOT EXISTS (SELECT 1 FROM group_campaigns gc WHERE gc.chat_id = g.chat_id)
+		ORDER BY code`, chatID)
 	if err != nil {
 		return nil, fmt.Errorf("store: campaigns followed by group %d: %w", chatID, err)
 	}
@@ -88,19 +98,14 @@ func (t *Tx) CampaignChats(ctx context.Context, campaignID int64) ([]int64, erro
 }
 
 // SummaryProgress returns the totals of every target of the campaigns, by
-// campaign id and position. It reaches the pledges and receipts through
-// their target indexes, which keeps a summary of one campaign among a
-// million pledges to a few index lookups.
+// campaign id and position, as kept in target_totals (migration 015) in
+// the transactions that change pledges and receipts.
 func (t *Tx) SummaryProgress(ctx context.Context, campaignIDs []int64) ([]danvan.Progress, error) {
 	rows, err := t.tx.Query(ctx, `
 		SELECT t.id, t.campaign_id, t.position, t.kind, t.label, t.unit_label, t.goal,
-			COALESCE(p.pledged, 0), p.n, COALESCE(r.received, 0)
+			COALESCE(s.pledged, 0), COALESCE(s.pledges, 0), COALESCE(s.received, 0)
 		FROM targets t
-		CROSS JOIN LATERAL (
-			SELECT sum(quantity) AS pledged, count(*) AS n
-			FROM pledges WHERE target_id = t.id AND cancelled_at IS NULL) p
-		CROSS JOIN LATERAL (
-			SELECT sum(quantity) AS received FROM receipts WHERE target_id = t.id) r
+		LEFT JOIN target_totals s ON s.target_id = t.id
 		WHERE t.campaign_id = ANY($1)
 		ORDER BY t.campaign_id, t.position`, campaignIDs)
 	if err != nil {
@@ -119,23 +124,21 @@ func (t *Tx) SummaryProgress(ctx context.Context, campaignIDs []int64) ([]danvan
 	return ps, nil
 }
 
-// ZoneTotals calls each with the pledged and received totals of a
-// campaign's targets by the pledger's home zone (zone.ID 0 when none was
-// chosen). Received here is what came in against pledges: a gift without a
-// pledge has no zone.
-func (t *Tx) ZoneTotals(ctx context.Context, campaignID int64, each func(targetID int64, zone danvan.Area, pledged, received danvan.Quantity)) error {
+// ZoneTotals calls each with the pledged and received totals of the
+// campaigns' targets by the pledger's home zone (zone.ID 0 when none was
+// chosen), by target and zone code, as kept in zone_totals. Received here
+// is what came in against pledges: a gift without a pledge has no zone.
+func (t *Tx) ZoneTotals(ctx context.Context, campaignIDs []int64, each func(targetID int64, zone danvan.Area, pledged, received danvan.Quantity)) error {
 	rows, err := t.tx.Query(ctx, `
-		SELECT p.target_id, COALESCE(a.id, 0), COALESCE(a.code, ''), COALESCE(a.name, ''), COALESCE(a.parent_id, 0),
-			sum(p.quantity), sum(p.received)
+		SELECT z.target_id, COALESCE(a.id, 0), COALESCE(a.code, ''), COALESCE(a.name, ''), COALESCE(a.parent_id, 0),
+			z.pledged, z.received
 		FROM targets t
-		JOIN pledges p ON p.target_id = t.id AND p.cancelled_at IS NULL
-		JOIN people pe ON pe.id = p.person_id
-		LEFT JOIN areas a ON a.id = pe.home_area_id
-		WHERE t.campaign_id = $1
-		GROUP BY p.target_id, a.id
-		ORDER BY p.target_id, a.code NULLS LAST`, campaignID)
+		JOIN zone_totals z ON z.target_id = t.id AND z.pledges > 0
+		LEFT JOIN areas a ON a.id = z.zone_id
+		WHERE t.campaign_id = ANY($1)
+		ORDER BY z.target_id, a.code NULLS LAST`, campaignIDs)
 	if err != nil {
-		return fmt.Errorf("store: zone totals of campaign %d: %w", campaignID, err)
+		return fmt.Errorf("store: zone totals of %d campaigns: %w", len(campaignIDs), err)
 	}
 	var (
 		target            int64
@@ -147,51 +150,53 @@ func (t *Tx) ZoneTotals(ctx context.Context, campaignID int64, each func(targetI
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("store: zone totals of campaign %d: %w", campaignID, err)
+		return fmt.Errorf("store: zone totals of %d campaigns: %w", len(campaignIDs), err)
 	}
 	return nil
 }
 
-// HonourBoard calls each with the people named on a campaign's honour
-// board and what they pledged publicly per target, in the order they first
-// pledged, for the first limit people, and returns how many are named in
-// all. A pledge's public_name is the pledger's choice, or for a household
-// recorded by a head the head's.
-func (t *Tx) HonourBoard(ctx context.Context, campaignID int64, limit int, each func(personID int64, name string, targetID int64, pledged danvan.Quantity)) (int, error) {
+// HonourBoards calls each with the people named on each campaign's honour
+// board and what they pledged publicly per target, by campaign id, in the
+// order they first pledged, for the first limit people of each, and
+// returns how many are named in all per campaign (none: absent). A
+// pledge's public_name is the pledger's choice, or for a household recorded
+// by a head the head's. It reads honour_people and honour_totals.
+func (t *Tx) HonourBoards(ctx context.Context, campaignIDs []int64, limit int, each func(campaignID, personID int64, name string, targetID int64, pledged danvan.Quantity)) (map[int64]int, error) {
 	rows, err := t.tx.Query(ctx, `
-		WITH named AS (
-			SELECT p.person_id, min(p.id) AS first
-			FROM targets t JOIN pledges p ON p.target_id = t.id
-			WHERE t.campaign_id = $1 AND p.public_name AND p.cancelled_at IS NULL
-			GROUP BY p.person_id
-		), shown AS (
-			SELECT person_id, first FROM named ORDER BY first LIMIT $2
+		WITH c AS MATERIALIZED (
+			SELECT u.id, (SELECT count(*) FROM honour_people n WHERE n.campaign_id = u.id) AS named
+			FROM unnest($1::bigint[]) AS u (id)
+		), shown AS MATERIALIZED (
+			SELECT c.id, c.named, s.person_id, s.first_id
+			FROM c CROSS JOIN LATERAL (
+				SELECT hp.person_id, hp.first_id FROM honour_people hp
+				WHERE hp.campaign_id = c.id ORDER BY hp.first_id LIMIT $2) s
 		)
-		SELECT s.person_id, pe.name, p.target_id, sum(p.quantity), (SELECT count(*) FROM named)
+		SELECT s.id, s.person_id, pe.name, h.target_id, h.pledged, s.named
 		FROM shown s
 		JOIN people pe ON pe.id = s.person_id
-		JOIN pledges p ON p.person_id = s.person_id AND p.campaign_id = $1
-			AND p.public_name AND p.cancelled_at IS NULL
-		JOIN targets t ON t.id = p.target_id
-		GROUP BY s.person_id, s.first, pe.name, p.target_id, t.position
-		ORDER BY s.first, t.position`, campaignID, limit)
+		JOIN honour_totals h ON h.campaign_id = s.id AND h.person_id = s.person_id
+		JOIN targets t ON t.id = h.target_id
+		ORDER BY s.id, s.first_id, t.position`, campaignIDs, limit)
 	if err != nil {
-		return 0, fmt.Errorf("store: honour board of campaign %d: %w", campaignID, err)
+		return nil, fmt.Errorf("store: honour boards of %d campaigns: %w", len(campaignIDs), err)
 	}
 	var (
-		person, target int64
-		name           string
-		pledged        danvan.Quantity
-		total          int
+		campaign, person, target int64
+		name                     string
+		pledged                  danvan.Quantity
+		named                    int
 	)
-	_, err = pgx.ForEachRow(rows, []any{&person, &name, &target, &pledged, &total}, func() error {
-		each(person, name, target, pledged)
+	totals := map[int64]int{}
+	_, err = pgx.ForEachRow(rows, []any{&campaign, &person, &name, &target, &pledged, &named}, func() error {
+		totals[campaign] = named
+		each(campaign, person, name, target, pledged)
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("store: honour board of campaign %d: %w", campaignID, err)
+		return nil, fmt.Errorf("store: honour boards of %d campaigns: %w", len(campaignIDs), err)
 	}
-	return total, nil
+	return totals, nil
 }
 
 // SummarySnapshots returns the figures group chatID was last sent, by
