@@ -22,8 +22,15 @@ func (t *Tx) LatestKeyboard(ctx context.Context, chatID int64) (danvan.Keyboard,
 		rowID   int64
 		payload []byte
 	)
-	err := t.tx.QueryRow(ctx, `SELECT id, payload FROM outbox WHERE chat_id = $1 AND payload ? 'buttons' ORDER BY id DESC LIMIT 1`, chatID).
-		Scan(&rowID, &payload)
+	// One round trip for what every text typed on Zalo asks: the latest
+	// list, and whether a later edit of its message took it off (then the
+	// question was answered).
+	err := t.tx.QueryRow(ctx, `
+		SELECT o.id, o.payload, NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = $1 AND e.id > o.id
+			AND e.payload->>'kind' = 'edit'
+			AND (e.payload->>'message_id')::bigint = CASE WHEN o.payload->>'kind' = 'edit' THEN (o.payload->>'message_id')::bigint ELSE o.id END)
+		FROM outbox o WHERE o.chat_id = $1 AND o.payload ? 'buttons' ORDER BY o.id DESC LIMIT 1`, chatID).
+		Scan(&rowID, &payload, &kb.Open)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return kb, false, nil
 	}
@@ -44,12 +51,6 @@ func (t *Tx) LatestKeyboard(ctx context.Context, chatID int64) (danvan.Keyboard,
 			return kb, false, err
 		}
 		kb.Kind = first.Kind
-	}
-	// Once an edit took the buttons off, the question was answered.
-	err = t.tx.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM outbox WHERE chat_id = $1 AND id > $2
-		AND payload->>'kind' = 'edit' AND (payload->>'message_id')::bigint = $3)`, chatID, rowID, kb.MessageID).Scan(&kb.Open)
-	if err != nil {
-		return kb, false, fmt.Errorf("store: latest list of chat %d: %w", chatID, err)
 	}
 	return kb, true, nil
 }
