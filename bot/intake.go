@@ -118,14 +118,18 @@ type Deliveries struct {
 	Log     *slog.Logger
 	Metrics *Metrics
 
+	turns    Turns
 	mu       sync.Mutex
 	failures map[string]int
 }
 
 // Apply applies one delivered update and returns the HTTP status to answer:
 // 200 once its transaction committed (or it was applied before, or given
-// up), 503 while the database is away, 500 for another failure.
-func (d *Deliveries) Apply(ctx context.Context, key string, ev flows.Event) int {
+// up), 503 while the database is away, 500 for another failure. Requests
+// of one chat that overlap are applied one at a time, lowest seq (the
+// update id; 0 for a channel without one) first.
+func (d *Deliveries) Apply(ctx context.Context, key string, seq int64, ev flows.Event) int {
+	defer d.turns.Take(ev.ChatRef, seq)()
 	kind := EventKind(ev)
 	// The transaction runs to its end even if the channel hangs up.
 	ctx = context.WithoutCancel(ctx)

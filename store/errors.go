@@ -28,3 +28,20 @@ func IsPermanent(err error) bool {
 	code := pgErr.Code
 	return strings.HasPrefix(code, "22") || strings.HasPrefix(code, "54") || code == "23502" || code == "23514"
 }
+
+// IsConflict reports whether err is PostgreSQL rolling a transaction back
+// because of another one running at the same time, so that running it again
+// will most likely succeed: 40001 serialization_failure, 40P01
+// deadlock_detected, and 23505 unique_violation (two transactions inserting
+// the same new person or chat).
+func IsConflict(err error) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return false
+	}
+	switch pgErr.Code {
+	case "40001", "40P01", "23505":
+		return true
+	}
+	return false
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"math/rand/v2"
 	"time"
 
 	"github.com/danvan/danvan"
@@ -30,16 +31,33 @@ type DB struct {
 }
 
 // Open connects to the database at url. It does not migrate.
-func Open(ctx context.Context, url string) (*DB, error) { return OpenTraced(ctx, url, nil) }
+func Open(ctx context.Context, url string) (*DB, error) { return OpenWith(ctx, url, Options{}) }
 
 // OpenTraced is Open with every query told to tracer (nil: none), for
 // measuring what an update costs.
 func OpenTraced(ctx context.Context, url string, tracer pgx.QueryTracer) (*DB, error) {
+	return OpenWith(ctx, url, Options{Tracer: tracer})
+}
+
+// Options tune the connection pool.
+type Options struct {
+	// MaxConns bounds the connections (0: pool_max_conns in the URL, else
+	// pgx's default of the larger of 4 and the number of cores).
+	MaxConns int
+	// Tracer is told every query (nil: none).
+	Tracer pgx.QueryTracer
+}
+
+// OpenWith is Open with the pool tuned.
+func OpenWith(ctx context.Context, url string, o Options) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("store: parse database URL: %w", err)
 	}
-	cfg.ConnConfig.Tracer = tracer
+	cfg.ConnConfig.Tracer = o.Tracer
+	if o.MaxConns > 0 {
+		cfg.MaxConns = int32(o.MaxConns)
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("store: connect: %w", err)
@@ -102,6 +120,27 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 // returns to the outbox. It reports false, doing nothing, when that key was
 // already applied. docs/promises.md says what rests on it.
 func (db *DB) HandleUpdate(ctx context.Context, ch danvan.Channel, key string, fn func(*Tx) ([]danvan.Outgoing, error)) (applied bool, err error) {
+	// Updates of different chats run at once, so two transactions may
+	// meet: two people confirming the same pledge, a person writing in a
+	// group and in private. PostgreSQL then rolls one back (a deadlock, a
+	// row both inserted); it is run again at once, reading what the other
+	// committed.
+	for attempt := 1; ; attempt++ {
+		applied, err = db.handleUpdateOnce(ctx, ch, key, fn)
+		if err == nil || !IsConflict(err) || attempt == conflictAttempts {
+			return applied, err
+		}
+		// A little jitter, so that the two do not meet again in step.
+		time.Sleep(time.Duration(attempt) * time.Duration(1+rand.IntN(5)) * time.Millisecond)
+	}
+}
+
+// conflictAttempts bounds the runs of an update that meets other
+// transactions; past it the error goes to the caller, which retries with
+// a backoff or gives up.
+const conflictAttempts = 5
+
+func (db *DB) handleUpdateOnce(ctx context.Context, ch danvan.Channel, key string, fn func(*Tx) ([]danvan.Outgoing, error)) (applied bool, err error) {
 	err = db.InTx(ctx, func(tx *Tx) error {
 		tag, err := tx.tx.Exec(ctx, `INSERT INTO processed_keys (channel, key, processed_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, ch, key, tx.now)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -31,6 +32,9 @@ type Poller struct {
 	// doubles from RetryBase up to RetryMax, and starts over once a poll
 	// works (0: 1 s and 15 s).
 	RetryBase, RetryMax time.Duration
+	// Workers bounds the updates applied at once, by as many
+	// transactions (0: one at a time).
+	Workers int
 
 	alive atomic.Int64 // unix nanoseconds of the last poll answered
 }
@@ -65,9 +69,13 @@ func pollWait(b *bot.Backoff, err error, took time.Duration) time.Duration {
 // Alive is when Telegram last answered a poll.
 func (p *Poller) Alive() time.Time { return time.Unix(0, p.alive.Load()) }
 
-// Run polls until ctx ends. The offset moves past an update only after its
-// transaction committed, so a crash re-reads it and the handler's record of
-// update ids drops the copy. On shutdown the update in hand is finished.
+// Run polls until ctx ends. Updates are applied by up to Workers
+// transactions at once, one chat's in the order Telegram gave them (a
+// conversation's next step waits for the one before it). The offset moves
+// only past a prefix of updates whose transactions committed, so a crash
+// re-reads whatever was in hand and the handler's record of update ids
+// drops what had been applied. On shutdown the updates in hand are
+// finished.
 func (p *Poller) Run(ctx context.Context) error {
 	// The poll is cancelled by ctx; handling is not, so that an update
 	// begun is committed or rolled back, never cut in half.
@@ -84,7 +92,10 @@ func (p *Poller) Run(ctx context.Context) error {
 		return fmt.Errorf("telegram: delete webhook before polling: %w", err)
 	}
 	p.alive.Store(time.Now().UnixNano())
-	p.Log.Info("polling for updates", "bot", api.Self.UserName)
+	p.Log.Info("polling for updates", "bot", api.Self.UserName, "workers", max(p.Workers, 1))
+	lanes := bot.NewLanes(p.Workers)
+	defer lanes.Wait()
+	var win window
 	offset := 0
 	backoff := p.retryBackoff()
 	for ctx.Err() == nil {
@@ -107,29 +118,140 @@ func (p *Poller) Run(ctx context.Context) error {
 		backoff.Reset()
 		p.alive.Store(time.Now().UnixNano())
 		for _, u := range updates {
-			if !handleUpdate(ctx, p.Handler, p.Files, p.Metrics, p.Log, api.Self.UserName, u) {
-				break // shutting down with this update not applied
+			// An update still in the window is in hand, or applied behind
+			// one that is: Telegram gives it again until the offset passes
+			// it.
+			e := win.add(u.UpdateID)
+			if e == nil {
+				continue
 			}
-			offset = u.UpdateID + 1
-			if ctx.Err() != nil {
-				break
+			ev, ok := eventOf(u, api.Self.UserName)
+			if !ok {
+				p.Metrics.Updates.WithLabelValues("other", "ignored").Inc()
+				win.finish(e, true) // nothing danvan acts on
+				continue
 			}
+			lanes.Add(ev.ChatRef, func() {
+				win.finish(e, applyEvent(ctx, p.Handler, p.Files, p.Metrics, p.Log, u.UpdateID, ev))
+			})
 		}
+		// Poll again once enough is done to make room for new updates:
+		// half of what is in hand (a poll gives the 100 updates after the
+		// offset, the ones in hand among them), or all of it.
+		win.await(ctx)
+		offset = win.advance(offset)
 	}
 	p.Log.Info("polling stopped")
 	return nil
 }
 
-// handleUpdate applies one update as bot.Apply does, after fetching the
-// document it carries; false when ctx ended before it was applied.
+// window holds the updates of the polls not yet confirmed to Telegram, in
+// the order Telegram gave them, each until it and every update before it
+// are done.
+type window struct {
+	mu       sync.Mutex
+	entries  []*windowEntry
+	ids      map[int]bool
+	inHand   int           // added and not yet finished
+	finished int           // finished since the last await
+	changed  chan struct{} // closed when an update finishes
+}
+
+type windowEntry struct {
+	id            int
+	done, applied bool
+}
+
+// add takes update id into the window; nil when it is there already.
+func (w *window) add(id int) *windowEntry {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.ids[id] {
+		return nil
+	}
+	if w.ids == nil {
+		w.ids = map[int]bool{}
+	}
+	w.ids[id] = true
+	e := &windowEntry{id: id}
+	w.entries = append(w.entries, e)
+	w.inHand++
+	return e
+}
+
+// finish marks e done: applied, or (false) left for the next process
+// because this one is stopping.
+func (w *window) finish(e *windowEntry, applied bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	e.done, e.applied = true, applied
+	w.inHand--
+	w.finished++
+	if w.changed != nil {
+		close(w.changed)
+		w.changed = nil
+	}
+}
+
+// await waits until half of the updates in hand (at least one) have
+// finished since it last returned, or none is in hand, or ctx ends.
+func (w *window) await(ctx context.Context) {
+	w.mu.Lock()
+	want := max((w.inHand+w.finished)/2, 1)
+	for w.inHand > 0 && w.finished < want {
+		if w.changed == nil {
+			w.changed = make(chan struct{})
+		}
+		changed := w.changed
+		w.mu.Unlock()
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			w.mu.Lock()
+			w.finished = 0
+			w.mu.Unlock()
+			return
+		}
+		w.mu.Lock()
+	}
+	w.finished = 0
+	w.mu.Unlock()
+}
+
+// advance drops the applied prefix of the window and returns the offset
+// that confirms it.
+func (w *window) advance(offset int) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n := 0
+	for _, e := range w.entries {
+		if !e.done || !e.applied {
+			break
+		}
+		offset = e.id + 1
+		delete(w.ids, e.id)
+		n++
+	}
+	w.entries = w.entries[n:]
+	return offset
+}
+
+// handleUpdate applies one update as the poller does; false when ctx ended
+// before it was applied.
 func handleUpdate(ctx context.Context, h bot.Handler, files *Files, m *bot.Metrics, log *slog.Logger, botName string, u tgbotapi.Update) bool {
 	ev, ok := eventOf(u, botName)
 	if !ok {
 		m.Updates.WithLabelValues("other", "ignored").Inc()
 		return true // nothing danvan acts on
 	}
+	return applyEvent(ctx, h, files, m, log, u.UpdateID, ev)
+}
+
+// applyEvent applies update id's event as bot.Apply does, after fetching
+// the document it carries.
+func applyEvent(ctx context.Context, h bot.Handler, files *Files, m *bot.Metrics, log *slog.Logger, id int, ev flows.Event) bool {
 	files.fetchDocument(ctx, log, &ev)
-	return bot.Apply(ctx, h, m, log, strconv.Itoa(u.UpdateID), ev)
+	return bot.Apply(ctx, h, m, log, strconv.Itoa(id), ev)
 }
 
 // eventOf turns a Telegram update into a flows.Event, its texts cleaned;

@@ -3,9 +3,12 @@ package telegram
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -146,5 +149,112 @@ func TestPollerRecoversFromFailedPolls(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), "update failed") {
 		t.Errorf("an update failed:\n%s", logs.String())
+	}
+}
+
+// blockingHandler holds every update whose text is hold until release is
+// closed, and records what it applied, in order.
+type blockingHandler struct {
+	hold    string
+	release chan struct{}
+	mu      sync.Mutex
+	applied []flows.Event
+}
+
+func (h *blockingHandler) HandleUpdate(ctx context.Context, key string, ev flows.Event) (bool, error) {
+	if ev.Text == h.hold {
+		<-h.release
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.applied = append(h.applied, ev)
+	return true, nil
+}
+func (h *blockingHandler) HandleFailure(context.Context, string, flows.Event) error { return nil }
+func (h *blockingHandler) Ping(context.Context) error                               { return nil }
+
+func (h *blockingHandler) texts(chat string) []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for _, ev := range h.applied {
+		if ev.ChatRef == chat {
+			out = append(out, ev.Text)
+		}
+	}
+	return out
+}
+
+// While one chat's update is held in its transaction, other chats' updates
+// go on being applied, the held chat's next update waits behind it, and no
+// poll confirms the held update (the offset stays at it) until it is done.
+func TestPollerAppliesChatsAtOnceAndConfirmsOnlyADonePrefix(t *testing.T) {
+	api, err := localapi.New(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(api.Close)
+	h := &blockingHandler{hold: "giữ", release: make(chan struct{})}
+	p := &Poller{Token: token, Endpoint: api.Endpoint(), Handler: h, Log: quiet, Workers: 4}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
+
+	lan := localapi.User{ID: 610001, FirstName: "Lan"}
+	held := api.SendText(lan, "giữ")
+	api.SendText(lan, "sau")
+	others := make([]localapi.User, 10)
+	for i := range others {
+		others[i] = localapi.User{ID: int64(610100 + i), FirstName: fmt.Sprint("Người ", i)}
+		api.SendText(others[i], "một")
+		api.SendText(others[i], "hai")
+	}
+	waitFor(t, "the other chats' updates applied", func() bool {
+		for _, u := range others {
+			if len(h.texts(ref(u.ID))) != 2 {
+				return false
+			}
+		}
+		return true
+	})
+	for _, u := range others {
+		if got := h.texts(ref(u.ID)); got[0] != "một" || got[1] != "hai" {
+			t.Fatalf("chat %d applied %v, want [một hai]", u.ID, got)
+		}
+	}
+	if got := h.texts(ref(lan.ID)); len(got) != 0 {
+		t.Fatalf("Lan's chat applied %v while its first update was held", got)
+	}
+	for _, c := range api.Calls() {
+		if c.Method != "getUpdates" {
+			continue
+		}
+		if offset, _ := strconv.ParseInt(c.Params["offset"], 10, 64); offset > held {
+			t.Fatalf("a poll confirmed the held update %d (offset %d)", held, offset)
+		}
+	}
+
+	close(h.release)
+	waitFor(t, "Lan's updates applied", func() bool { return len(h.texts(ref(lan.ID))) == 2 })
+	if got := h.texts(ref(lan.ID)); got[0] != "giữ" || got[1] != "sau" {
+		t.Fatalf("Lan's chat applied %v, want [giữ sau]", got)
+	}
+	waitFor(t, "every update confirmed", func() bool { return api.Pending() == 0 })
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within 20 s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -47,7 +47,7 @@ func (w *Webhook) serve(r *http.Request) int {
 	}
 	ctx := context.WithoutCancel(r.Context())
 	w.Files.fetchDocument(ctx, w.Deliveries.Log, &ev)
-	return w.Deliveries.Apply(ctx, strconv.Itoa(u.UpdateID), ev)
+	return w.Deliveries.Apply(ctx, strconv.Itoa(u.UpdateID), int64(u.UpdateID), ev)
 }
 
 // SetWebhook registers url with Telegram, with the secret token Telegram

@@ -164,7 +164,7 @@ func (w *Webhook) serve(r *http.Request) int {
 			w.Deliveries.Metrics.Updates.WithLabelValues("other", "ignored").Inc()
 			continue
 		}
-		if s := w.Deliveries.Apply(r.Context(), u.MessageID, ev); s != http.StatusOK {
+		if s := w.Deliveries.Apply(r.Context(), u.MessageID, 0, ev); s != http.StatusOK {
 			status = s
 		}
 	}

@@ -64,7 +64,7 @@ func (m *Main) Open(ctx context.Context) error {
 		m.Close()
 		return err
 	}
-	db, err := store.Open(ctx, url)
+	db, err := store.OpenWith(ctx, url, store.Options{MaxConns: m.poolSize(url)})
 	if err != nil {
 		m.Close()
 		return err
@@ -73,6 +73,19 @@ func (m *Main) Open(ctx context.Context) error {
 	db.Log = m.Log
 	m.DB = db
 	return nil
+}
+
+// poolSize is how many connections to PostgreSQL to keep at most:
+// DANVAN_DB_MAX_CONNS, else pool_max_conns in the database URL, else
+// enough for every intake worker and the rest of the process.
+func (m *Main) poolSize(url string) int {
+	if m.Config.DBMaxConns > 0 {
+		return m.Config.DBMaxConns
+	}
+	if strings.Contains(url, "pool_max_conns") {
+		return 0
+	}
+	return m.Config.IntakeWorkers + spareConns
 }
 
 // engine is the conversations, configured for this ward and the Telegram
@@ -257,6 +270,7 @@ func (m *Main) serveTelegram(ctx context.Context, tg *telegram.Channel, reg prom
 		Log:      m.Log.With("part", "intake", "channel", "telegram"),
 		Metrics:  metrics,
 		Files:    files,
+		Workers:  m.Config.IntakeWorkers,
 	}
 	run.parts = append(run.parts, poller.Run)
 	run.intake = func() (string, bool) {
@@ -445,8 +459,11 @@ type intake struct {
 	wake   func()
 }
 
-func (h *intake) HandleUpdate(ctx context.Context, key string, ev flows.Event) (bool, error) {
-	applied, err := h.db.HandleUpdate(ctx, ev.Channel, key, func(tx *store.Tx) ([]danvan.Outgoing, error) {
+func (h *intake) HandleUpdate(ctx context.Context, key string, update flows.Event) (bool, error) {
+	applied, err := h.db.HandleUpdate(ctx, update.Channel, key, func(tx *store.Tx) ([]danvan.Outgoing, error) {
+		// Each run starts from the update as it came: a run rolled back
+		// by a conflict may have filled in the chat or read a choice.
+		ev := update
 		if err := h.followMembership(ctx, tx, &ev); err != nil {
 			return nil, err
 		}

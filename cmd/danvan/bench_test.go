@@ -63,7 +63,7 @@ func BenchmarkPledgeIntake(b *testing.B) {
 			send:  func(i int, text string) { api.SendText(users[i%benchResidents], text) },
 			close: api.Close,
 			poll: func(h bot.Handler, _ *flows.Engine) func(context.Context) error {
-				return (&telegram.Poller{Token: testToken, Endpoint: api.Endpoint(), Handler: h, Log: benchQuiet}).Run
+				return (&telegram.Poller{Token: testToken, Endpoint: api.Endpoint(), Handler: h, Log: benchQuiet, Workers: defaultIntakeWorkers()}).Run
 			},
 		}
 	})
@@ -139,7 +139,7 @@ func benchIntake(b *testing.B, slash string, newChannel func() benchChannel) {
 	// Every statement the intake sends is counted, to report round trips
 	// per update.
 	queries := &queryCounter{}
-	db, err := store.OpenTraced(context.Background(), env["DATABASE_URL"], queries)
+	db, err := store.OpenWith(context.Background(), env["DATABASE_URL"], store.Options{MaxConns: defaultIntakeWorkers() + spareConns, Tracer: queries})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -47,7 +48,25 @@ type Config struct {
 	// Reminders are the reminder rules: DANVAN_REMIND_HEAD_DAYS,
 	// DANVAN_REMIND_BEFORE_DAYS, DANVAN_REMIND_EVERY_DAYS, DANVAN_REMIND_TIMES.
 	Reminders report.ReminderSettings
+	// IntakeWorkers bounds the updates applied at once, each in its own
+	// transaction (DANVAN_INTAKE_WORKERS); DBMaxConns the connections to
+	// PostgreSQL (DANVAN_DB_MAX_CONNS; 0 leaves pgx's pool_max_conns in
+	// DATABASE_URL, if any, else takes IntakeWorkers plus what the sender
+	// and the jobs use).
+	IntakeWorkers int
+	DBMaxConns    int
 }
+
+// defaultIntakeWorkers is how many updates are applied at once when
+// DANVAN_INTAKE_WORKERS is not set. A transaction spends most of its time
+// waiting: for PostgreSQL's answers and for its commit to reach the disk,
+// which concurrent commits share. So several per core keep both busy
+// (BENCHMARKS.md has the measurements).
+func defaultIntakeWorkers() int { return 8 * runtime.NumCPU() }
+
+// spareConns are the connections beyond intake's: the sender's workers, the
+// scheduled jobs, housekeeping, metrics.
+const spareConns = 10
 
 // configFromEnv reads the configuration; getenv is os.Getenv outside tests.
 func configFromEnv(getenv func(string) string) (Config, error) {
@@ -156,6 +175,21 @@ func configFromEnv(getenv func(string) string) (Config, error) {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < r.min || n > r.max {
 			return c, fmt.Errorf("%s: %q is not a whole number from %d to %d", r.name, v, r.min, r.max)
+		}
+		*r.into = n
+	}
+	c.IntakeWorkers = defaultIntakeWorkers()
+	for _, r := range []struct {
+		name string
+		into *int
+	}{{"DANVAN_INTAKE_WORKERS", &c.IntakeWorkers}, {"DANVAN_DB_MAX_CONNS", &c.DBMaxConns}} {
+		v := getenv(r.name)
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return c, fmt.Errorf("%s: %q is not a whole number from 1 to 1000", r.name, v)
 		}
 		*r.into = n
 	}
