@@ -23,6 +23,11 @@ type Outgoing struct {
 	// Photo is a PNG or JPEG picture (OutPhoto), sent with Text as its
 	// caption (at most 1024 characters).
 	Photo []byte `json:"photo,omitempty"`
+	// QR is a VietQR payload that the sender draws as Photo when it sends
+	// the message: a pledge's reply keeps a few hundred bytes in the
+	// outbox instead of the picture, and the update's transaction does not
+	// wait while it is drawn.
+	QR string `json:"qr,omitempty"`
 	// Document is a file (OutDocument) named FileName, sent with Text as
 	// its caption: an export, a report.
 	Document []byte `json:"document,omitempty"`

@@ -3,12 +3,14 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/danvan/danvan"
+	"github.com/danvan/danvan/vietqr"
 )
 
 // Outbox is where the sender finds what to send and records what happened.
@@ -285,6 +287,20 @@ func answered(err error) bool {
 		errors.As(err, &throttled) || errors.As(err, &moved)
 }
 
+// drawQR draws the VietQR picture a message carries as its payload. A
+// payload it cannot draw is refused: sent again, it would fail again.
+func drawQR(m *danvan.OutboxMessage) error {
+	if m.QR == "" || len(m.Photo) > 0 {
+		return nil
+	}
+	pic, err := vietqr.PNG(m.QR, vietqr.PledgeSize)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrRefused, err)
+	}
+	m.Photo = pic
+	return nil
+}
+
 // counts reports whether a message counts against the sending limits:
 // answers to button presses do not create messages.
 func counts(o danvan.Outgoing) bool { return o.Kind != danvan.OutAnswer }
@@ -301,7 +317,10 @@ func counts(o danvan.Outgoing) bool { return o.Kind != danvan.OutAnswer }
 // other failure is retried with growing waits, never dropped.
 func (s *Sender) send(ctx context.Context, m danvan.OutboxMessage, ended func(error)) (time.Duration, bool) {
 	start := time.Now()
-	err := s.Channel.Deliver(ctx, m, func(parts int) error { return s.Outbox.MarkPartSent(ctx, m.ID, parts) })
+	err := drawQR(&m)
+	if err == nil {
+		err = s.Channel.Deliver(ctx, m, func(parts int) error { return s.Outbox.MarkPartSent(ctx, m.ID, parts) })
+	}
 	ended(err)
 	s.Metrics.SendLatency.Observe(time.Since(start).Seconds())
 	var (

@@ -387,11 +387,12 @@ func (tr *turn) sendTransferQR(c danvan.Campaign, p danvan.Pledge, amount danvan
 	if c.Bank == nil || amount <= 0 {
 		return false
 	}
-	png, memo, err := vietqr.ForPledge(*c.Bank, c.Code, p.Code, int64(amount))
+	// The picture is drawn by the sender: in the outbox it is its payload.
+	payload, memo, err := vietqr.PledgePayload(*c.Bank, c.Code, p.Code, int64(amount))
 	if err != nil {
 		return false
 	}
-	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutPhoto, ChatID: tr.ev.ChatID, Photo: png,
+	tr.out = append(tr.out, danvan.Outgoing{Kind: danvan.OutPhoto, ChatID: tr.ev.ChatID, QR: payload,
 		Text: t(tr.lang, msgPledgedQR, esc(danvan.FormatMoney(amount)), esc(c.Bank.Name), esc(memo)),
 		Alt:  t(tr.lang, msgQRAlt, esc(danvan.FormatMoney(amount)), esc(vietqr.BankName(c.Bank.BIN)), esc(c.Bank.Account), esc(c.Bank.Name), esc(memo))})
 	return true

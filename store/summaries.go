@@ -98,14 +98,17 @@ func (t *Tx) CampaignChats(ctx context.Context, campaignID int64) ([]int64, erro
 }
 
 // SummaryProgress returns the totals of every target of the campaigns, by
-// campaign id and position, as kept in target_totals (migration 015) in
-// the transactions that change pledges and receipts.
+// campaign id and position, as kept in target_totals (migrations 015 and
+// 016: a target's totals are the sum of its slots) in the transactions
+// that change pledges and receipts.
 func (t *Tx) SummaryProgress(ctx context.Context, campaignIDs []int64) ([]danvan.Progress, error) {
 	rows, err := t.tx.Query(ctx, `
 		SELECT t.id, t.campaign_id, t.position, t.kind, t.label, t.unit_label, t.goal,
 			COALESCE(s.pledged, 0), COALESCE(s.pledges, 0), COALESCE(s.received, 0)
 		FROM targets t
-		LEFT JOIN target_totals s ON s.target_id = t.id
+		LEFT JOIN LATERAL (
+			SELECT sum(k.pledged)::bigint AS pledged, sum(k.pledges)::bigint AS pledges, sum(k.received)::bigint AS received
+			FROM target_totals k WHERE k.target_id = t.id) s ON true
 		WHERE t.campaign_id = ANY($1)
 		ORDER BY t.campaign_id, t.position`, campaignIDs)
 	if err != nil {
@@ -126,16 +129,19 @@ func (t *Tx) SummaryProgress(ctx context.Context, campaignIDs []int64) ([]danvan
 
 // ZoneTotals calls each with the pledged and received totals of the
 // campaigns' targets by the pledger's home zone (zone.ID 0 when none was
-// chosen), by target and zone code, as kept in zone_totals. Received here
+// chosen), by target and zone code, as kept in zone_totals (the sum of
+// each zone's slots). Received here
 // is what came in against pledges: a gift without a pledge has no zone.
 func (t *Tx) ZoneTotals(ctx context.Context, campaignIDs []int64, each func(targetID int64, zone danvan.Area, pledged, received danvan.Quantity)) error {
 	rows, err := t.tx.Query(ctx, `
 		SELECT z.target_id, COALESCE(a.id, 0), COALESCE(a.code, ''), COALESCE(a.name, ''), COALESCE(a.parent_id, 0),
 			z.pledged, z.received
-		FROM targets t
-		JOIN zone_totals z ON z.target_id = t.id AND z.pledges > 0
+		FROM (SELECT k.target_id, k.zone_id, sum(k.pledged)::bigint AS pledged, sum(k.received)::bigint AS received
+			FROM targets t JOIN zone_totals k ON k.target_id = t.id
+			WHERE t.campaign_id = ANY($1)
+			GROUP BY k.target_id, k.zone_id
+			HAVING sum(k.pledges) > 0) z
 		LEFT JOIN areas a ON a.id = z.zone_id
-		WHERE t.campaign_id = ANY($1)
 		ORDER BY z.target_id, a.code NULLS LAST`, campaignIDs)
 	if err != nil {
 		return fmt.Errorf("store: zone totals of %d campaigns: %w", len(campaignIDs), err)

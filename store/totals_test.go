@@ -345,7 +345,9 @@ func (m *mix) check(when string) {
 					(SELECT count(*) FROM pledges p WHERE p.target_id = t.id AND p.cancelled_at IS NULL) AS pledges,
 					COALESCE((SELECT sum(quantity) FROM receipts r WHERE r.target_id = t.id), 0) AS received
 				FROM targets t)
-			SELECT count(*) FROM fresh f LEFT JOIN target_totals k USING (target_id)
+			SELECT count(*) FROM fresh f LEFT JOIN (
+				SELECT target_id, sum(pledged) AS pledged, sum(pledges) AS pledges, sum(received) AS received
+				FROM target_totals GROUP BY target_id) k USING (target_id)
 			WHERE (f.pledged, f.pledges, f.received) IS DISTINCT FROM
 				(COALESCE(k.pledged, 0), COALESCE(k.pledges, 0), COALESCE(k.received, 0))`,
 		"zone_totals": `
@@ -354,7 +356,9 @@ func (m *mix) check(when string) {
 					sum(p.quantity) AS pledged, sum(p.received) AS received, count(*) AS pledges
 				FROM pledges p JOIN people pe ON pe.id = p.person_id
 				WHERE p.cancelled_at IS NULL GROUP BY 1, 2)
-			SELECT count(*) FROM fresh f FULL JOIN zone_totals k USING (target_id, zone_id)
+			SELECT count(*) FROM fresh f FULL JOIN (
+				SELECT target_id, zone_id, sum(pledged) AS pledged, sum(received) AS received, sum(pledges) AS pledges
+				FROM zone_totals GROUP BY target_id, zone_id) k USING (target_id, zone_id)
 			WHERE (COALESCE(f.pledged, 0), COALESCE(f.received, 0), COALESCE(f.pledges, 0)) IS DISTINCT FROM
 				(COALESCE(k.pledged, 0), COALESCE(k.received, 0), COALESCE(k.pledges, 0))`,
 		"honour_totals": `

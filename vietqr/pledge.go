@@ -15,16 +15,26 @@ const PledgeSize = 512
 // pledge into its campaign's account, with a memo of the campaign's and the
 // pledge's codes so the bank statement line can be matched to the pledge.
 func ForPledge(bank danvan.BankAccount, campaignCode, pledgeCode string, amount int64) (png []byte, memo string, err error) {
-	memo = Memo(campaignCode, pledgeCode)
-	payload, err := Payload(Transfer{BIN: bank.BIN, Account: bank.Account, Amount: amount, Purpose: memo})
+	payload, memo, err := PledgePayload(bank, campaignCode, pledgeCode, amount)
 	if err != nil {
-		return nil, memo, fmt.Errorf("vietqr: pledge %s: %w", pledgeCode, err)
+		return nil, memo, err
 	}
 	png, err = PNG(payload, PledgeSize)
 	if err != nil {
 		return nil, memo, fmt.Errorf("vietqr: pledge %s: %w", pledgeCode, err)
 	}
 	return png, memo, nil
+}
+
+// PledgePayload is what ForPledge draws: the payload of the transfer, to
+// be drawn with PNG at PledgeSize, and its memo.
+func PledgePayload(bank danvan.BankAccount, campaignCode, pledgeCode string, amount int64) (payload, memo string, err error) {
+	memo = Memo(campaignCode, pledgeCode)
+	payload, err = Payload(Transfer{BIN: bank.BIN, Account: bank.Account, Amount: amount, Purpose: memo})
+	if err != nil {
+		return "", memo, fmt.Errorf("vietqr: pledge %s: %w", pledgeCode, err)
+	}
+	return payload, memo, nil
 }
 
 // banks names the banks of the commonest NAPAS BINs, as people call them.
