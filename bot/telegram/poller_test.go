@@ -75,11 +75,7 @@ func pollWaits(t *testing.T, logs string) []time.Duration {
 // its bound (or the retry_after asked for), reads again and applies the
 // update waiting, and after a poll that worked starts its waits over.
 func TestPollerRecoversFromFailedPolls(t *testing.T) {
-	api, err := localapi.New(token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(api.Close)
+	api := newLocalAPI(t)
 	const base, ceiling = 10 * time.Millisecond, 400 * time.Millisecond
 	// One poll answered after longer than the ceiling, enough proxy pages
 	// for the waits to reach the ceiling, then Telegram asking to wait a
@@ -94,15 +90,7 @@ func TestPollerRecoversFromFailedPolls(t *testing.T) {
 	var logs logbuf.Buffer
 	p := &Poller{Token: token, Endpoint: api.Endpoint(), Handler: h, RetryBase: base, RetryMax: ceiling,
 		Log: slog.New(slog.NewTextHandler(&logs, nil))}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- p.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	})
+	runPoller(t, p)
 
 	lan := localapi.User{ID: 600001, FirstName: "Lan", LanguageCode: "vi"}
 	next := func(text string) {
@@ -189,22 +177,10 @@ func (h *blockingHandler) texts(chat string) []string {
 // go on being applied, the held chat's next update waits behind it, and no
 // poll confirms the held update (the offset stays at it) until it is done.
 func TestPollerAppliesChatsAtOnceAndConfirmsOnlyADonePrefix(t *testing.T) {
-	api, err := localapi.New(token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(api.Close)
+	api := newLocalAPI(t)
 	h := &blockingHandler{hold: "giữ", release: make(chan struct{})}
 	p := &Poller{Token: token, Endpoint: api.Endpoint(), Handler: h, Log: quiet, Workers: 4}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- p.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	})
+	runPoller(t, p)
 
 	lan := localapi.User{ID: 610001, FirstName: "Lan"}
 	held := api.SendText(lan, "giữ")
@@ -257,4 +233,28 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// newLocalAPI is a local Bot API closed when the test ends.
+func newLocalAPI(t *testing.T) *localapi.Server {
+	t.Helper()
+	api, err := localapi.New(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(api.Close)
+	return api
+}
+
+// runPoller runs p until the test ends, and fails the test if Run does.
+func runPoller(t *testing.T, p *Poller) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
 }

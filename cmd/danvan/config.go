@@ -158,6 +158,7 @@ func configFromEnv(getenv func(string) string) (Config, error) {
 		*r.into = f
 	}
 	c.Reminders = report.DefaultReminders
+	c.IntakeWorkers = defaultIntakeWorkers()
 	for _, r := range []struct {
 		name     string
 		into     *int
@@ -167,6 +168,8 @@ func configFromEnv(getenv func(string) string) (Config, error) {
 		{"DANVAN_REMIND_BEFORE_DAYS", &c.Reminders.BeforeDays, 0, 60},
 		{"DANVAN_REMIND_EVERY_DAYS", &c.Reminders.EveryDays, 1, 60},
 		{"DANVAN_REMIND_TIMES", &c.Reminders.Times, 0, 20},
+		{"DANVAN_INTAKE_WORKERS", &c.IntakeWorkers, 1, 1000},
+		{"DANVAN_DB_MAX_CONNS", &c.DBMaxConns, 1, 1000},
 	} {
 		v := getenv(r.name)
 		if v == "" {
@@ -175,21 +178,6 @@ func configFromEnv(getenv func(string) string) (Config, error) {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < r.min || n > r.max {
 			return c, fmt.Errorf("%s: %q is not a whole number from %d to %d", r.name, v, r.min, r.max)
-		}
-		*r.into = n
-	}
-	c.IntakeWorkers = defaultIntakeWorkers()
-	for _, r := range []struct {
-		name string
-		into *int
-	}{{"DANVAN_INTAKE_WORKERS", &c.IntakeWorkers}, {"DANVAN_DB_MAX_CONNS", &c.DBMaxConns}} {
-		v := getenv(r.name)
-		if v == "" {
-			continue
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			return c, fmt.Errorf("%s: %q is not a whole number from 1 to 1000", r.name, v)
 		}
 		*r.into = n
 	}
